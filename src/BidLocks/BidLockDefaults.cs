@@ -1,0 +1,23 @@
+namespace BidLocks;
+
+/// <summary>The defaults every backend and the generator share.</summary>
+public static class BidLockDefaults
+{
+    /// <summary>Default wait for a lock, in seconds.</summary>
+    public const double TimeoutSeconds = 10;
+
+    /// <summary>Default lease time to live, in seconds; renewed about every third of it while held.</summary>
+    public const double TtlSeconds = 30;
+
+    /// <summary>Default hard cap on one hold, in seconds: the original manager's five-minute TTL.</summary>
+    public const double MaxHoldSeconds = 300;
+
+    /// <summary>Default key prefix.</summary>
+    public const string KeyPrefix = "bidlock:";
+
+    /// <summary>Longest marketplace or posting id accepted, in UTF-16 code units.</summary>
+    public const int MaxIdLength = 256;
+
+    /// <summary>Longest holder id accepted, in UTF-16 code units.</summary>
+    public const int MaxHolderIdLength = 256;
+}

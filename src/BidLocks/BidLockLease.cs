@@ -1,0 +1,114 @@
+using System.ComponentModel;
+
+namespace BidLocks;
+
+/// <summary>
+/// A held bid lock. Dispose it (or call <see cref="ReleaseAsync"/>) to release the lock. While held, the manager
+/// renews it about every third of its TTL, up to the hold cap; if the lock is lost (expired, taken, capped, or the
+/// backend unreachable past the expiry), <see cref="LostToken"/> fires.
+/// </summary>
+/// <remarks>
+/// A lease can be outlived: a paused process may still run after its lock expired. Pass
+/// <see cref="FencingToken"/> to the protected resource and have it reject a token lower than one it has seen.
+/// </remarks>
+public sealed class BidLockLease : IAsyncDisposable
+{
+    private readonly LeaseRenewal? _renewal;
+    private readonly BidLockLease? _outer;
+    private int _released;
+
+    internal BidLockLease(LeaseRenewal renewal)
+    {
+        _renewal = renewal;
+        MarketplaceId = renewal.Key.MarketplaceId;
+        PostingId = renewal.Key.PostingId;
+        HolderId = renewal.HolderId;
+        FencingToken = renewal.FencingToken;
+    }
+
+    // A re-entrant lease: the same lock, taken again by the async flow that holds it. Releasing it leaves the
+    // outer lease held.
+    private BidLockLease(BidLockLease outer)
+    {
+        _outer = outer;
+        MarketplaceId = outer.MarketplaceId;
+        PostingId = outer.PostingId;
+        HolderId = outer.HolderId;
+        FencingToken = outer.FencingToken;
+    }
+
+    /// <summary>The marketplace id the lock is on.</summary>
+    public string MarketplaceId { get; }
+
+    /// <summary>The posting id the lock is on.</summary>
+    public string PostingId { get; }
+
+    /// <summary>Who holds the lock: <c>&lt;instance&gt;:&lt;random 128-bit&gt;</c>.</summary>
+    public string HolderId { get; }
+
+    /// <summary>
+    /// Strictly increasing per lock, across holders, client restarts and backend restarts. Hand it to the resource
+    /// the lock protects so it can refuse a write from a holder whose lease has since been lost.
+    /// </summary>
+    public long FencingToken { get; }
+
+    /// <summary>When the lock expires unless renewed again.</summary>
+    public DateTimeOffset ExpiresAt => _outer?.ExpiresAt ?? _renewal!.ExpiresAt;
+
+    /// <summary>Fires when the lease is lost or capped: stop work that needs the lock.</summary>
+    public CancellationToken LostToken => _outer?.LostToken ?? _renewal!.LostToken;
+
+    /// <summary>True once the lease has been lost (it may not have been released).</summary>
+    public bool IsLost => _outer?.IsLost ?? _renewal!.IsLost;
+
+    /// <summary>True while neither released nor lost.</summary>
+    public bool IsHeld => Volatile.Read(ref _released) == 0 && (_outer?.IsHeld ?? (!_renewal!.IsLost && !_renewal.IsReleased));
+
+    internal LeaseRenewal? Renewal => _renewal;
+
+    /// <summary>
+    /// Releases the lock. True when this call released it; false when it was already released, expired or taken
+    /// by someone else. Releasing a re-entrant lease leaves the outer lease held.
+    /// </summary>
+    /// <exception cref="BidLockUnavailableException">The backend could not be reached; the lock expires by its TTL.</exception>
+    public ValueTask<bool> ReleaseAsync()
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0)
+        {
+            return new ValueTask<bool>(false);
+        }
+
+        return _outer is not null ? new ValueTask<bool>(_outer.IsHeld) : _renewal!.ReleaseAsync();
+    }
+
+    /// <summary>Releases the lock; never throws for a backend failure (the lock then expires by its TTL).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Volatile.Read(ref _released) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+        catch (BidLockUnavailableException)
+        {
+            // Already counted and logged by the manager. Throwing from a finally block would hide the body's own
+            // exception; the lock expires by its TTL.
+        }
+    }
+
+    /// <summary>
+    /// The token for a bid body: fires when <paramref name="callerToken"/> fires or this lease is lost.
+    /// Generated code calls this; dispose the result when the body returns.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public BidLockLinkedCancellation LinkCancellation(CancellationToken callerToken) => new(callerToken, LostToken);
+
+    internal BidLockLease Reenter() => new(this);
+
+    /// <inheritdoc />
+    public override string ToString() => $"BidLockLease({MarketplaceId}, {PostingId}, fence {FencingToken}, holder {HolderId})";
+}

@@ -1,0 +1,367 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BidLocks;
+
+/// <summary>
+/// What every backend shares: input checks before any I/O, fair waiting woken by releases, lease renewal, re-entry,
+/// metrics, logs and traces. A backend supplies only its atomic steps (acquire, extend, release).
+/// </summary>
+public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost
+{
+    /// <summary>The activity source (<c>BidLocks</c>) that traces each wait for a lock.</summary>
+    public static readonly ActivitySource ActivitySource = new(LockMetrics.MeterName);
+
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LastBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinimumTtl = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan LongestWait = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    private readonly ILockStore _store;
+    private readonly LocalWaitQueues _queues = new();
+    private readonly ConcurrentDictionary<LeaseRenewal, byte> _held = new();
+    private readonly LockMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly string _keyPrefix;
+    private readonly string _instanceId;
+    private readonly TimeSpan _defaultTimeout;
+    private readonly TimeSpan _defaultTtl;
+    private readonly TimeSpan _maxHold;
+    private readonly TimeProvider _time;
+    private int _disposed;
+
+    private protected BidLockManagerBase(ILockStore store, BidLockOptions options)
+    {
+        options.Validate();
+        _store = store;
+        _metrics = new LockMetrics(store.Backend);
+        _logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? NullLogger.Instance;
+        _keyPrefix = options.KeyPrefix;
+        _instanceId = options.InstanceId ?? HolderIds.DefaultInstanceId;
+        _defaultTimeout = options.DefaultTimeout;
+        _defaultTtl = options.DefaultTtl;
+        _maxHold = options.MaxHold;
+        _time = options.TimeProvider;
+        store.OnRemoteRelease(_queues.NotifyReleased);
+    }
+
+    /// <inheritdoc />
+    public string Backend => _store.Backend;
+
+    /// <summary>The logger this manager writes to.</summary>
+    private protected ILogger Logger => _logger;
+
+    TimeProvider ILeaseHost.Time => _time;
+
+    /// <inheritdoc />
+    public ValueTask<BidLockLease> AcquireAsync(string marketplaceId, string postingId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => AcquireAsync(marketplaceId, postingId, new BidLockAcquireOptions(timeout), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<BidLockLease> AcquireAsync(string marketplaceId, string postingId, BidLockAcquireOptions options, CancellationToken cancellationToken = default)
+        => AcquireLeaseAsync(marketplaceId, postingId, options, throwOnTimeout: true, cancellationToken)!;
+
+    /// <inheritdoc />
+    public ValueTask<BidLockLease?> TryAcquireAsync(string marketplaceId, string postingId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => AcquireLeaseAsync(marketplaceId, postingId, new BidLockAcquireOptions(timeout), throwOnTimeout: false, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> AcquireLockAsync(string marketplaceId, string postingId, string holderId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var key = CreateKey(marketplaceId, postingId);
+        IdValidation.Require(holderId, nameof(holderId), BidLockDefaults.MaxHolderIdLength);
+        var wait = ResolveTimeout(timeout, nameof(timeout));
+        return AcquireNamedAsync(key, holderId, wait, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReleaseLockAsync(string marketplaceId, string postingId, string holderId, CancellationToken cancellationToken = default)
+    {
+        var key = CreateKey(marketplaceId, postingId);
+        IdValidation.Require(holderId, nameof(holderId), BidLockDefaults.MaxHolderIdLength);
+        return ReleaseAsync(key, holderId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public BidLockMetrics GetMetrics() => _metrics.Snapshot();
+
+    /// <inheritdoc />
+    public async ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        try
+        {
+            return await _store.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _metrics.BackendError();
+            return new BidLockHealth(BidLockHealthStatus.Unhealthy, Backend, $"The {Backend} backend did not answer: {exception.Message}");
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        try
+        {
+            return await _store.CleanupExpiredAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
+        {
+            throw BackendFailure("cleanup", _keyPrefix, exception);
+        }
+    }
+
+    /// <summary>Releases every lease this manager still holds, then closes the backend.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var lease in _held.Keys)
+        {
+            try
+            {
+                await lease.ReleaseAsync().ConfigureAwait(false);
+            }
+            catch (BidLockUnavailableException exception)
+            {
+                Log.DisposeReleaseFailed(_logger, Backend, lease.Key.Value, exception);
+            }
+        }
+
+        await _store.DisposeAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    private ValueTask<BidLockLease?> AcquireLeaseAsync(string marketplaceId, string postingId, BidLockAcquireOptions options, bool throwOnTimeout, CancellationToken cancellationToken)
+    {
+        // Everything up to the first await runs in the caller's own context: input is checked before any I/O,
+        // and the re-entry record is made where the caller's flow (and the body it runs next) can see it.
+        var key = CreateKey(marketplaceId, postingId);
+        var timeout = ResolveTimeout(options.Timeout, nameof(options.Timeout));
+        var ttl = ResolveTtl(options.Ttl ?? _defaultTtl, nameof(options.Ttl));
+        var maxHold = ResolveTtl(options.MaxHold ?? _maxHold, nameof(options.MaxHold));
+        if (ReentrantFlow.FindHeld(this, key.Value) is { } held)
+        {
+            _metrics.Attempt();
+            _metrics.Reentry();
+            _metrics.Success(Stopwatch.GetTimestamp());
+            return new ValueTask<BidLockLease?>(held.Reenter());
+        }
+
+        var node = ReentrantFlow.Push(this, key.Value);
+        return AcquireNewLeaseAsync(key, timeout, ttl, maxHold, node, throwOnTimeout, cancellationToken);
+    }
+
+    private async ValueTask<BidLockLease?> AcquireNewLeaseAsync(BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
+    {
+        var holderId = HolderIds.New(_instanceId);
+        // The first hold never outlives the cap either.
+        var firstTtl = ttl < maxHold ? ttl : maxHold;
+        var attempt = await WaitForLockAsync(key, holderId, firstTtl, timeout, cancellationToken).ConfigureAwait(false);
+        if (!attempt.Acquired)
+        {
+            return throwOnTimeout ? throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, timeout) : null;
+        }
+
+        var renewal = new LeaseRenewal(this, key, holderId, attempt.FencingToken, attempt.ExpiresAt, ttl, maxHold);
+        var lease = new BidLockLease(renewal);
+        _held.TryAdd(renewal, 0);
+        renewal.Start();
+        node.Lease = lease;
+        return lease;
+    }
+
+    private async ValueTask<bool> AcquireNamedAsync(BidLockKey key, string holderId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // The manual form is never renewed: it is held until released or for the hold cap, as in the original manager.
+        var attempt = await WaitForLockAsync(key, holderId, _maxHold, timeout, cancellationToken).ConfigureAwait(false);
+        return attempt.Acquired;
+    }
+
+    /// <summary>
+    /// Waits its turn among this process's waiters for the key, then tries the backend until it gets the lock or
+    /// the timeout passes, waking at once on a release and otherwise backing off from 50 ms to 1 s with jitter.
+    /// </summary>
+    private async ValueTask<AcquireAttempt> WaitForLockAsync(BidLockKey key, string holderId, TimeSpan ttl, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _metrics.Attempt();
+        var start = Stopwatch.GetTimestamp();
+        using var activity = ActivitySource.StartActivity("bidlock.acquire");
+        activity?.SetTag("bidlock.backend", Backend);
+        activity?.SetTag("bidlock.key", key.Value);
+
+        using var turn = await _queues.EnterAsync(key.Value, timeout, cancellationToken).ConfigureAwait(false);
+        var backoff = FirstBackoff;
+        var conflicted = false;
+        while (turn is not null)
+        {
+            var nextRelease = turn.NextRelease;
+            var attempt = await TryAcquireOnceAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+            if (attempt.Acquired)
+            {
+                _metrics.Success(start);
+                activity?.SetTag("bidlock.fencing_token", attempt.FencingToken);
+                return attempt;
+            }
+
+            if (!conflicted)
+            {
+                conflicted = true;
+                _metrics.Conflict();
+            }
+
+            var remaining = timeout - Stopwatch.GetElapsedTime(start);
+            if (remaining <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            var wait = Min(remaining, Jitter(backoff));
+            if (attempt.RetryAfter is { } untilExpiry && untilExpiry < wait)
+            {
+                wait = untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.FromMilliseconds(1);
+            }
+
+            await WaitForReleaseAsync(nextRelease, wait, cancellationToken).ConfigureAwait(false);
+            backoff = Min(backoff + backoff, LastBackoff);
+        }
+
+        _metrics.Timeout();
+        activity?.SetStatus(ActivityStatusCode.Error, "timeout");
+        Log.AcquireTimedOut(_logger, Backend, key.Value, timeout);
+        return AcquireAttempt.Busy(null);
+    }
+
+    private async ValueTask<AcquireAttempt> TryAcquireOnceAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _store.TryAcquireAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
+        {
+            throw BackendFailure("acquire", key.Value, exception);
+        }
+    }
+
+    private async Task WaitForReleaseAsync(Task nextRelease, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await nextRelease.WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // No release seen: try again anyway, in case the notification was missed or the hold expired.
+        }
+    }
+
+    private async ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
+    {
+        bool released;
+        try
+        {
+            released = await _store.ReleaseAsync(key, holderId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
+        {
+            throw BackendFailure("release", key.Value, exception);
+        }
+
+        if (released)
+        {
+            _metrics.Release();
+        }
+
+        _queues.NotifyReleased(key.Value);
+        return released;
+    }
+
+    async ValueTask<DateTimeOffset?> ILeaseHost.ExtendAsync(LeaseRenewal lease, TimeSpan ttl)
+    {
+        try
+        {
+            var expiresAt = await _store.ExtendAsync(lease.Key, lease.HolderId, ttl, CancellationToken.None).ConfigureAwait(false);
+            if (expiresAt is not null)
+            {
+                _metrics.Extension();
+            }
+
+            return expiresAt;
+        }
+        catch (Exception exception) when (IsBackendFailure(exception, CancellationToken.None))
+        {
+            throw BackendFailure("extend", lease.Key.Value, exception);
+        }
+    }
+
+    ValueTask<bool> ILeaseHost.ReleaseAsync(LeaseRenewal lease)
+    {
+        _held.TryRemove(lease, out _);
+        return ReleaseAsync(lease.Key, lease.HolderId, CancellationToken.None);
+    }
+
+    void ILeaseHost.OnLost(LeaseRenewal lease, string reason)
+    {
+        _held.TryRemove(lease, out _);
+        _metrics.LeaseLost();
+        Log.LeaseLost(_logger, Backend, lease.Key.Value, lease.FencingToken, reason);
+    }
+
+    private BidLockKey CreateKey(string marketplaceId, string postingId)
+    {
+        ThrowIfDisposed();
+        return BidLockKey.Create(_keyPrefix, marketplaceId, postingId);
+    }
+
+    private TimeSpan ResolveTimeout(TimeSpan? timeout, string name)
+    {
+        var value = timeout ?? _defaultTimeout;
+        if (value == Timeout.InfiniteTimeSpan)
+        {
+            return LongestWait;
+        }
+
+        if (value < TimeSpan.Zero || value > LongestWait)
+        {
+            throw new ArgumentOutOfRangeException(name, value, "The timeout must be zero or more (or Timeout.InfiniteTimeSpan).");
+        }
+
+        return value;
+    }
+
+    private static TimeSpan ResolveTtl(TimeSpan value, string name)
+    {
+        if (value < MinimumTtl || value > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(name, value, "Lease times must be between 10 ms and one day.");
+        }
+
+        return value;
+    }
+
+    private bool IsBackendFailure(Exception exception, CancellationToken cancellationToken)
+        => !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested) && exception is not ObjectDisposedException;
+
+    private BidLockUnavailableException BackendFailure(string operation, string key, Exception exception)
+    {
+        _metrics.BackendError();
+        Log.BackendFailed(_logger, Backend, operation, key, exception);
+        return exception as BidLockUnavailableException
+            ?? new BidLockUnavailableException(Backend, $"The {Backend} lock backend failed during {operation} of '{key}': {exception.Message}", exception);
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private static TimeSpan Jitter(TimeSpan backoff) => TimeSpan.FromTicks((long)(backoff.Ticks * (0.5 + (Random.Shared.NextDouble() / 2))));
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+
+namespace BidLocks;
+
+/// <summary>Settings for a lock manager. Bound from the <c>BidLocks</c> configuration section, or set in code.</summary>
+public sealed class BidLockOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "BidLocks";
+
+    /// <summary>Prefix of every key; must not contain <c>{</c> or <c>}</c> (they form the Redis Cluster hash tag).</summary>
+    public string KeyPrefix { get; set; } = BidLockDefaults.KeyPrefix;
+
+    /// <summary>How long an acquire waits when the caller gives no timeout.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(BidLockDefaults.TimeoutSeconds);
+
+    /// <summary>Lease time to live when the caller gives none; renewed about every third of it while held.</summary>
+    public TimeSpan DefaultTtl { get; set; } = TimeSpan.FromSeconds(BidLockDefaults.TtlSeconds);
+
+    /// <summary>
+    /// Hard cap on one hold when the caller gives none, and how long a holder-named lock
+    /// (<see cref="IBidLockManager.AcquireLockAsync"/>) is held unless released.
+    /// </summary>
+    public TimeSpan MaxHold { get; set; } = TimeSpan.FromSeconds(BidLockDefaults.MaxHoldSeconds);
+
+    /// <summary>Names this process in holder ids; default <c>&lt;machine&gt;-&lt;pid&gt;</c>.</summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>Logs backend choice, lost leases and backend errors; default: no logging.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The clock for expiry and renewal; default <see cref="TimeProvider.System"/>. Tests may replace it.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the bad one.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrEmpty(KeyPrefix) || KeyPrefix.Length > 64 || KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            throw new ArgumentException("KeyPrefix must be 1 to 64 characters without '{' or '}'.", nameof(KeyPrefix));
+        }
+
+        RequirePositive(DefaultTimeout, nameof(DefaultTimeout), allowZero: true);
+        RequirePositive(DefaultTtl, nameof(DefaultTtl), allowZero: false);
+        RequirePositive(MaxHold, nameof(MaxHold), allowZero: false);
+        if (InstanceId is not null)
+        {
+            IdValidation.Require(InstanceId, nameof(InstanceId), 128);
+        }
+
+        if (TimeProvider is null)
+        {
+            throw new ArgumentNullException(nameof(TimeProvider));
+        }
+    }
+
+    internal static void RequirePositive(TimeSpan value, string name, bool allowZero)
+    {
+        if (value < TimeSpan.Zero || (!allowZero && value == TimeSpan.Zero) || value > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be {(allowZero ? "zero or more" : "more than zero")} and at most one day.");
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString()
+        => $"BidLockOptions(KeyPrefix={KeyPrefix}, DefaultTimeout={DefaultTimeout}, DefaultTtl={DefaultTtl}, MaxHold={MaxHold}, InstanceId={InstanceId ?? "(default)"})";
+}

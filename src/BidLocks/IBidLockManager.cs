@@ -1,0 +1,43 @@
+namespace BidLocks;
+
+/// <summary>A distributed lock on (marketplace, posting) pairs, backed by Redis, SQLite or process memory.</summary>
+public interface IBidLockManager : IAsyncDisposable
+{
+    /// <summary>The backend: <c>"redis"</c>, <c>"sqlite"</c> or <c>"in-memory"</c>.</summary>
+    string Backend { get; }
+
+    /// <summary>Waits for the lock and returns its lease; dispose the lease to release it.</summary>
+    /// <exception cref="BidLockTimeoutException">The lock was not free within <paramref name="timeout"/>.</exception>
+    /// <exception cref="BidLockUnavailableException">The backend could not be reached.</exception>
+    /// <exception cref="ArgumentException">An id is null, empty, too long or not valid UTF-16.</exception>
+    ValueTask<BidLockLease> AcquireAsync(string marketplaceId, string postingId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As <see cref="AcquireAsync(string, string, TimeSpan?, CancellationToken)"/>, with a lease TTL and hold cap;
+    /// the generated <see cref="BidLockAttribute"/> methods call this one. The default implementation, for managers
+    /// written outside this library, honours only the timeout.
+    /// </summary>
+    ValueTask<BidLockLease> AcquireAsync(string marketplaceId, string postingId, BidLockAcquireOptions options, CancellationToken cancellationToken = default)
+        => AcquireAsync(marketplaceId, postingId, options.Timeout, cancellationToken);
+
+    /// <summary>Waits for the lock; returns null instead of throwing when the timeout passes.</summary>
+    ValueTask<BidLockLease?> TryAcquireAsync(string marketplaceId, string postingId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The original manager's manual form: takes the lock for <paramref name="holderId"/> (no renewal; held until
+    /// released or for <see cref="BidLockDefaults.MaxHoldSeconds"/>). True when taken, or already held by that holder.
+    /// </summary>
+    ValueTask<bool> AcquireLockAsync(string marketplaceId, string postingId, string holderId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases a lock taken by <see cref="AcquireLockAsync"/>; false when <paramref name="holderId"/> does not hold it.</summary>
+    ValueTask<bool> ReleaseLockAsync(string marketplaceId, string postingId, string holderId, CancellationToken cancellationToken = default);
+
+    /// <summary>A snapshot of this manager's counters.</summary>
+    BidLockMetrics GetMetrics();
+
+    /// <summary>Checks that the backend answers.</summary>
+    ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes holds whose TTL has passed; returns how many.</summary>
+    ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken = default);
+}

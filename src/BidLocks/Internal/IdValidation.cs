@@ -1,0 +1,38 @@
+namespace BidLocks;
+
+/// <summary>Rejects ids that could corrupt a key or collide after encoding, before any I/O.</summary>
+internal static class IdValidation
+{
+    public static void Require(string? value, string paramName, int maxLength)
+    {
+        if (value is null)
+        {
+            throw new ArgumentNullException(paramName);
+        }
+
+        if (value.Length == 0 || string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException("The id must not be empty or only white space.", paramName);
+        }
+
+        if (value.Length > maxLength)
+        {
+            throw new ArgumentException($"The id is {value.Length} characters long; at most {maxLength} are allowed.", paramName);
+        }
+
+        // A lone surrogate has no UTF-8 form: Redis and SQLite would store U+FFFD, and two different ids would
+        // become one key.
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                throw new ArgumentException($"The id has an unpaired UTF-16 surrogate at index {i}.", paramName);
+            }
+        }
+    }
+}

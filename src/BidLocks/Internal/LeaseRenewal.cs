@@ -1,0 +1,207 @@
+namespace BidLocks;
+
+/// <summary>
+/// The live state of one held lock: renews it about every third of its TTL until it is released, lost, or reaches
+/// its hold cap, and cancels <see cref="LostToken"/> when it can no longer be sure it holds the lock.
+/// </summary>
+internal sealed class LeaseRenewal
+{
+    private readonly ILeaseHost _host;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _ttl;
+    private readonly DateTimeOffset _holdDeadline;
+    private readonly object _gate = new();
+    private ITimer? _timer;
+    private CancellationTokenSource? _lostSource;
+    private long _expiresAtTicks;
+    private bool _finished;
+    private int _lost;
+    private int _released;
+
+    public LeaseRenewal(ILeaseHost host, BidLockKey key, string holderId, long fencingToken, DateTimeOffset expiresAt, TimeSpan ttl, TimeSpan maxHold)
+    {
+        _host = host;
+        _time = host.Time;
+        Key = key;
+        HolderId = holderId;
+        FencingToken = fencingToken;
+        _ttl = ttl;
+        _expiresAtTicks = expiresAt.UtcTicks;
+        _holdDeadline = _time.GetUtcNow() + maxHold;
+    }
+
+    public BidLockKey Key { get; }
+
+    public string HolderId { get; }
+
+    public long FencingToken { get; }
+
+    public DateTimeOffset ExpiresAt => new(Volatile.Read(ref _expiresAtTicks), TimeSpan.Zero);
+
+    public bool IsLost => Volatile.Read(ref _lost) != 0;
+
+    /// <summary>True once released, by its lease or by the manager's disposal.</summary>
+    public bool IsReleased => Volatile.Read(ref _released) != 0;
+
+    public CancellationToken LostToken
+    {
+        get
+        {
+            if (IsLost)
+            {
+                return new CancellationToken(canceled: true);
+            }
+
+            // Created on first use: most bodies never look at it, and a source per lock would cost every acquire.
+            var source = Volatile.Read(ref _lostSource);
+            if (source is null)
+            {
+                var created = new CancellationTokenSource();
+                source = Interlocked.CompareExchange(ref _lostSource, created, null) ?? created;
+                if (source != created)
+                {
+                    created.Dispose();
+                }
+                else if (IsLost)
+                {
+                    created.Cancel();
+                }
+            }
+
+            return source.Token;
+        }
+    }
+
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (!_finished)
+            {
+                _timer = _time.CreateTimer(static state => ((LeaseRenewal)state!).OnTimer(), this, NextRenewalDelay(), Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    public async ValueTask<bool> ReleaseAsync()
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0)
+        {
+            return false;
+        }
+
+        StopRenewing();
+        // The lost source is not disposed: a body may still read LostToken after the release.
+        return await _host.ReleaseAsync(this).ConfigureAwait(false);
+    }
+
+    private TimeSpan NextRenewalDelay()
+    {
+        var untilDeadline = _holdDeadline - _time.GetUtcNow();
+        var third = TimeSpan.FromTicks(_ttl.Ticks / 3);
+        return untilDeadline < third ? Max(untilDeadline, TimeSpan.Zero) : third;
+    }
+
+    private void OnTimer() => _ = RenewAsync();
+
+    private async Task RenewAsync()
+    {
+        var now = _time.GetUtcNow();
+        if (now >= _holdDeadline)
+        {
+            MarkLost("it reached its hold cap (MaxHold)");
+            return;
+        }
+
+        // Never renew past the hold cap: a hung body must not keep a posting for ever.
+        var ttl = Min(_ttl, _holdDeadline - now);
+        try
+        {
+            var expiresAt = await _host.ExtendAsync(this, ttl).ConfigureAwait(false);
+            if (expiresAt is null)
+            {
+                MarkLost("the lock expired or was taken by another holder");
+                return;
+            }
+
+            Volatile.Write(ref _expiresAtTicks, expiresAt.Value.UtcTicks);
+            Reschedule(NextRenewalDelay());
+        }
+        catch (Exception) when (!IsStopped)
+        {
+            // The backend did not answer (the host counted and logged it). Keep trying until the lease would
+            // have expired anyway; after that nobody can say who holds the lock.
+            var untilExpiry = ExpiresAt - _time.GetUtcNow();
+            if (untilExpiry <= TimeSpan.Zero)
+            {
+                MarkLost("the backend was unreachable until the lease expired");
+                return;
+            }
+
+            Reschedule(Min(TimeSpan.FromTicks(_ttl.Ticks / 10), untilExpiry));
+        }
+    }
+
+    private bool IsStopped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _finished;
+            }
+        }
+    }
+
+    private void Reschedule(TimeSpan delay)
+    {
+        lock (_gate)
+        {
+            if (!_finished)
+            {
+                _timer?.Change(delay, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    private void MarkLost(string reason)
+    {
+        if (IsStopped || Interlocked.Exchange(ref _lost, 1) != 0)
+        {
+            return;
+        }
+
+        StopRenewing(keepFinished: false);
+        _host.OnLost(this, reason);
+        Volatile.Read(ref _lostSource)?.Cancel();
+    }
+
+    private void StopRenewing(bool keepFinished = true)
+    {
+        ITimer? timer;
+        lock (_gate)
+        {
+            _finished = keepFinished || _finished;
+            timer = _timer;
+            _timer = null;
+        }
+
+        timer?.Dispose();
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
+
+/// <summary>The manager as seen by a lease it handed out.</summary>
+internal interface ILeaseHost
+{
+    TimeProvider Time { get; }
+
+    ValueTask<DateTimeOffset?> ExtendAsync(LeaseRenewal lease, TimeSpan ttl);
+
+    ValueTask<bool> ReleaseAsync(LeaseRenewal lease);
+
+    void OnLost(LeaseRenewal lease, string reason);
+}

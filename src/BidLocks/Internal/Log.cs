@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace BidLocks;
+
+/// <summary>Every log line BidLocks writes, in one place. None of them carries a password.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Error, "The {Backend} lock backend failed during {Operation} of {Key}")]
+    public static partial void BackendFailed(ILogger logger, string backend, string operation, string key, Exception exception);
+
+    [LoggerMessage(2, LogLevel.Warning, "Lost the {Backend} lock on {Key} (fence {FencingToken}): {Reason}")]
+    public static partial void LeaseLost(ILogger logger, string backend, string key, long fencingToken, string reason);
+
+    [LoggerMessage(3, LogLevel.Debug, "Timed out after {Timeout} waiting for the {Backend} lock on {Key}")]
+    public static partial void AcquireTimedOut(ILogger logger, string backend, string key, TimeSpan timeout);
+
+    [LoggerMessage(4, LogLevel.Warning, "Could not release the {Backend} lock on {Key} at dispose; it expires by its TTL")]
+    public static partial void DisposeReleaseFailed(ILogger logger, string backend, string key, Exception exception);
+}

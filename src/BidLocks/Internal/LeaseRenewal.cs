@@ -127,8 +127,13 @@ internal sealed class LeaseRenewal
             Volatile.Write(ref _expiresAtTicks, expiresAt.Value.UtcTicks);
             Reschedule(NextRenewalDelay());
         }
-        catch (Exception) when (!IsStopped)
+        catch (Exception)
         {
+            if (IsStopped)
+            {
+                return;
+            }
+
             // The backend did not answer (the host counted and logged it). Keep trying until the lease would
             // have expired anyway; after that nobody can say who holds the lock.
             var untilExpiry = ExpiresAt - _time.GetUtcNow();

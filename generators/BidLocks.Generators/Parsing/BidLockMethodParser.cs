@@ -1,0 +1,141 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using BidLocks.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace BidLocks.Generators.Parsing
+{
+    /// <summary>
+    /// Reads one <c>[BidLock]</c> method into a <see cref="BidLockMethodModel"/>, or into the reasons it cannot be
+    /// implemented. Shared by the generator (which emits the model) and, later, an analyzer (which reports the
+    /// failures), so both always agree on what is supported.
+    /// </summary>
+    internal static class BidLockMethodParser
+    {
+        /// <summary>Every file the generator writes ends with this; an implementation found there is ours.</summary>
+        public const string GeneratedFileSuffix = ".BidLock.g.cs";
+
+        public static ParseResult Parse(
+            IMethodSymbol method,
+            MethodDeclarationSyntax syntax,
+            AttributeData attribute,
+            Compilation compilation,
+            CancellationToken cancellationToken)
+        {
+            var failures = new List<ParseFailure>();
+            LocationInfo? methodLocation = LocationInfo.From(syntax.Identifier.GetLocation());
+            var known = KnownTypes.From(compilation);
+
+            if (!IsUnimplementedPartialDefinition(method, syntax))
+            {
+                failures.Add(new ParseFailure(
+                    BidLockFailureReason.NotPartialDefinition,
+                    $"{method.Name} must be a partial method declaration without a body, for example 'public partial Task {method.Name}(...);': the generator writes its body.",
+                    methodLocation));
+                return ParseResult.Failure(failures.ToImmutableArray());
+            }
+
+            ContainingTypeChain? type = SignatureReader.ContainingTypes(method, syntax, failures);
+            if (!method.IsStatic && method.ContainingType.IsRefLikeType)
+            {
+                failures.Add(new ParseFailure(
+                    BidLockFailureReason.UnsupportedContainingType,
+                    $"{method.Name} is an instance method of a ref struct, which an async method cannot be; make it static.",
+                    methodLocation));
+            }
+
+            AsyncReturnKind? returnKind = SignatureReader.ReturnKind(method, known);
+            if (returnKind is null)
+            {
+                failures.Add(new ParseFailure(
+                    BidLockFailureReason.UnsupportedReturnType,
+                    $"{method.Name} returns {method.ReturnType.ToDisplayString()}; a [BidLock] method returns Task, Task<T>, ValueTask or ValueTask<T>.",
+                    LocationInfo.From(syntax.ReturnType)));
+            }
+
+            ImmutableArray<ParameterModel>? parameters = SignatureReader.Parameters(method, syntax, failures);
+            int cancellationTokenIndex = FindCancellationToken(method, known, methodLocation, failures);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            AttributeReader attributeReader = AttributeReader.For(attribute);
+            LockTimingModel? timing = attributeReader.ReadTiming(failures);
+            TemplateModel? marketplaceId = null;
+            TemplateModel? postingId = null;
+            var binder = new TemplateBinder(method, compilation);
+            if (attributeReader.TryReadTemplates(out string? marketplaceTemplate, out string? postingTemplate, failures))
+            {
+                marketplaceId = binder.Bind(marketplaceTemplate, "marketplace id", attributeReader.ArgumentLocation(0), failures);
+                postingId = binder.Bind(postingTemplate, "posting id", attributeReader.ArgumentLocation(1), failures);
+            }
+
+            ManagerModel? manager = ManagerLocator.Locate(method, compilation, known, methodLocation, failures);
+            CoreCallModel? core = type is null
+                ? null
+                : CoreMethodMatcher.Match(method, type.FullyQualifiedName, known, methodLocation, failures);
+
+            if (failures.Count > 0
+                || type is null || returnKind is null || parameters is null || timing is null
+                || marketplaceId is null || postingId is null || manager is null || core is null)
+            {
+                return ParseResult.Failure(failures.ToImmutableArray());
+            }
+
+            bool repeatsConstraints = !method.IsOverride && method.ExplicitInterfaceImplementations.IsEmpty;
+            return ParseResult.Success(new BidLockMethodModel(
+                type,
+                CSharpNames.Identifier(method.Name),
+                method.ToDisplayString(CSharpNames.CommentFormat),
+                SignatureReader.Modifiers(syntax),
+                CSharpNames.Type(method.ReturnType),
+                returnKind.Value,
+                SignatureReader.TypeParameters(method),
+                SignatureReader.ConstraintClauses(method.TypeParameters).ToEquatableArray(),
+                repeatsConstraints,
+                method.IsStatic,
+                SignatureReader.IsReadOnly(syntax),
+                parameters.Value.ToEquatableArray(),
+                cancellationTokenIndex,
+                binder.NullChecks.ToEquatableArray(),
+                marketplaceId,
+                postingId,
+                manager,
+                core,
+                timing));
+        }
+
+        private static bool IsUnimplementedPartialDefinition(IMethodSymbol method, MethodDeclarationSyntax syntax)
+        {
+            if (!method.IsPartialDefinition || syntax.Body is not null || syntax.ExpressionBody is not null)
+            {
+                return false;
+            }
+
+            // An implementation in one of our own files (an analyzer sees the generated code) is still ours to write.
+            IMethodSymbol? implementation = method.PartialImplementationPart;
+            return implementation is null
+                || implementation.DeclaringSyntaxReferences.All(reference => reference.SyntaxTree.FilePath.EndsWith(GeneratedFileSuffix, System.StringComparison.Ordinal));
+        }
+
+        // The one CancellationToken parameter cancels the wait and is replaced by the body's token. With two, which one
+        // means what is a guess, and a wrong guess could leave a bid running after its lease was lost.
+        private static int FindCancellationToken(IMethodSymbol method, KnownTypes known, LocationInfo? location, List<ParseFailure> failures)
+        {
+            int[] indexes = method.Parameters
+                .Where(p => SymbolEqualityComparer.Default.Equals(p.Type, known.CancellationToken))
+                .Select(p => p.Ordinal)
+                .ToArray();
+            if (indexes.Length > 1)
+            {
+                failures.Add(new ParseFailure(
+                    BidLockFailureReason.AmbiguousCancellationToken,
+                    $"{method.Name} has more than one CancellationToken parameter; keep one.",
+                    location));
+            }
+
+            return indexes.Length == 1 ? indexes[0] : -1;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+using BidLocks.Generators.Model;
+
+namespace BidLocks.Generators.Parsing
+{
+    /// <summary>
+    /// The outcome of reading one <c>[BidLock]</c> method: a model to emit, or the reasons it cannot be implemented.
+    /// Never both. Not kept in the incremental pipeline (failures carry locations, which move with every edit).
+    /// </summary>
+    internal sealed class ParseResult
+    {
+        private ParseResult(BidLockMethodModel? model, ImmutableArray<ParseFailure> failures)
+        {
+            Model = model;
+            Failures = failures;
+        }
+
+        public BidLockMethodModel? Model { get; }
+
+        public ImmutableArray<ParseFailure> Failures { get; }
+
+        public static ParseResult Success(BidLockMethodModel model) => new(model, ImmutableArray<ParseFailure>.Empty);
+
+        public static ParseResult Failure(ImmutableArray<ParseFailure> failures) => new(null, failures);
+    }
+}

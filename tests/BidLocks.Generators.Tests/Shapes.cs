@@ -295,6 +295,26 @@ internal static class Shapes
             }
             """,
 
+        // Parameters named like C# keywords, like 'await' and like the generated locals; a user file with nullable
+        // annotations off, whose oblivious signature the generated #nullable enable code must still match.
+        ["KeywordNamesAndObliviousNullability"] = """
+            #nullable disable
+            namespace Auction
+            {
+                public partial class Oddities(IBidLockManager locks)
+                {
+                    [BidLock("{class}", "{await}-{__lease}")]
+                    public partial Task<string> BidAsync(string @class, string @await, int __lease, string __manager, CancellationToken cancellationToken);
+
+                    private Task<string> BidAsyncCore(string @class, string @await, int __lease, string __manager, CancellationToken cancellationToken)
+                        => Task.FromResult(@class + @await + __lease + __manager);
+
+                    public IBidLockManager Locks => locks;
+                }
+            }
+            #nullable restore
+            """,
+
         // Interface members: a default-implemented instance method whose manager is an interface property, and a
         // static method; covariant type parameter repeated with its variance.
         ["InterfaceMembers"] = """

@@ -8,16 +8,13 @@ namespace BidLocks.Generators.Emit
     /// Writes the locked body: evaluate the key (null checks first, no I/O), get the manager, acquire, run the Core
     /// body with a token that also fires on lease loss, release in <c>finally</c>.
     /// </summary>
-    /// <remarks>
-    /// Generated locals start with <c>__</c>, which no parameter name can collide with in code that follows the
-    /// usual conventions, and the names say what each value is when a user steps through this in a debugger.
-    /// </remarks>
     internal static class MethodBodyWriter
     {
         private const string NoCancellation = "global::System.Threading.CancellationToken.None";
 
         public static void Write(SourceWriter writer, BidLockMethodModel method, bool passReadOnlyReferences)
         {
+            var locals = new LocalNames(method);
             string callerToken = method.CancellationTokenIndex >= 0 ? method.Parameters[method.CancellationTokenIndex].Name : NoCancellation;
 
             writer.Open();
@@ -27,60 +24,54 @@ namespace BidLocks.Generators.Emit
                 writer.Line($"if ({check.Expression} is null) throw new global::System.ArgumentNullException({CSharpLiterals.String(check.Name)});");
             }
 
-            writer.Line($"string __marketplaceId = {KeyExpression(method.MarketplaceId)};");
-            writer.Line($"string __postingId = {KeyExpression(method.PostingId)};");
+            writer.Line($"string {locals.MarketplaceId} = {KeyExpression(method.MarketplaceId)};");
+            writer.Line($"string {locals.PostingId} = {KeyExpression(method.PostingId)};");
             writer.Line();
 
-            WriteManager(writer, method, callerToken);
-            writer.Line("global::BidLocks.BidLockLease __lease = await __manager.AcquireAsync(");
-            writer.Line("    __marketplaceId,");
-            writer.Line("    __postingId,");
+            WriteManager(writer, method, locals, callerToken);
             LockTimingModel timing = method.Timing;
+            writer.Line($"global::BidLocks.BidLockLease {locals.Lease} = await {locals.Manager}.AcquireAsync(");
+            writer.Line($"    {locals.MarketplaceId},");
+            writer.Line($"    {locals.PostingId},");
             writer.Line($"    global::BidLocks.BidLockAcquireOptions.FromSeconds(timeoutSeconds: {CSharpLiterals.Double(timing.TimeoutSeconds)}, ttlSeconds: {CSharpLiterals.Double(timing.TtlSeconds)}, maxHoldSeconds: {CSharpLiterals.Double(timing.MaxHoldSeconds)}),");
             writer.Line($"    {callerToken}).ConfigureAwait(false);");
             writer.Line("try");
             writer.Open();
-            string call = CoreCall(method, passReadOnlyReferences);
             if (method.CancellationTokenIndex >= 0)
             {
                 writer.Line("// The body's token fires when the caller cancels or when the lease is lost: stop work that needs the lock.");
-                writer.Line($"using global::BidLocks.BidLockLinkedCancellation __bodyCancellation = __lease.LinkCancellation({callerToken});");
+                writer.Line($"using global::BidLocks.BidLockLinkedCancellation {locals.BodyCancellation} = {locals.Lease}.LinkCancellation({callerToken});");
             }
 
             bool returnsValue = method.ReturnKind is AsyncReturnKind.TaskOfT or AsyncReturnKind.ValueTaskOfT;
-            writer.Line((returnsValue ? "return " : string.Empty) + $"await {call}.ConfigureAwait(false);");
+            writer.Line((returnsValue ? "return " : string.Empty) + $"await {CoreCall(method, locals, passReadOnlyReferences)}.ConfigureAwait(false);");
             writer.Close();
             writer.Line("finally");
             writer.Open();
             writer.Line("// Released on every path, the body's exceptions and cancellation included.");
-            writer.Line("await __lease.DisposeAsync().ConfigureAwait(false);");
+            writer.Line($"await {locals.Lease}.DisposeAsync().ConfigureAwait(false);");
             writer.Close();
             writer.Close();
         }
 
-        private static void WriteManager(SourceWriter writer, BidLockMethodModel method, string callerToken)
+        private static void WriteManager(SourceWriter writer, BidLockMethodModel method, LocalNames locals, string callerToken)
         {
             ManagerModel manager = method.Manager;
-            switch (manager.Kind)
+            string declaration = $"global::BidLocks.IBidLockManager {locals.Manager} =";
+            if (manager.Kind == ManagerKind.Shared)
             {
-                case ManagerKind.Shared:
-                    writer.Line($"global::BidLocks.IBidLockManager __manager = await global::BidLocks.BidLockManagerFactory.GetSharedAsync({callerToken}).ConfigureAwait(false);");
-                    break;
-                case ManagerKind.Member:
-                case ManagerKind.PrimaryConstructorParameter:
-                    if (manager.CanBeNull)
-                    {
-                        string name = manager.Expression.StartsWith("this.", System.StringComparison.Ordinal) ? manager.Expression.Substring(5) : manager.Expression;
-                        string message = $"The lock manager '{name.TrimStart('@')}' is null, so {method.Name.TrimStart('@')} cannot take its bid lock.";
-                        writer.Line($"global::BidLocks.IBidLockManager __manager = {manager.Expression}");
-                        writer.Line($"    ?? throw new global::System.InvalidOperationException({CSharpLiterals.String(message)});");
-                    }
-                    else
-                    {
-                        writer.Line($"global::BidLocks.IBidLockManager __manager = {manager.Expression};");
-                    }
-
-                    break;
+                writer.Line($"{declaration} await global::BidLocks.BidLockManagerFactory.GetSharedAsync({callerToken}).ConfigureAwait(false);");
+            }
+            else if (manager.CanBeNull)
+            {
+                string name = manager.Expression.StartsWith("this.", System.StringComparison.Ordinal) ? manager.Expression.Substring(5) : manager.Expression;
+                string message = $"The lock manager '{name.TrimStart('@')}' is null, so {method.Name.TrimStart('@')} cannot take its bid lock.";
+                writer.Line($"{declaration} {manager.Expression}");
+                writer.Line($"    ?? throw new global::System.InvalidOperationException({CSharpLiterals.String(message)});");
+            }
+            else
+            {
+                writer.Line($"{declaration} {manager.Expression};");
             }
         }
 
@@ -106,7 +97,7 @@ namespace BidLocks.Generators.Emit
             return $"string.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"{text}\")";
         }
 
-        private static string CoreCall(BidLockMethodModel method, bool passReadOnlyReferences)
+        private static string CoreCall(BidLockMethodModel method, LocalNames locals, bool passReadOnlyReferences)
         {
             var arguments = new List<string>();
             for (int i = 0; i < method.Parameters.Count; i++)
@@ -114,7 +105,7 @@ namespace BidLocks.Generators.Emit
                 ParameterModel parameter = method.Parameters[i];
                 if (i == method.CancellationTokenIndex)
                 {
-                    arguments.Add("__bodyCancellation.Token");
+                    arguments.Add(locals.BodyCancellation + ".Token");
                 }
                 else
                 {
@@ -124,11 +115,44 @@ namespace BidLocks.Generators.Emit
 
             if (method.Core.PassesLease)
             {
-                arguments.Add("__lease");
+                arguments.Add(locals.Lease);
             }
 
             CoreCallModel core = method.Core;
             return $"{core.Receiver}.{core.Name}{core.TypeArguments}({string.Join(", ", arguments)})";
+        }
+
+        /// <summary>
+        /// The generated locals: <c>__</c> and a name that says what the value is, for a user stepping through this
+        /// in a debugger. Should a parameter take one of those names, every local gets one more <c>_</c>.
+        /// </summary>
+        private sealed class LocalNames
+        {
+            public LocalNames(BidLockMethodModel method)
+            {
+                var taken = new HashSet<string>(method.Parameters.Select(p => p.Name.TrimStart('@')));
+                string prefix = "__";
+                while (new[] { "marketplaceId", "postingId", "manager", "lease", "bodyCancellation" }.Any(name => taken.Contains(prefix + name)))
+                {
+                    prefix += "_";
+                }
+
+                MarketplaceId = prefix + "marketplaceId";
+                PostingId = prefix + "postingId";
+                Manager = prefix + "manager";
+                Lease = prefix + "lease";
+                BodyCancellation = prefix + "bodyCancellation";
+            }
+
+            public string MarketplaceId { get; }
+
+            public string PostingId { get; }
+
+            public string Manager { get; }
+
+            public string Lease { get; }
+
+            public string BodyCancellation { get; }
         }
     }
 }

@@ -26,8 +26,7 @@ namespace BidLocks.Generators.Parsing
             SyntaxKind.VirtualKeyword,
             SyntaxKind.OverrideKeyword,
             SyntaxKind.SealedKeyword,
-            SyntaxKind.ReadOnlyKeyword,
-            SyntaxKind.ExternKeyword);
+            SyntaxKind.ReadOnlyKeyword);
 
         public static string Modifiers(MethodDeclarationSyntax syntax)
             => string.Join(" ", syntax.Modifiers.Where(m => RepeatedModifiers.Contains(m.Kind())).Select(m => m.Text));

@@ -201,37 +201,50 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost
         using var turn = await _queues.EnterAsync(key.Value, timeout, cancellationToken).ConfigureAwait(false);
         var backoff = FirstBackoff;
         var conflicted = false;
-        while (turn is not null)
+        try
         {
-            var nextRelease = turn.NextRelease;
-            var attempt = await TryAcquireOnceAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
-            if (attempt.Acquired)
+            while (turn is not null)
             {
-                _metrics.Success(start);
-                activity?.SetTag("bidlock.fencing_token", attempt.FencingToken);
-                return attempt;
-            }
+                var nextRelease = turn.NextRelease;
+                var attempt = await TryAcquireOnceAsync(key, holderId, ttl, retry: conflicted, cancellationToken).ConfigureAwait(false);
+                if (attempt.Acquired)
+                {
+                    conflicted = false;
+                    _metrics.Success(start);
+                    activity?.SetTag("bidlock.fencing_token", attempt.FencingToken);
+                    return attempt;
+                }
 
-            if (!conflicted)
+                if (!conflicted)
+                {
+                    conflicted = true;
+                    _metrics.Conflict();
+                }
+
+                var remaining = timeout - Stopwatch.GetElapsedTime(start);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                var wait = Min(remaining, Jitter(backoff));
+                if (attempt.RetryAfter is { } untilExpiry && untilExpiry < wait)
+                {
+                    wait = untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.FromMilliseconds(1);
+                }
+
+                await WaitForReleaseAsync(nextRelease, wait, cancellationToken).ConfigureAwait(false);
+                backoff = Min(backoff + backoff, LastBackoff);
+            }
+        }
+        finally
+        {
+            // Leaving without the lock after a busy try (timeout, cancellation, failure): give up any place in the
+            // backend's own queue so the next waiter does not wait for it to expire.
+            if (conflicted)
             {
-                conflicted = true;
-                _metrics.Conflict();
+                await _store.AbandonAsync(key, holderId).ConfigureAwait(false);
             }
-
-            var remaining = timeout - Stopwatch.GetElapsedTime(start);
-            if (remaining <= TimeSpan.Zero)
-            {
-                break;
-            }
-
-            var wait = Min(remaining, Jitter(backoff));
-            if (attempt.RetryAfter is { } untilExpiry && untilExpiry < wait)
-            {
-                wait = untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.FromMilliseconds(1);
-            }
-
-            await WaitForReleaseAsync(nextRelease, wait, cancellationToken).ConfigureAwait(false);
-            backoff = Min(backoff + backoff, LastBackoff);
         }
 
         _metrics.Timeout();
@@ -240,11 +253,13 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost
         return AcquireAttempt.Busy(null);
     }
 
-    private async ValueTask<AcquireAttempt> TryAcquireOnceAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    private async ValueTask<AcquireAttempt> TryAcquireOnceAsync(BidLockKey key, string holderId, TimeSpan ttl, bool retry, CancellationToken cancellationToken)
     {
         try
         {
-            return await _store.TryAcquireAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+            return retry
+                ? await _store.RetryAcquireAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false)
+                : await _store.TryAcquireAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
         {

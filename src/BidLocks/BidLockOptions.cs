@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace BidLocks;
@@ -32,6 +33,30 @@ public sealed class BidLockOptions
     /// <summary>The clock for expiry and renewal; default <see cref="TimeProvider.System"/>. Tests may replace it.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// True forces Redis (start fails when it is unreachable), false rules it out, null lets the configuration decide.
+    /// Unset, the <c>USE_REDIS_LOCKS</c> environment variable applies.
+    /// </summary>
+    public bool? UseRedis { get; set; }
+
+    /// <summary>
+    /// <c>redis://[user:password@]host[:port][/db]</c>, or <c>rediss://</c> for TLS. Takes precedence over
+    /// <see cref="RedisHost"/>; unset, the <c>REDIS_URL</c> environment variable applies. Never logged with its password.
+    /// </summary>
+    public string? RedisUrl { get; set; }
+
+    /// <summary>The Redis host when no URL is given; unset, the <c>REDIS_HOST</c> environment variable applies.</summary>
+    public string? RedisHost { get; set; }
+
+    /// <summary>The Redis port with <see cref="RedisHost"/> (default 6379, or <c>REDIS_PORT</c>).</summary>
+    public int? RedisPort { get; set; }
+
+    /// <summary>The Redis database with <see cref="RedisHost"/> (default 0, or <c>REDIS_DB</c>).</summary>
+    public int? RedisDb { get; set; }
+
+    /// <summary>The Redis password with <see cref="RedisHost"/> (or <c>REDIS_PASSWORD</c>). Never logged or shown.</summary>
+    public string? RedisPassword { get; set; }
+
     /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     public void Validate()
     {
@@ -52,6 +77,16 @@ public sealed class BidLockOptions
         {
             throw new ArgumentNullException(nameof(TimeProvider));
         }
+
+        if (RedisPort is < 1 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RedisPort), RedisPort, "RedisPort must be between 1 and 65535.");
+        }
+
+        if (RedisDb is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RedisDb), RedisDb, "RedisDb must be zero or more.");
+        }
     }
 
     internal static void RequirePositive(TimeSpan value, string name, bool allowZero)
@@ -62,7 +97,9 @@ public sealed class BidLockOptions
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>The settings, with every Redis password replaced by <c>***</c>.</summary>
     public override string ToString()
-        => $"BidLockOptions(KeyPrefix={KeyPrefix}, DefaultTimeout={DefaultTimeout}, DefaultTtl={DefaultTtl}, MaxHold={MaxHold}, InstanceId={InstanceId ?? "(default)"})";
+        => $"BidLockOptions(KeyPrefix={KeyPrefix}, DefaultTimeout={DefaultTimeout}, DefaultTtl={DefaultTtl}, MaxHold={MaxHold}, InstanceId={InstanceId ?? "(default)"}"
+            + $", UseRedis={UseRedis?.ToString() ?? "(unset)"}, RedisUrl={RedisConnectionSettings.RedactUrl(RedisUrl) ?? "(unset)"}, RedisHost={RedisHost ?? "(unset)"}"
+            + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")})";
 }

@@ -15,6 +15,19 @@ internal interface ILockStore : IAsyncDisposable
     /// </summary>
     ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A later try by a waiter whose earlier try found the lock busy. A backend that queues waiters across processes
+    /// (Redis) takes its queue-aware path here and keeps its first try cheap; others need not override it.
+    /// </summary>
+    ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+        => TryAcquireAsync(key, holderId, ttl, cancellationToken);
+
+    /// <summary>
+    /// A waiter gave up (timeout, cancellation, failure) after finding the lock busy: drop it from any queue the
+    /// backend keeps, so the next waiter need not wait for its place to expire. Best effort; must not throw.
+    /// </summary>
+    ValueTask AbandonAsync(BidLockKey key, string holderId) => ValueTask.CompletedTask;
+
     /// <summary>Resets the TTL when <paramref name="holderId"/> still holds the lock; null when it does not.</summary>
     ValueTask<DateTimeOffset?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken);
 

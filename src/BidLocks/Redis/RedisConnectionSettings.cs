@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using StackExchange.Redis;
+
+namespace BidLocks;
+
+/// <summary>
+/// Where Redis is and how to log in, read from a <c>redis://</c>/<c>rediss://</c> URL or from host, port, database and
+/// password settings (DESIGN §3). The password is kept out of <see cref="ToString"/> and of every error message.
+/// </summary>
+internal sealed class RedisConnectionSettings
+{
+    public const int DefaultPort = 6379;
+    private const string Redacted = "***";
+
+    public RedisConnectionSettings(string host, int port = DefaultPort, int database = 0, string? user = null, string? password = null, bool useTls = false, string source = "settings")
+    {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            throw new ArgumentException($"{source}: the Redis host is empty.", nameof(host));
+        }
+
+        if (port is < 1 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(port), port, $"{source}: the Redis port must be between 1 and 65535.");
+        }
+
+        if (database < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(database), database, $"{source}: the Redis database must be zero or more.");
+        }
+
+        Host = host;
+        Port = port;
+        Database = database;
+        User = string.IsNullOrEmpty(user) ? null : user;
+        Password = string.IsNullOrEmpty(password) ? null : password;
+        UseTls = useTls;
+        Source = source;
+    }
+
+    public string Host { get; }
+
+    public int Port { get; }
+
+    public int Database { get; }
+
+    public string? User { get; }
+
+    public string? Password { get; }
+
+    public bool UseTls { get; }
+
+    /// <summary>Which setting these came from, for messages: <c>REDIS_URL</c>, <c>BidLockOptions.RedisHost</c>, …</summary>
+    public string Source { get; }
+
+    /// <summary>
+    /// The Redis settings in force: each option set in code or configuration wins over its environment variable; a
+    /// URL wins over a host. Null when neither names a server.
+    /// </summary>
+    public static RedisConnectionSettings? Resolve(BidLockOptions options, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
+        if (!string.IsNullOrWhiteSpace(options.RedisUrl))
+        {
+            return ParseUrl(options.RedisUrl, "BidLockOptions.RedisUrl");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.RedisHost))
+        {
+            return FromParts(options.RedisHost, options.RedisPort, options.RedisDb, options.RedisPassword ?? environment("REDIS_PASSWORD"), "BidLockOptions.RedisHost");
+        }
+
+        if (environment("REDIS_URL") is { } url && !string.IsNullOrWhiteSpace(url))
+        {
+            return ParseUrl(url, "REDIS_URL");
+        }
+
+        if (environment("REDIS_HOST") is { } host && !string.IsNullOrWhiteSpace(host))
+        {
+            var port = options.RedisPort ?? ParseNumber(environment("REDIS_PORT"), "REDIS_PORT");
+            var database = options.RedisDb ?? ParseNumber(environment("REDIS_DB"), "REDIS_DB");
+            return FromParts(host, port, database, options.RedisPassword ?? environment("REDIS_PASSWORD"), "REDIS_HOST");
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads <c>redis://[user:password@]host[:port][/db]</c> or <c>rediss://…</c> (TLS).</summary>
+    /// <exception cref="FormatException">The URL is malformed; the message never repeats it (it may hold a password).</exception>
+    public static RedisConnectionSettings ParseUrl(string url, string source = "REDIS_URL")
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+        {
+            throw Malformed(source, "it is not an absolute URL");
+        }
+
+        var tls = uri.Scheme switch
+        {
+            "redis" => false,
+            "rediss" => true,
+            _ => throw Malformed(source, $"the scheme is '{uri.Scheme}', not redis or rediss"),
+        };
+
+        if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            throw Malformed(source, "query strings and fragments are not supported");
+        }
+
+        var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.Host;
+        if (string.IsNullOrEmpty(host))
+        {
+            throw Malformed(source, "it names no host");
+        }
+
+        var path = uri.AbsolutePath.Trim('/');
+        var database = 0;
+        if (path.Length > 0 && !int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out database))
+        {
+            throw Malformed(source, "the path must be a database number, such as /0");
+        }
+
+        string? user = null;
+        string? password = null;
+        if (uri.UserInfo.Length > 0)
+        {
+            // user:password, either part optional; both percent-encoded so that ':' and '@' can appear in them.
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            password = colon < 0 ? null : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+        }
+
+        return new RedisConnectionSettings(host, uri.IsDefaultPort || uri.Port < 0 ? DefaultPort : uri.Port, database, user, password, tls, source);
+    }
+
+    /// <summary>The URL with its password replaced by <c>***</c>; for an unreadable URL, a note instead of it.</summary>
+    public static string? RedactUrl(string? url)
+    {
+        if (url is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ParseUrl(url).ToString();
+        }
+        catch (FormatException)
+        {
+            return "(an unreadable URL, not shown)";
+        }
+    }
+
+    /// <summary>Options for StackExchange.Redis: fail fast while disconnected, reconnect by itself.</summary>
+    public ConfigurationOptions ToConfigurationOptions()
+    {
+        var options = new ConfigurationOptions
+        {
+            User = User,
+            Password = Password,
+            DefaultDatabase = Database,
+            Ssl = UseTls,
+            ClientName = "BidLocks",
+            // The first connect must succeed or the manager does not start (the factory then decides what to do).
+            // After that the multiplexer reconnects on its own, whatever this says.
+            AbortOnConnectFail = true,
+            ConnectRetry = 2,
+            ConnectTimeout = 5000,
+            // A lock must fail closed at once while Redis is away rather than queue the acquire for seconds.
+            BacklogPolicy = BacklogPolicy.FailFast,
+            ReconnectRetryPolicy = new ExponentialRetry(250, 5000),
+        };
+        options.EndPoints.Add(IPAddress.TryParse(Host, out var address) ? new IPEndPoint(address, Port) : new DnsEndPoint(Host, Port));
+        if (UseTls)
+        {
+            options.SslHost = Host;
+        }
+
+        return options;
+    }
+
+    /// <summary>Replaces every occurrence of the password in <paramref name="text"/> (an error from the client, say).</summary>
+    public string Redact(string text)
+        => Password is null || text.Length == 0 ? text : text.Replace(Password, Redacted, StringComparison.Ordinal);
+
+    /// <summary>The URL form, password shown as <c>***</c>.</summary>
+    public override string ToString()
+    {
+        var builder = new StringBuilder(UseTls ? "rediss://" : "redis://");
+        if (User is not null || Password is not null)
+        {
+            builder.Append(User is null ? string.Empty : Uri.EscapeDataString(User));
+            builder.Append(Password is null ? string.Empty : ":" + Redacted).Append('@');
+        }
+
+        builder.Append(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host);
+        builder.Append(CultureInfo.InvariantCulture, $":{Port}/{Database}");
+        return builder.ToString();
+    }
+
+    private static RedisConnectionSettings FromParts(string host, int? port, int? database, string? password, string source)
+        => new(host.Trim(), port ?? DefaultPort, database ?? 0, user: null, password, useTls: false, source);
+
+    private static int? ParseNumber(string? value, string variable)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        return int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new FormatException($"{variable} must be a whole number; got '{value}'.");
+    }
+
+    private static FormatException Malformed(string source, string reason)
+        => new($"{source} must look like redis://[user:password@]host[:port][/db] or rediss://… ({reason}; the value is not shown because it may hold a password).");
+}

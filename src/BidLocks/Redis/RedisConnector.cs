@@ -1,0 +1,41 @@
+using StackExchange.Redis;
+
+namespace BidLocks;
+
+/// <summary>
+/// Opens the multiplexer a <see cref="RedisBidLockManager"/> owns. A failure becomes a
+/// <see cref="BidLockUnavailableException"/> that says what went wrong without the password.
+/// </summary>
+internal static class RedisConnector
+{
+    public static async Task<ConnectionMultiplexer> ConnectAsync(RedisConnectionSettings settings, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var options = settings.ToConfigurationOptions();
+        try
+        {
+            return await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException or System.Net.Sockets.SocketException or ArgumentException)
+        {
+            throw Failure(settings, exception);
+        }
+    }
+
+    internal static BidLockUnavailableException Failure(RedisConnectionSettings settings, Exception exception)
+    {
+        var reason = exception is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
+            || exception.Message.Contains("WRONGPASS", StringComparison.Ordinal)
+            || exception.Message.Contains("NOAUTH", StringComparison.Ordinal)
+            || exception.Message.Contains("authentication", StringComparison.OrdinalIgnoreCase)
+            ? "authentication failed: check the user name and password"
+            : "the server did not answer";
+        var detail = settings.Redact(exception.Message);
+        // The client's own exception is kept only when nothing in it shows the password.
+        var inner = settings.Password is { } password && exception.ToString().Contains(password, StringComparison.Ordinal) ? null : exception;
+        return new BidLockUnavailableException(
+            RedisLockStore.BackendName,
+            $"Could not connect to Redis at {settings} (from {settings.Source}): {reason}. {detail}",
+            inner);
+    }
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace BidLocks;
+
+/// <summary>
+/// The Redis steps of the lock (see <see cref="RedisScripts"/>): a cheap first try, a queue-aware retry that keeps
+/// waiters of all processes in arrival order, compare-and-delete release with hand-over, compare-and-PEXPIRE
+/// extension. Every failure of the client surfaces as an exception, which the manager turns into
+/// <see cref="BidLockUnavailableException"/>.
+/// </summary>
+internal sealed class RedisLockStore : ILockStore
+{
+    public const string BackendName = "redis";
+
+    /// <summary>
+    /// How long a queued waiter keeps its place without trying again. Waiters retry at least every second (the
+    /// longest backoff), so a live one never loses it; a crashed one holds up the queue for at most this long.
+    /// </summary>
+    internal static readonly TimeSpan WaiterTtl = TimeSpan.FromSeconds(3);
+
+    private static readonly TimeSpan DegradedLatency = TimeSpan.FromMilliseconds(250);
+
+    private readonly IConnectionMultiplexer _connection;
+    private readonly IDatabase _database;
+    private readonly RedisReleaseChannel _channel;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly bool _ownsConnection;
+
+    public RedisLockStore(IConnectionMultiplexer connection, BidLockOptions options, bool ownsConnection, int database = -1)
+    {
+        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+        ArgumentNullException.ThrowIfNull(options);
+        _database = connection.GetDatabase(database);
+        _channel = new RedisReleaseChannel(connection, options.KeyPrefix);
+        _time = options.TimeProvider;
+        _logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _ownsConnection = ownsConnection;
+    }
+
+    public string Backend => BackendName;
+
+    public IConnectionMultiplexer Connection => _connection;
+
+    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // Expiry is counted from before the request: the server's own clock can only start later.
+        var started = _time.GetUtcNow();
+        var result = await _database.ScriptEvaluateAsync(
+            RedisScripts.AcquireFast,
+            [key.Value, FenceKey(key)],
+            [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
+        var code = (long)result;
+        return code > 0
+            ? AcquireAttempt.Success(code, started + ttl)
+            : await RetryAcquireAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var attempt = await QueuedAttemptAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+        if (attempt.Acquired || _channel.IsSubscribed)
+        {
+            return attempt;
+        }
+
+        try
+        {
+            await _channel.EnsureSubscribedAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Waiters still get the lock through their backoff; the next wait subscribes again.
+            RedisLog.SubscribeFailed(_logger, _channel.Name, exception);
+            return attempt;
+        }
+
+        // A release between the try and the subscription was not heard: look once more.
+        return await QueuedAttemptAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<DateTimeOffset?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var started = _time.GetUtcNow();
+        var result = await _database.ScriptEvaluateAsync(RedisScripts.Extend, [key.Value], [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
+        return (long)result == 1 ? started + ttl : null;
+    }
+
+    public async ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
+    {
+        var result = (long)await _database.ScriptEvaluateAsync(RedisScripts.ReleaseFast, [key.Value], [holderId]).ConfigureAwait(false);
+        if (result != RedisScripts.TakeSlowPath)
+        {
+            return result == 1;
+        }
+
+        // Waiters are queued: hand the lock to the first of them and tell them.
+        var handedOver = await _database.ScriptEvaluateAsync(
+            RedisScripts.ReleaseQueued,
+            [key.Value, QueueKey(key), WaitersKey(key)],
+            [holderId, _channel.Name, _channel.MessageFor(key.Value)]).ConfigureAwait(false);
+        return (long)handedOver == 1;
+    }
+
+    public async ValueTask AbandonAsync(BidLockKey key, string holderId)
+    {
+        try
+        {
+            await _database.ScriptEvaluateAsync(
+                RedisScripts.Abandon,
+                [key.Value, QueueKey(key), WaitersKey(key)],
+                [holderId, _channel.Name, _channel.MessageFor(key.Value)]).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // Its place expires by itself after WaiterTtl.
+            RedisLog.AbandonFailed(_logger, key.Value, exception);
+        }
+    }
+
+    // Redis expires locks by their TTL itself; there is never anything left to remove.
+    public ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken) => ValueTask.FromResult(0);
+
+    public async ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var latency = await _database.PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var measured = Stopwatch.GetElapsedTime(start);
+        if (latency <= TimeSpan.Zero)
+        {
+            latency = measured;
+        }
+
+        var endpoint = _connection.GetEndPoints() is [var first, ..] ? first : null;
+        var version = endpoint is null ? null : _connection.GetServer(endpoint).Version.ToString();
+        var where = $"Redis {version ?? "(version unknown)"} at {RedisEndpoints.Describe(endpoint)}";
+        var pinged = $"answered PING in {latency.TotalMilliseconds:F1} ms";
+        if (latency > DegradedLatency)
+        {
+            return new BidLockHealth(BidLockHealthStatus.Degraded, Backend, $"{where} {pinged}, slower than {DegradedLatency.TotalMilliseconds:F0} ms.", latency, version);
+        }
+
+        if (_channel.IsSubscribed && !_connection.GetSubscriber().IsConnected(_channel.Channel))
+        {
+            return new BidLockHealth(BidLockHealthStatus.Degraded, Backend, $"{where} {pinged}, but release notifications are disconnected: waiters poll until they return.", latency, version);
+        }
+
+        return new BidLockHealth(BidLockHealthStatus.Healthy, Backend, $"{where} {pinged}.", latency, version);
+    }
+
+    public void OnRemoteRelease(Action<string> releasedKey) => _channel.OnRelease(releasedKey);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _channel.UnsubscribeAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // Closing anyway: the server drops the subscription with the connection.
+        }
+
+        if (_ownsConnection)
+        {
+            await _connection.CloseAsync().ConfigureAwait(false);
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<AcquireAttempt> QueuedAttemptAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var started = _time.GetUtcNow();
+        var result = await _database.ScriptEvaluateAsync(
+            RedisScripts.AcquireQueued,
+            [key.Value, FenceKey(key), QueueKey(key), WaitersKey(key)],
+            [holderId, Milliseconds(ttl), Milliseconds(WaiterTtl)]).ConfigureAwait(false);
+        var code = (long)result;
+        return code > 0
+            ? AcquireAttempt.Success(code, started + ttl)
+            : AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));
+    }
+
+    private static string FenceKey(BidLockKey key) => key.Value + ":fence";
+
+    private static string QueueKey(BidLockKey key) => key.Value + ":queue";
+
+    private static string WaitersKey(BidLockKey key) => key.Value + ":waiters";
+
+    // Whole milliseconds, at least one: PX 0 is an error.
+    private static long Milliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace BidLocks;
+
+/// <summary>
+/// A lock in Redis, shared by every process that uses the same server: the backend for services that run on many
+/// hosts. Waiters across processes are served in arrival order and woken by release notifications; fencing tokens
+/// never go back, even after Redis restarts without persistence. While Redis is unreachable, acquires fail with
+/// <see cref="BidLockUnavailableException"/> (never a weaker lock) and work again once it returns.
+/// </summary>
+public sealed class RedisBidLockManager : BidLockManagerBase
+{
+    private readonly RedisLockStore _store;
+
+    /// <summary>
+    /// Creates a manager on a multiplexer the caller owns (and disposes). Use a multiplexer configured with
+    /// <c>AbortOnConnectFail = false</c> so that it reconnects by itself, and without a <c>ChannelPrefix</c>.
+    /// </summary>
+    public RedisBidLockManager(IConnectionMultiplexer connection, BidLockOptions? options = null)
+        : this(new RedisLockStore(connection, options ??= new BidLockOptions(), ownsConnection: false), options)
+    {
+    }
+
+    private RedisBidLockManager(RedisLockStore store, BidLockOptions options)
+        : base(store, options)
+    {
+        _store = store;
+    }
+
+    /// <summary>The multiplexer this manager talks through.</summary>
+    public IConnectionMultiplexer Connection => _store.Connection;
+
+    /// <summary>
+    /// Connects to the Redis server that <paramref name="options"/> names (<see cref="BidLockOptions.RedisUrl"/>,
+    /// <see cref="BidLockOptions.RedisHost"/> …) or, where they name none, the environment (<c>REDIS_URL</c>,
+    /// <c>REDIS_HOST</c>/<c>REDIS_PORT</c>/<c>REDIS_DB</c>/<c>REDIS_PASSWORD</c>). The manager owns the connection.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Neither the options nor the environment name a Redis server.</exception>
+    /// <exception cref="FormatException">A Redis setting is malformed (the message never shows the password).</exception>
+    /// <exception cref="BidLockUnavailableException">Redis could not be reached or refused the login.</exception>
+    public static Task<RedisBidLockManager> ConnectAsync(BidLockOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new BidLockOptions();
+        options.Validate();
+        var settings = RedisConnectionSettings.Resolve(options, Environment.GetEnvironmentVariable)
+            ?? throw new InvalidOperationException("No Redis server is configured: set BidLockOptions.RedisUrl or RedisHost, or the REDIS_URL or REDIS_HOST environment variable.");
+        return ConnectAsync(settings, options, cancellationToken);
+    }
+
+    internal static async Task<RedisBidLockManager> ConnectAsync(RedisConnectionSettings settings, BidLockOptions options, CancellationToken cancellationToken)
+    {
+        var connection = await RedisConnector.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
+        var manager = new RedisBidLockManager(new RedisLockStore(connection, options, ownsConnection: true, settings.Database), options);
+        RedisLog.Connected(manager.Logger, settings.ToString());
+        return manager;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace BidLocks.Tests.Redis;
+
+/// <summary>
+/// A real <c>redis-server</c> for tests: loopback only, no persistence (a restart loses every key, as a crashed cache
+/// would), stopped by its own pid. Readiness is the server's own "Ready to accept connections" line, not a sleep.
+/// </summary>
+public sealed class RedisServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    private RedisServerProcess(int port, string? password)
+    {
+        Port = port;
+        Password = password;
+    }
+
+    public int Port { get; private set; }
+
+    public string? Password { get; }
+
+    /// <summary>A <c>redis://</c> URL for this server, with its password if it has one.</summary>
+    public string Url => Password is null
+        ? $"redis://127.0.0.1:{Port}"
+        : $"redis://:{Uri.EscapeDataString(Password)}@127.0.0.1:{Port}";
+
+    public static async Task<RedisServerProcess> StartAsync(string? password = null)
+    {
+        // A free port can be taken by someone else before the server binds it: try a few.
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new RedisServerProcess(FreeLoopbackPort(), password);
+            try
+            {
+                await server.RestartAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 5)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Starts the server (again) on the same port; it comes back empty.</summary>
+    public async Task RestartAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            throw new InvalidOperationException("The server is still running.");
+        }
+
+        var start = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (Password is not null)
+        {
+            start.ArgumentList.Add("--requirepass");
+            start.ArgumentList.Add(Password);
+        }
+
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, line) => OnLine(line.Data, ready);
+        process.ErrorDataReceived += (_, line) => OnLine(line.Data, ready);
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"redis-server exited before it was ready:\n{Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        try
+        {
+            await ready.Task.WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException)
+        {
+            await KillAsync();
+            throw new InvalidOperationException($"redis-server was not ready within {StartTimeout}:\n{Output}");
+        }
+    }
+
+    /// <summary>SIGKILL by pid, as a crash would: no shutdown, nothing saved.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { } process && !process.HasExited)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+    }
+
+    private string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private void OnLine(string? line, TaskCompletionSource ready)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (line.Contains("Ready to accept connections", StringComparison.Ordinal))
+        {
+            ready.TrySetResult();
+        }
+    }
+
+    private static string Executable { get; } = FindExecutable();
+
+    private static string FindExecutable()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        foreach (var folder in path.Split(Path.PathSeparator).Append("/usr/bin").Append("/usr/local/bin"))
+        {
+            var candidate = Path.Combine(folder, "redis-server");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("redis-server is not installed (the Redis tests need it; CI installs it).");
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -50,6 +50,15 @@ public sealed class GeneratedCodeBehaviourTests : IDisposable
                 private Task<long> NumberedBidAsyncCore(string marketplaceId, in long postingNumber, BidLockLease lease)
                     => Task.FromResult(lease.PostingId == "n" + postingNumber ? lease.FencingToken : -1);
             }
+
+            // The manager is only a primary-constructor parameter, read from the generated partial declaration.
+            public partial class PrimaryConstructorBidder(IBidLockManager locks)
+            {
+                [BidLock("m", "{postingId}")]
+                public partial Task<long> BidAsync(string postingId);
+
+                private Task<long> BidAsyncCore(string postingId, BidLockLease lease) => Task.FromResult(lease.FencingToken);
+            }
         }
         """;
 
@@ -207,6 +216,18 @@ public sealed class GeneratedCodeBehaviourTests : IDisposable
 
         Assert.True(fencingToken > 0, $"The body saw the wrong key or no lease (got {fencingToken}).");
         await AssertFreeAsync("n42");
+    }
+
+    [Fact]
+    public async Task A_primary_constructor_manager_is_the_one_used()
+    {
+        object bidder = _assembly.Create("Probe.PrimaryConstructorBidder", _manager);
+
+        long fencingToken = await GeneratedAssembly.Call<long>(bidder, "BidAsync", "p1");
+
+        Assert.True(fencingToken > 0);
+        Assert.Equal(1, _manager.GetMetrics().LockSuccesses);
+        Assert.Equal(1, _manager.GetMetrics().LockReleases);
     }
 
     private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -315,6 +315,22 @@ internal static class Shapes
             #nullable restore
             """,
 
+        // A struct whose manager is a primary-constructor parameter, with an 'in' parameter: the private helper
+        // that takes the lock is an instance method too, so it can still read the parameter.
+        ["StructWithPrimaryConstructorManager"] = """
+            namespace Auction
+            {
+                public partial struct Clerk(IBidLockManager locks)
+                {
+                    [BidLock("{marketplaceId}", "{postingId}")]
+                    public partial ValueTask<long> StampAsync(string marketplaceId, in long postingId, CancellationToken cancellationToken);
+
+                    private ValueTask<long> StampAsyncCore(string marketplaceId, in long postingId, CancellationToken cancellationToken, BidLockLease lease)
+                        => new(lease.FencingToken + postingId);
+                }
+            }
+            """,
+
         // Interface members: a default-implemented instance method whose manager is an interface property, and a
         // static method; covariant type parameter repeated with its variance.
         ["InterfaceMembers"] = """

@@ -51,6 +51,11 @@ public sealed class UnsupportedMethodTests
             nameof(BidLockFailureReason.UnsupportedContainingType), "CS8795"
         },
         {
+            "file-local type",
+            "file partial class S { [BidLock(\"m\", \"{p}\")] public partial Task M(string p); private Task MCore(string p) => Task.CompletedTask; }",
+            nameof(BidLockFailureReason.UnsupportedContainingType), "CS8795"
+        },
+        {
             "two cancellation tokens",
             "public partial class S { [BidLock(\"m\", \"{p}\")] public partial Task M(string p, CancellationToken a, CancellationToken b); private Task MCore(string p, CancellationToken a, CancellationToken b) => Task.CompletedTask; }",
             nameof(BidLockFailureReason.AmbiguousCancellationToken), "CS8795"

@@ -39,6 +39,17 @@ namespace BidLocks.Generators.Parsing
             }
 
             ContainingTypeChain? type = SignatureReader.ContainingTypes(method, syntax, failures);
+            for (INamedTypeSymbol? containing = method.ContainingType; containing is not null; containing = containing.ContainingType)
+            {
+                if (containing.IsFileLocal)
+                {
+                    failures.Add(new ParseFailure(
+                        BidLockFailureReason.UnsupportedContainingType,
+                        $"{containing.Name} is a file-local type, whose partial declarations cannot reach the generated file; drop 'file' from it.",
+                        methodLocation));
+                }
+            }
+
             if (!method.IsStatic && method.ContainingType.IsRefLikeType)
             {
                 failures.Add(new ParseFailure(

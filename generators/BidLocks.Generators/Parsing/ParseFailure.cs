@@ -17,7 +17,7 @@ namespace BidLocks.Generators.Parsing
         /// <summary>A containing type is not partial.</summary>
         ContainingTypeNotPartial,
 
-        /// <summary>The containing type cannot hold the generated method (an instance method of a ref struct).</summary>
+        /// <summary>The containing type cannot hold the generated method (a file-local type, or an instance method of a ref struct).</summary>
         UnsupportedContainingType,
 
         /// <summary>The method does not return Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt;.</summary>

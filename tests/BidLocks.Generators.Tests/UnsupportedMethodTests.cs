@@ -18,7 +18,7 @@ public sealed class UnsupportedMethodTests
         {
             "containing type not partial",
             "public class S { [BidLock(\"m\", \"{p}\")] public partial Task M(string p); private Task MCore(string p) => Task.CompletedTask; }",
-            nameof(BidLockFailureReason.ContainingTypeNotPartial), "CS0751"
+            nameof(BidLockFailureReason.ContainingTypeNotPartial), "CS8795"
         },
         {
             "outer type not partial",

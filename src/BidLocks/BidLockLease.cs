@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace BidLocks;
 
@@ -82,6 +83,7 @@ public sealed class BidLockLease : IAsyncDisposable
     }
 
     /// <summary>Releases the lock; never throws for a backend failure (the lock then expires by its TTL).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask DisposeAsync()
     {
         if (Volatile.Read(ref _released) != 0)

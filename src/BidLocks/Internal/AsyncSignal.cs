@@ -1,16 +1,39 @@
 namespace BidLocks;
 
 /// <summary>
-/// A wake-up that cannot be missed: a waiter takes <see cref="Current"/> before it looks at the lock, so a release
-/// that happens between the look and the wait still completes the task it waits on.
+/// A wake-up that cannot be missed: a waiter reads <see cref="Generation"/> before it looks at the lock, and
+/// <see cref="WaitAsync"/> completes at once if a release happened since. Costs nothing until someone really waits:
+/// the task is made only then, so an uncontended lock never allocates one.
 /// </summary>
 internal sealed class AsyncSignal
 {
-    private TaskCompletionSource _source = NewSource();
+    private readonly object _gate = new();
+    private long _generation;
+    private TaskCompletionSource? _waiters;
 
-    public Task Current => Volatile.Read(ref _source).Task;
+    public long Generation => Volatile.Read(ref _generation);
 
-    public void Set() => Interlocked.Exchange(ref _source, NewSource()).TrySetResult();
+    /// <summary>Completes on the first <see cref="Set"/> after <paramref name="seen"/> was read.</summary>
+    public Task WaitAsync(long seen)
+    {
+        lock (_gate)
+        {
+            return _generation != seen
+                ? Task.CompletedTask
+                : (_waiters ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
 
-    private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public void Set()
+    {
+        TaskCompletionSource? waiters;
+        lock (_gate)
+        {
+            _generation++;
+            waiters = _waiters;
+            _waiters = null;
+        }
+
+        waiters?.TrySetResult();
+    }
 }

@@ -27,6 +27,12 @@ internal readonly struct BidLockKey
     {
         IdValidation.Require(marketplaceId, nameof(marketplaceId), BidLockDefaults.MaxIdLength);
         IdValidation.Require(postingId, nameof(postingId), BidLockDefaults.MaxIdLength);
+        if (!NeedsEscape(marketplaceId!) && !NeedsEscape(postingId!))
+        {
+            // The usual case, nothing to encode: one allocation, written in place.
+            return new BidLockKey(marketplaceId!, postingId!, Plain(prefix, marketplaceId!, postingId!));
+        }
+
         var builder = new StringBuilder(prefix.Length + marketplaceId!.Length + postingId!.Length + 3);
         builder.Append(prefix).Append('{');
         AppendEscaped(builder, marketplaceId);
@@ -35,6 +41,19 @@ internal readonly struct BidLockKey
         builder.Append('}');
         return new BidLockKey(marketplaceId, postingId, builder.ToString());
     }
+
+    private static string Plain(string prefix, string marketplaceId, string postingId)
+        => string.Create(prefix.Length + marketplaceId.Length + postingId.Length + 3, (prefix, marketplaceId, postingId), static (chars, parts) =>
+        {
+            parts.prefix.AsSpan().CopyTo(chars);
+            var at = parts.prefix.Length;
+            chars[at++] = '{';
+            parts.marketplaceId.AsSpan().CopyTo(chars[at..]);
+            at += parts.marketplaceId.Length;
+            chars[at++] = ':';
+            parts.postingId.AsSpan().CopyTo(chars[at..]);
+            chars[^1] = '}';
+        });
 
     public static string Escape(string component)
     {
@@ -62,6 +81,19 @@ internal readonly struct BidLockKey
                 builder.Append('%').Append(HexDigit(utf8[b] >> 4)).Append(HexDigit(utf8[b] & 0xF));
             }
         }
+    }
+
+    private static bool NeedsEscape(string component)
+    {
+        foreach (var c in component)
+        {
+            if (NeedsEscape(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool NeedsEscape(char c)

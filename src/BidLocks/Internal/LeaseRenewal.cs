@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BidLocks;
 
 /// <summary>
@@ -83,6 +85,7 @@ internal sealed class LeaseRenewal
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReleaseAsync()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0)

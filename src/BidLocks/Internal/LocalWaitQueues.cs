@@ -6,19 +6,29 @@ namespace BidLocks;
 /// backend one poller per key instead of one per waiter. A release seen in this process, or reported by the store
 /// for another process, wakes the head at once.
 /// </summary>
+/// <remarks>
+/// A queue lives only while someone is in or waiting for it. Finished queues are kept in a small pool: an
+/// uncontended acquire then allocates nothing here, which is most acquires.
+/// </remarks>
 internal sealed class LocalWaitQueues
 {
+    private const int PoolLimit = 64;
     private readonly Dictionary<string, Queue> _queues = new(StringComparer.Ordinal);
+    private readonly Stack<Queue> _pool = new();
 
-    /// <summary>Waits for this caller's turn at <paramref name="key"/>; null when the timeout passes first.</summary>
-    public async ValueTask<Turn?> EnterAsync(string key, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for this caller's turn at <paramref name="key"/>; null when the timeout passes first. Pass the turn
+    /// to <see cref="Exit"/> exactly once when done.
+    /// </summary>
+    public async ValueTask<Queue?> EnterAsync(string key, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Queue queue;
         lock (_queues)
         {
             if (!_queues.TryGetValue(key, out queue!))
             {
-                queue = new Queue();
+                queue = _pool.Count > 0 ? _pool.Pop() : new Queue();
+                queue.Key = key;
                 _queues.Add(key, queue);
             }
 
@@ -29,16 +39,19 @@ internal sealed class LocalWaitQueues
         try
         {
             entered = await queue.Gate.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            return entered ? new Turn(this, key, queue) : null;
+            return entered ? queue : null;
         }
         finally
         {
             if (!entered)
             {
-                Leave(key, queue, release: false);
+                Leave(queue, release: false);
             }
         }
     }
+
+    /// <summary>Ends a turn: the next waiter for the key, if any, goes next.</summary>
+    public void Exit(Queue turn) => Leave(turn, release: true);
 
     /// <summary>Wakes the head waiter of <paramref name="key"/>, if any.</summary>
     public void NotifyReleased(string key)
@@ -49,10 +62,11 @@ internal sealed class LocalWaitQueues
             _queues.TryGetValue(key, out queue);
         }
 
+        // A queue recycled meanwhile wakes some other key's head: a spurious wake-up, which only costs one retry.
         queue?.Released.Set();
     }
 
-    private void Leave(string key, Queue queue, bool release)
+    private void Leave(Queue queue, bool release)
     {
         if (release)
         {
@@ -63,44 +77,26 @@ internal sealed class LocalWaitQueues
         {
             if (--queue.Users == 0)
             {
-                _queues.Remove(key);
-                queue.Gate.Dispose();
+                _queues.Remove(queue.Key);
+                if (_pool.Count < PoolLimit)
+                {
+                    _pool.Push(queue);
+                }
+                else
+                {
+                    queue.Gate.Dispose();
+                }
             }
         }
     }
 
+    /// <summary>One key's queue; the head of it holds the turn.</summary>
     internal sealed class Queue
     {
         // SemaphoreSlim queues asynchronous waiters first in, first out.
         public readonly SemaphoreSlim Gate = new(1, 1);
         public readonly AsyncSignal Released = new();
+        public string Key = string.Empty;
         public int Users;
-    }
-
-    /// <summary>The head of a key's queue; dispose to pass the turn to the next waiter.</summary>
-    public sealed class Turn : IDisposable
-    {
-        private readonly LocalWaitQueues _owner;
-        private readonly string _key;
-        private readonly Queue _queue;
-        private int _disposed;
-
-        internal Turn(LocalWaitQueues owner, string key, Queue queue)
-        {
-            _owner = owner;
-            _key = key;
-            _queue = queue;
-        }
-
-        /// <summary>Take this before trying the lock; it completes on the next release.</summary>
-        public Task NextRelease => _queue.Released.Current;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                _owner.Leave(_key, _queue, release: true);
-            }
-        }
     }
 }

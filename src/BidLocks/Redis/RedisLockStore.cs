@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -21,6 +22,12 @@ internal sealed class RedisLockStore : ILockStore
     internal static readonly TimeSpan WaiterTtl = TimeSpan.FromSeconds(3);
 
     private static readonly TimeSpan DegradedLatency = TimeSpan.FromMilliseconds(250);
+    private static readonly RedisScript AcquireFast = new(RedisScripts.AcquireFast);
+    private static readonly RedisScript AcquireQueued = new(RedisScripts.AcquireQueued);
+    private static readonly RedisScript ReleaseFast = new(RedisScripts.ReleaseFast);
+    private static readonly RedisScript ReleaseQueued = new(RedisScripts.ReleaseQueued);
+    private static readonly RedisScript Abandon = new(RedisScripts.Abandon);
+    private static readonly RedisScript Extend = new(RedisScripts.Extend);
 
     private readonly IConnectionMultiplexer _connection;
     private readonly IDatabase _database;
@@ -44,21 +51,19 @@ internal sealed class RedisLockStore : ILockStore
 
     public IConnectionMultiplexer Connection => _connection;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // Expiry is counted from before the request: the server's own clock can only start later.
         var started = _time.GetUtcNow();
-        var result = await _database.ScriptEvaluateAsync(
-            RedisScripts.AcquireFast,
-            [key.Value, FenceKey(key)],
-            [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
-        var code = (long)result;
+        var code = await AcquireFast.EvaluateAsync(_database, [key.Value, FenceKey(key)], [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
         return code > 0
             ? AcquireAttempt.Success(code, started + ttl)
             : await RetryAcquireAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
         var attempt = await QueuedAttemptAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
@@ -86,32 +91,33 @@ internal sealed class RedisLockStore : ILockStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = _time.GetUtcNow();
-        var result = await _database.ScriptEvaluateAsync(RedisScripts.Extend, [key.Value], [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
-        return (long)result == 1 ? started + ttl : null;
+        var result = await Extend.EvaluateAsync(_database, [key.Value], [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
+        return result == 1 ? started + ttl : null;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
     {
-        var result = (long)await _database.ScriptEvaluateAsync(RedisScripts.ReleaseFast, [key.Value], [holderId]).ConfigureAwait(false);
+        var result = await ReleaseFast.EvaluateAsync(_database, [key.Value], [holderId]).ConfigureAwait(false);
         if (result != RedisScripts.TakeSlowPath)
         {
             return result == 1;
         }
 
         // Waiters are queued: hand the lock to the first of them and tell them.
-        var handedOver = await _database.ScriptEvaluateAsync(
-            RedisScripts.ReleaseQueued,
+        var handedOver = await ReleaseQueued.EvaluateAsync(
+            _database,
             [key.Value, QueueKey(key), WaitersKey(key)],
             [holderId, _channel.Name, _channel.MessageFor(key.Value)]).ConfigureAwait(false);
-        return (long)handedOver == 1;
+        return handedOver == 1;
     }
 
     public async ValueTask AbandonAsync(BidLockKey key, string holderId)
     {
         try
         {
-            await _database.ScriptEvaluateAsync(
-                RedisScripts.Abandon,
+            await Abandon.EvaluateAsync(
+                _database,
                 [key.Value, QueueKey(key), WaitersKey(key)],
                 [holderId, _channel.Name, _channel.MessageFor(key.Value)]).ConfigureAwait(false);
         }
@@ -172,15 +178,15 @@ internal sealed class RedisLockStore : ILockStore
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<AcquireAttempt> QueuedAttemptAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = _time.GetUtcNow();
-        var result = await _database.ScriptEvaluateAsync(
-            RedisScripts.AcquireQueued,
+        var code = await AcquireQueued.EvaluateAsync(
+            _database,
             [key.Value, FenceKey(key), QueueKey(key), WaitersKey(key)],
             [holderId, Milliseconds(ttl), Milliseconds(WaiterTtl)]).ConfigureAwait(false);
-        var code = (long)result;
         return code > 0
             ? AcquireAttempt.Success(code, started + ttl)
             : AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));

@@ -57,7 +57,19 @@ internal sealed class RedisLockStore : ILockStore
         cancellationToken.ThrowIfCancellationRequested();
         // Expiry is counted from before the request: the server's own clock can only start later.
         var started = _time.GetUtcNow();
-        var code = await AcquireFast.EvaluateAsync(_database, [key.Value, FenceKey(key)], [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
+        RedisKey[] keys = [key.Value, FenceKey(key)];
+        RedisValue[] values = [holderId, Milliseconds(ttl)];
+        long code;
+        try
+        {
+            // The script helper's own layer is inlined here and in ReleaseAsync: these two run for every lock.
+            code = (long)await AcquireFast.SendAsync(_database, keys, values).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (RedisScript.IsUnknown(exception))
+        {
+            code = await AcquireFast.ResendAsync(_database, keys, values).ConfigureAwait(false);
+        }
+
         return code > 0
             ? AcquireAttempt.Success(code, started + ttl)
             : await RetryAcquireAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
@@ -98,7 +110,18 @@ internal sealed class RedisLockStore : ILockStore
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
     {
-        var result = await ReleaseFast.EvaluateAsync(_database, [key.Value], [holderId]).ConfigureAwait(false);
+        RedisKey[] keys = [key.Value];
+        RedisValue[] values = [holderId];
+        long result;
+        try
+        {
+            result = (long)await ReleaseFast.SendAsync(_database, keys, values).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (RedisScript.IsUnknown(exception))
+        {
+            result = await ReleaseFast.ResendAsync(_database, keys, values).ConfigureAwait(false);
+        }
+
         if (result != RedisScripts.TakeSlowPath)
         {
             return result == 1;

@@ -27,12 +27,22 @@ internal sealed class RedisScript
     {
         try
         {
-            return (long)await database.ScriptEvaluateAsync(_hash, keys, values).ConfigureAwait(false);
+            return (long)await SendAsync(database, keys, values).ConfigureAwait(false);
         }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        catch (RedisServerException exception) when (IsUnknown(exception))
         {
-            // The script did not run. EVAL runs it and loads it, so the next call's EVALSHA finds it.
-            return (long)await database.ScriptEvaluateAsync(_text, keys, values).ConfigureAwait(false);
+            return await ResendAsync(database, keys, values).ConfigureAwait(false);
         }
     }
+
+    /// <summary>EVALSHA alone, for a caller that handles <see cref="IsUnknown"/> itself and saves a layer.</summary>
+    public Task<RedisResult> SendAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
+        => database.ScriptEvaluateAsync(_hash, keys, values);
+
+    /// <summary>After <see cref="IsUnknown"/>: the script did not run; EVAL runs it and loads it for next time.</summary>
+    public async Task<long> ResendAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
+        => (long)await database.ScriptEvaluateAsync(_text, keys, values).ConfigureAwait(false);
+
+    /// <summary>True when the server did not know the script (NOSCRIPT), after a restart for example.</summary>
+    public static bool IsUnknown(RedisServerException exception) => exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
 }

@@ -15,12 +15,11 @@ namespace BidLocks;
 /// (<see cref="PoolingAsyncValueTaskMethodBuilder{TResult}"/>): without them every lock taken allocated about 2 KB of
 /// boxes, more than the Redis client itself. Their value tasks, like every value task, may be awaited only once.
 /// </remarks>
-public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost
+public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposable
 {
     /// <summary>The activity source (<c>BidLocks</c>) that traces each wait for a lock.</summary>
     public static readonly ActivitySource ActivitySource = new(LockMetrics.MeterName);
 
-    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LastBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinimumTtl = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan LongestWait = TimeSpan.FromMilliseconds(int.MaxValue);
@@ -146,6 +145,12 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// As <see cref="DisposeAsync"/>, blocking until it is done: for a caller or a dependency-injection container that
+    /// disposes synchronously (which would otherwise refuse a service that is only asynchronously disposable).
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     private ValueTask<BidLockLease?> AcquireLeaseAsync(string marketplaceId, string postingId, BidLockAcquireOptions options, bool throwOnTimeout, CancellationToken cancellationToken)
     {
         // Everything up to the first await runs in the caller's own context: input is checked before any I/O,
@@ -196,7 +201,8 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost
 
     /// <summary>
     /// Waits its turn among this process's waiters for the key, then tries the backend until it gets the lock or
-    /// the timeout passes, waking at once on a release and otherwise backing off from 50 ms to 1 s with jitter.
+    /// the timeout passes, waking at once on a release and otherwise backing off from the store's first retry delay
+    /// (50 ms unless the store asks for less) to 1 s with jitter.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<AcquireAttempt> WaitForLockAsync(BidLockKey key, string holderId, TimeSpan ttl, TimeSpan timeout, CancellationToken cancellationToken)
@@ -208,7 +214,7 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost
         activity?.SetTag("bidlock.key", key.Value);
 
         var turn = await _queues.EnterAsync(key.Value, timeout, cancellationToken).ConfigureAwait(false);
-        var backoff = FirstBackoff;
+        var backoff = _store.FirstRetryDelay;
         var conflicted = false;
         try
         {

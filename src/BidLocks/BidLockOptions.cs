@@ -57,6 +57,25 @@ public sealed class BidLockOptions
     /// <summary>The Redis password with <see cref="RedisHost"/> (or <c>REDIS_PASSWORD</c>). Never logged or shown.</summary>
     public string? RedisPassword { get; set; }
 
+    /// <summary>
+    /// The SQLite database file that every process of this host shares; unset, the <c>BIDLOCKS_SQLITE_PATH</c>
+    /// environment variable applies, then <see cref="SqliteBidLockManager.DefaultDatabasePath"/>. Its folder must exist.
+    /// </summary>
+    public string? SqlitePath { get; set; }
+
+    /// <summary>
+    /// How long a SQLite step waits for another process's write to finish before the call fails with
+    /// <see cref="BidLockUnavailableException"/> (default 5 s, at least 1 s). Each lock step writes for microseconds, so
+    /// reaching it means some other writer holds the database.
+    /// </summary>
+    public TimeSpan SqliteBusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The deployment environment for the backend rules (<c>Production</c> requires Redis); unset, the
+    /// <c>DOTNET_ENVIRONMENT</c> and then <c>ASPNETCORE_ENVIRONMENT</c> environment variables apply.
+    /// </summary>
+    public string? EnvironmentName { get; set; }
+
     /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     public void Validate()
     {
@@ -87,7 +106,20 @@ public sealed class BidLockOptions
         {
             throw new ArgumentOutOfRangeException(nameof(RedisDb), RedisDb, "RedisDb must be zero or more.");
         }
+
+        if (SqlitePath is not null)
+        {
+            SqliteDatabasePath.Validate(SqlitePath, nameof(SqlitePath));
+        }
+
+        if (SqliteBusyTimeout < TimeSpan.FromSeconds(1) || SqliteBusyTimeout > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SqliteBusyTimeout), SqliteBusyTimeout, "SqliteBusyTimeout must be at least one second and at most one day.");
+        }
     }
+
+    /// <summary>A copy whose later changes do not reach this instance (the logger factory and clock are shared).</summary>
+    internal BidLockOptions Clone() => (BidLockOptions)MemberwiseClone();
 
     internal static void RequirePositive(TimeSpan value, string name, bool allowZero)
     {
@@ -101,5 +133,6 @@ public sealed class BidLockOptions
     public override string ToString()
         => $"BidLockOptions(KeyPrefix={KeyPrefix}, DefaultTimeout={DefaultTimeout}, DefaultTtl={DefaultTtl}, MaxHold={MaxHold}, InstanceId={InstanceId ?? "(default)"}"
             + $", UseRedis={UseRedis?.ToString() ?? "(unset)"}, RedisUrl={RedisConnectionSettings.RedactUrl(RedisUrl) ?? "(unset)"}, RedisHost={RedisHost ?? "(unset)"}"
-            + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")})";
+            + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")}"
+            + $", SqlitePath={SqlitePath ?? "(unset)"}, SqliteBusyTimeout={SqliteBusyTimeout}, EnvironmentName={EnvironmentName ?? "(unset)"})";
 }

@@ -10,6 +10,12 @@ internal interface ILockStore : IAsyncDisposable
     string Backend { get; }
 
     /// <summary>
+    /// A waiter's first pause between tries; it doubles up to one second. 50 ms suits a backend that notifies waiters
+    /// of every release; one that can only hint at releases (SQLite) asks for shorter first retries.
+    /// </summary>
+    TimeSpan FirstRetryDelay => TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
     /// Takes the lock when it is free, expired, or already held by <paramref name="holderId"/> (then its TTL is
     /// reset and its fence kept). The fence comes from the same atomic step.
     /// </summary>

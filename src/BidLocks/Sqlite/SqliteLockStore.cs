@@ -1,0 +1,390 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BidLocks;
+
+/// <summary>
+/// The lock in one SQLite file shared by the processes of a host. Each acquire, extend and release is one short
+/// <c>BEGIN IMMEDIATE</c> transaction of prepared, parameterised statements; waiters of all processes queue in the file
+/// and are woken by <see cref="SqliteChangeWatcher"/>, with a short backoff behind it.
+/// </summary>
+/// <remarks>
+/// <para>Time: every timestamp written or compared (expiry, queue deadlines) is the manager's
+/// <see cref="TimeProvider"/> wall clock in Unix milliseconds; SQLite's own clock is never used. The processes that
+/// share a file share one host (WAL needs shared memory, so never a network file system) and so one system clock,
+/// and taking it from the manager keeps the stored expiry and the lease's <c>ExpiresAt</c> the same number. A
+/// monotonic clock would be wrong here: it restarts at boot while the file persists.</para>
+/// <para>The operations run synchronously on the caller's thread: a step is microseconds of native calls, and an
+/// asynchronous hop would cost more than the step. They block only while another writer holds the file, for at most
+/// <see cref="BidLockOptions.SqliteBusyTimeout"/>.</para>
+/// </remarks>
+internal sealed class SqliteLockStore : ILockStore
+{
+    public const string BackendName = "sqlite";
+
+    /// <summary>
+    /// How long a queued waiter keeps its place without trying again. Waiters retry at least every second (the longest
+    /// backoff), so a live one keeps it; a crashed one holds up a free lock for at most this long.
+    /// </summary>
+    internal static readonly TimeSpan WaiterTtl = TimeSpan.FromSeconds(3);
+
+    private static readonly TimeSpan DegradedLatency = TimeSpan.FromMilliseconds(250);
+    private static readonly long FencePruneAgeMicroseconds = (long)TimeSpan.FromDays(7).TotalMicroseconds;
+
+    // One writer per file at a time inside this process: threads queue on a monitor, which wakes them at once, rather
+    // than on SQLite's file lock, whose busy handler sleeps in steps of milliseconds.
+    private static readonly ConcurrentDictionary<string, object> WriteGates = new(StringComparer.Ordinal);
+
+    private readonly SqliteSessionPool _pool;
+    private readonly object _writeGate;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _busyTimeout;
+    private readonly ILogger _logger;
+    private readonly bool _watchChanges;
+    private readonly ConcurrentDictionary<(string Key, string Holder), byte> _waiting = new();
+    private readonly object _watchGate = new();
+    private Action<string>? _onRemoteRelease;
+    private IDisposable? _watch;
+    private volatile bool _watchStarted;
+
+    public SqliteLockStore(string path, BidLockOptions options, bool watchChanges = true)
+    {
+        _pool = new SqliteSessionPool(path, options.SqliteBusyTimeout);
+        _writeGate = WriteGates.GetOrAdd(path, static _ => new object());
+        _time = options.TimeProvider;
+        _busyTimeout = options.SqliteBusyTimeout;
+        _logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? NullLogger.Instance;
+        _watchChanges = watchChanges;
+    }
+
+    public string Backend => BackendName;
+
+    /// <summary>
+    /// Releases in other processes arrive only as a file-change hint, so the first retries come quickly: a missed hint
+    /// costs milliseconds, and a retry that finds the lock still taken is a read that takes no write lock.
+    /// </summary>
+    public TimeSpan FirstRetryDelay => TimeSpan.FromMilliseconds(5);
+
+    public string DatabasePath => _pool.Path;
+
+    /// <summary>Opens the file and checks the schema now, rather than at the first lock.</summary>
+    public void Open()
+    {
+        var session = Rent("open");
+        try
+        {
+            var version = (string)session.ScalarOnce("SELECT sqlite_version()")!;
+            SqliteLog.Opened(_logger, DatabasePath, version, SqliteSchema.Version);
+        }
+        finally
+        {
+            _pool.Return(session, reusable: true);
+        }
+    }
+
+    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(Acquire(key.Value, holderId, ttl));
+    }
+
+    public ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // A waiter mostly finds the lock still taken: look first without the write lock, and write only when the lock
+        // looks free or this waiter's place in the queue needs renewing.
+        var now = UnixMilliseconds(_time.GetUtcNow());
+        var busy = Read("acquire", (Key: key.Value, Holder: holderId, Now: now), static (session, state) => StillWaiting(session, state.Key, state.Holder, state.Now));
+        return new(busy is { } retryAfter ? Busy(key.Value, holderId, retryAfter) : Acquire(key.Value, holderId, ttl));
+    }
+
+    public ValueTask AbandonAsync(BidLockKey key, string holderId)
+    {
+        _waiting.TryRemove((key.Value, holderId), out _);
+        try
+        {
+            var now = UnixMilliseconds(_time.GetUtcNow());
+            Write("leave the queue of", (Key: key.Value, Holder: holderId, Now: now), static (session, state) =>
+            {
+                session.LeaveQueue(state.Key, state.Holder, state.Now);
+                return true;
+            });
+        }
+        catch (Exception exception) when (exception is BidLockUnavailableException or ObjectDisposedException)
+        {
+            // The place lapses by itself after WaiterTtl.
+            SqliteLog.AbandonFailed(_logger, key.Value, exception);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<DateTimeOffset?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = UnixMilliseconds(_time.GetUtcNow());
+        var expiresAt = now + Milliseconds(ttl);
+        var extended = Write("extend", (Key: key.Value, Holder: holderId, Now: now, ExpiresAt: expiresAt), static (session, state) =>
+            session.ExtendHold(state.Key, state.Holder, state.ExpiresAt, state.Now));
+        return new(extended ? DateTimeOffset.FromUnixTimeMilliseconds(expiresAt) : null);
+    }
+
+    public ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = UnixMilliseconds(_time.GetUtcNow());
+        // The holder's row goes even when it has expired (nobody else took it); only a live hold counts as released.
+        var released = Write("release", (Key: key.Value, Holder: holderId, Now: now), static (session, state) =>
+            session.DeleteHold(state.Key, state.Holder) is { } expiresAt && expiresAt > state.Now);
+        return new(released);
+    }
+
+    public ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _time.GetUtcNow();
+        var state = (Now: UnixMilliseconds(now), StaleFence: UnixMicroseconds(now) - FencePruneAgeMicroseconds);
+        var removed = Write("cleanup", state, static (session, state) =>
+        {
+            var holds = session.NonQueryOnce("DELETE FROM bidlock_holds WHERE expires_at <= $now", ("$now", state.Now));
+            session.NonQueryOnce("DELETE FROM bidlock_waiters WHERE deadline <= $now", ("$now", state.Now));
+            // A fence idle for a week can go: the clock floor alone keeps the next one higher.
+            session.NonQueryOnce(
+                "DELETE FROM bidlock_fences WHERE last < $stale AND key NOT IN (SELECT key FROM bidlock_holds)",
+                ("$stale", state.StaleFence));
+            return holds;
+        });
+        return new(removed);
+    }
+
+    public ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var start = Stopwatch.GetTimestamp();
+        var now = UnixMilliseconds(_time.GetUtcNow());
+        // Taking the write lock and rolling back proves the file is writable and no other writer is stuck holding it.
+        var (version, held) = Write("health check", now, static (session, now) =>
+            ((string)session.ScalarOnce("SELECT sqlite_version()")!,
+             (long)session.ScalarOnce("SELECT count(*) FROM bidlock_holds WHERE expires_at > $now", ("$now", now))!));
+        var latency = Stopwatch.GetElapsedTime(start);
+        var watching = Volatile.Read(ref _watch) is not null ? "release hints from file changes" : "polling (file changes cannot be watched)";
+        var description = $"SQLite {version} at {DatabasePath} (WAL, schema v{SqliteSchema.Version}, {watching}): {held} held lock(s); write transaction in {latency.TotalMilliseconds:F1} ms.";
+        var status = latency > DegradedLatency ? BidLockHealthStatus.Degraded : BidLockHealthStatus.Healthy;
+        return new(new BidLockHealth(status, Backend, description, latency, version));
+    }
+
+    public void OnRemoteRelease(Action<string> releasedKey) => _onRemoteRelease = releasedKey;
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_watchGate)
+        {
+            _watchStarted = true;
+            _watch?.Dispose();
+            _watch = null;
+        }
+
+        _pool.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// One write transaction: take the lock when it is free (or expired) and this holder is first in the queue, renew
+    /// it when this holder already has it, otherwise join the queue and report busy.
+    /// </summary>
+    private AcquireAttempt Acquire(string key, string holderId, TimeSpan ttl)
+    {
+        var now = _time.GetUtcNow();
+        var state = new AcquireState(key, holderId, UnixMilliseconds(now), UnixMilliseconds(now) + Milliseconds(ttl), UnixMicroseconds(now));
+        var outcome = Write("acquire", state, static (session, state) => AcquireStep(session, state));
+        return outcome.Fence > 0
+            ? Acquired(key, holderId, outcome.Fence, outcome.ExpiresAt)
+            : Busy(key, holderId, outcome.RetryAfterMs);
+    }
+
+    private static AcquireOutcome AcquireStep(SqliteSession session, AcquireState state)
+    {
+        var hold = session.SelectHold(state.Key);
+        if (hold is not null && hold.ExpiresAt > state.Now)
+        {
+            if (hold.Holder == state.Holder)
+            {
+                // Already this holder's: a new TTL, the same fence.
+                session.ExtendHold(state.Key, state.Holder, state.ExpiresAt, state.Now);
+                session.LeaveQueue(state.Key, state.Holder, state.Now);
+                return new AcquireOutcome(hold.Fence, state.ExpiresAt, 0);
+            }
+
+            session.JoinQueue(state.Key, state.Holder, state.Now + (long)WaiterTtl.TotalMilliseconds);
+            return new AcquireOutcome(0, 0, hold.ExpiresAt - state.Now);
+        }
+
+        if (session.SelectHead(state.Key, state.Now) is { } head && head.Holder != state.Holder)
+        {
+            // Free, but another waiter arrived first: no barging.
+            session.JoinQueue(state.Key, state.Holder, state.Now + (long)WaiterTtl.TotalMilliseconds);
+            return new AcquireOutcome(0, 0, head.Deadline - state.Now);
+        }
+
+        var fence = session.NextFence(state.Key, state.FenceFloor);
+        session.PutHold(state.Key, state.Holder, fence, state.ExpiresAt);
+        session.LeaveQueue(state.Key, state.Holder, state.Now);
+        return new AcquireOutcome(fence, state.ExpiresAt, 0);
+    }
+
+    /// <summary>
+    /// Without writing: how long to wait when the lock is still another's (or another waiter is ahead) and this
+    /// waiter's place is fresh; null when a write transaction is needed.
+    /// </summary>
+    private static long? StillWaiting(SqliteSession session, string key, string holder, long now)
+    {
+        if (session.SelectOwnDeadline(key, holder) is not { } deadline || deadline - now < (long)WaiterTtl.TotalMilliseconds / 2)
+        {
+            return null;
+        }
+
+        if (session.SelectHold(key) is { } hold && hold.ExpiresAt > now && hold.Holder != holder)
+        {
+            return hold.ExpiresAt - now;
+        }
+
+        return session.SelectHead(key, now) is { } head && head.Holder != holder ? head.Deadline - now : null;
+    }
+
+    private AcquireAttempt Acquired(string key, string holderId, long fence, long expiresAt)
+    {
+        _waiting.TryRemove((key, holderId), out _);
+        return AcquireAttempt.Success(fence, DateTimeOffset.FromUnixTimeMilliseconds(expiresAt));
+    }
+
+    private AcquireAttempt Busy(string key, string holderId, long retryAfterMs)
+    {
+        // From now on a change to the file wakes this key's waiter.
+        _waiting.TryAdd((key, holderId), 0);
+        return AcquireAttempt.Busy(TimeSpan.FromMilliseconds(Math.Max(retryAfterMs, 0)));
+    }
+
+    private TResult Write<TState, TResult>(string operation, TState state, Func<SqliteSession, TState, TResult> step)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var session = Rent(operation);
+        var reusable = false;
+        var entered = false;
+        try
+        {
+            Monitor.TryEnter(_writeGate, _busyTimeout, ref entered);
+            if (!entered)
+            {
+                throw new TimeoutException($"other threads of this process waited on the database for longer than the busy timeout ({_busyTimeout.TotalSeconds:0.###} s)");
+            }
+
+            // The time spent at the gate counts against the busy timeout.
+            session.SetBusyTimeout(_busyTimeout - Stopwatch.GetElapsedTime(start));
+            session.Begin();
+            var result = step(session, state);
+            session.Commit();
+            reusable = true;
+            return result;
+        }
+        catch (Exception exception) when (SqliteFailure.IsStoreFailure(exception) || exception is TimeoutException)
+        {
+            reusable = session.TryRollback();
+            throw SqliteFailure.Wrap(DatabasePath, operation, exception, _busyTimeout);
+        }
+        finally
+        {
+            if (entered)
+            {
+                Monitor.Exit(_writeGate);
+            }
+
+            _pool.Return(session, reusable);
+        }
+    }
+
+    private TResult Read<TState, TResult>(string operation, TState state, Func<SqliteSession, TState, TResult> step)
+    {
+        var session = Rent(operation);
+        var reusable = false;
+        try
+        {
+            var result = step(session, state);
+            reusable = true;
+            return result;
+        }
+        catch (Exception exception) when (SqliteFailure.IsStoreFailure(exception))
+        {
+            throw SqliteFailure.Wrap(DatabasePath, operation, exception, _busyTimeout);
+        }
+        finally
+        {
+            _pool.Return(session, reusable);
+        }
+    }
+
+    private SqliteSession Rent(string operation)
+    {
+        SqliteSession session;
+        try
+        {
+            session = _pool.Rent();
+        }
+        catch (Exception exception) when (SqliteFailure.IsStoreFailure(exception))
+        {
+            throw SqliteFailure.Wrap(DatabasePath, operation, exception, _busyTimeout);
+        }
+
+        if (!_watchStarted)
+        {
+            StartWatching();
+        }
+
+        return session;
+    }
+
+    // Once the file is known to open: the folder exists, so it can be watched.
+    private void StartWatching()
+    {
+        lock (_watchGate)
+        {
+            if (_watchStarted)
+            {
+                return;
+            }
+
+            _watchStarted = true;
+            if (_watchChanges)
+            {
+                _watch = SqliteChangeWatcher.Subscribe(DatabasePath, WakeWaiters, _logger);
+            }
+        }
+    }
+
+    private void WakeWaiters()
+    {
+        var wake = _onRemoteRelease;
+        if (wake is null)
+        {
+            return;
+        }
+
+        foreach (var waiting in _waiting.Keys)
+        {
+            wake(waiting.Key);
+        }
+    }
+
+    private static long UnixMilliseconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    private static long UnixMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (TimeSpan.TicksPerMillisecond / 1000);
+
+    // Whole milliseconds, at least one.
+    private static long Milliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));
+
+    private readonly record struct AcquireState(string Key, string Holder, long Now, long ExpiresAt, long FenceFloor);
+
+    /// <summary>A fence above zero when taken; otherwise how long until the lock may be free.</summary>
+    private readonly record struct AcquireOutcome(long Fence, long ExpiresAt, long RetryAfterMs);
+}

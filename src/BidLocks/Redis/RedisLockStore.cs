@@ -144,8 +144,9 @@ internal sealed class RedisLockStore : ILockStore
                 [key.Value, QueueKey(key), WaitersKey(key)],
                 [holderId, _channel.Name, _channel.MessageFor(key.Value)]).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // Best effort, and called from the waiter's finally block: throwing would hide why the wait ended.
             // Its place expires by itself after WaiterTtl.
             RedisLog.AbandonFailed(_logger, key.Value, exception);
         }

@@ -68,27 +68,27 @@ public sealed class UnsupportedMethodTests
         {
             "Core parameter type differs",
             "public partial class S { [BidLock(\"m\", \"{p}\")] public partial Task M(string p); private Task MCore(object p) => Task.CompletedTask; }",
-            nameof(BidLockFailureReason.CoreNotFound), "CS8795"
+            nameof(BidLockFailureReason.CoreMismatch), "CS8795"
         },
         {
             "Core return type differs",
             "public partial class S { [BidLock(\"m\", \"{p}\")] public partial Task M(string p); private Task<int> MCore(string p) => Task.FromResult(0); }",
-            nameof(BidLockFailureReason.CoreNotFound), "CS8795"
+            nameof(BidLockFailureReason.CoreMismatch), "CS8795"
         },
         {
             "Core extra parameter is not the lease",
             "public partial class S { [BidLock(\"m\", \"{p}\")] public partial Task M(string p); private Task MCore(string p, int extra) => Task.CompletedTask; }",
-            nameof(BidLockFailureReason.CoreNotFound), "CS8795"
+            nameof(BidLockFailureReason.CoreMismatch), "CS8795"
         },
         {
             "Core ref kind differs",
             "public partial class S { [BidLock(\"m\", \"{p}\")] public partial Task M(string p, in int n); private Task MCore(string p, int n) => Task.CompletedTask; }",
-            nameof(BidLockFailureReason.CoreNotFound), "CS8795"
+            nameof(BidLockFailureReason.CoreMismatch), "CS8795"
         },
         {
             "static method with instance Core",
             "public partial class S { [BidLock(\"m\", \"{p}\")] public static partial Task M(string p); private Task MCore(string p) => Task.CompletedTask; }",
-            nameof(BidLockFailureReason.CoreNotFound), "CS8795"
+            nameof(BidLockFailureReason.CoreMismatch), "CS8795"
         },
         {
             "two matching Cores",
@@ -138,17 +138,17 @@ public sealed class UnsupportedMethodTests
         {
             "static member",
             "public partial class S { [BidLock(\"m\", \"{p.Empty}\")] public partial Task M(string p); private Task MCore(string p) => Task.CompletedTask; }",
-            nameof(BidLockFailureReason.UnknownTemplateMember), "CS8795"
+            nameof(BidLockFailureReason.UnreadableTemplateMember), "CS8795"
         },
         {
             "inaccessible member",
             "public class Item { private string Secret = \"\"; public override string ToString() => Secret; } public partial class S { [BidLock(\"m\", \"{i.Secret}\")] public partial Task M(Item i); private Task MCore(Item i) => Task.CompletedTask; }",
-            nameof(BidLockFailureReason.UnknownTemplateMember), "CS8795"
+            nameof(BidLockFailureReason.UnreadableTemplateMember), "CS8795"
         },
         {
             "write-only property",
             "public class Item { public string Name { set { } } } public partial class S { [BidLock(\"m\", \"{i.Name}\")] public partial Task M(Item i); private Task MCore(Item i) => Task.CompletedTask; }",
-            nameof(BidLockFailureReason.UnknownTemplateMember), "CS8795"
+            nameof(BidLockFailureReason.UnreadableTemplateMember), "CS8795"
         },
         {
             "two manager fields",

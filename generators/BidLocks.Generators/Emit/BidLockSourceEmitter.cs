@@ -33,7 +33,7 @@ namespace BidLocks.Generators.Emit
 
             foreach (ContainingTypeModel containing in type.Types)
             {
-                writer.Line($"partial {containing.Keyword} {containing.NameWithTypeParameters}").Open();
+                writer.Line($"{PartialDeclaration(containing.Keyword)} {containing.NameWithTypeParameters}").Open();
             }
 
             var usedHelperNames = new HashSet<string>();
@@ -115,5 +115,11 @@ namespace BidLocks.Generators.Emit
 
             return name;
         }
+
+        // 'partial' must come right before 'struct' (CS1585 otherwise): 'ref partial struct', not 'partial ref struct'.
+        private static string PartialDeclaration(string keyword)
+            => keyword.StartsWith("ref ", System.StringComparison.Ordinal)
+                ? "ref partial " + keyword.Substring("ref ".Length)
+                : "partial " + keyword;
     }
 }

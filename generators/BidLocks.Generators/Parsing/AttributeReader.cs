@@ -30,13 +30,54 @@ namespace BidLocks.Generators.Parsing
         public static AttributeReader For(AttributeData attribute)
             => new(attribute, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax()));
 
-        /// <summary>Where to report a problem with constructor argument <paramref name="index"/>: the argument itself.</summary>
-        public LocationInfo? ArgumentLocation(int index)
+        /// <summary>
+        /// Where constructor argument <paramref name="index"/> (named <paramref name="parameterName"/>) was written: by
+        /// name (<c>postingId: "..."</c>) or by position among the unnamed arguments.
+        /// </summary>
+        public TemplateSite Template(int index, string parameterName)
         {
-            if (Attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } arguments }
-                && index < arguments.Arguments.Count)
+            ExpressionSyntax? found = null;
+            if (Attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } arguments })
             {
-                return LocationInfo.From(arguments.Arguments[index]);
+                int position = 0;
+                foreach (AttributeArgumentSyntax argument in arguments.Arguments)
+                {
+                    if (argument.NameEquals is not null)
+                    {
+                        continue;
+                    }
+
+                    bool matches = argument.NameColon is { } nameColon
+                        ? nameColon.Name.Identifier.ValueText == parameterName
+                        : position == index;
+                    if (argument.NameColon is null)
+                    {
+                        position++;
+                    }
+
+                    if (matches)
+                    {
+                        found = argument.Expression;
+                        break;
+                    }
+                }
+            }
+
+            return new TemplateSite(found, Location);
+        }
+
+        /// <summary>Where a named argument such as <c>TimeoutSeconds = 0</c> was written, else the attribute.</summary>
+        public LocationInfo? NamedArgumentLocation(string name)
+        {
+            if (Attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } arguments })
+            {
+                foreach (AttributeArgumentSyntax argument in arguments.Arguments)
+                {
+                    if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                    {
+                        return LocationInfo.From(argument);
+                    }
+                }
             }
 
             return Location;
@@ -106,7 +147,7 @@ namespace BidLocks.Generators.Parsing
             failures.Add(new ParseFailure(
                 BidLockFailureReason.InvalidTiming,
                 $"{name} must be a positive, finite number of seconds; it is {seconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.",
-                Location));
+                NamedArgumentLocation(name)));
             return false;
         }
     }

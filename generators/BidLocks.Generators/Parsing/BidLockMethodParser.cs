@@ -10,8 +10,8 @@ namespace BidLocks.Generators.Parsing
 {
     /// <summary>
     /// Reads one <c>[BidLock]</c> method into a <see cref="BidLockMethodModel"/>, or into the reasons it cannot be
-    /// implemented. Shared by the generator (which emits the model) and, later, an analyzer (which reports the
-    /// failures), so both always agree on what is supported.
+    /// implemented. Shared by the generator (which emits the model) and <c>BidLockMethodAnalyzer</c> (which reports
+    /// the failures), so both always agree on what is supported.
     /// </summary>
     internal static class BidLockMethodParser
     {
@@ -78,8 +78,8 @@ namespace BidLocks.Generators.Parsing
             var binder = new TemplateBinder(method, compilation);
             if (attributeReader.TryReadTemplates(out string? marketplaceTemplate, out string? postingTemplate, failures))
             {
-                marketplaceId = binder.Bind(marketplaceTemplate, "marketplace id", attributeReader.ArgumentLocation(0), failures);
-                postingId = binder.Bind(postingTemplate, "posting id", attributeReader.ArgumentLocation(1), failures);
+                marketplaceId = binder.Bind(marketplaceTemplate, "marketplace id", attributeReader.Template(0, "marketplaceId"), failures);
+                postingId = binder.Bind(postingTemplate, "posting id", attributeReader.Template(1, "postingId"), failures);
             }
 
             ManagerModel? manager = ManagerLocator.Locate(method, compilation, known, methodLocation, failures);

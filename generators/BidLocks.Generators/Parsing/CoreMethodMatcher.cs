@@ -18,7 +18,8 @@ namespace BidLocks.Generators.Parsing
         {
             string coreName = method.Name + "Core";
             var matches = new List<(IMethodSymbol Core, bool PassesLease)>();
-            foreach (IMethodSymbol candidate in method.ContainingType.GetMembers(coreName).OfType<IMethodSymbol>())
+            IMethodSymbol[] candidates = method.ContainingType.GetMembers(coreName).OfType<IMethodSymbol>().ToArray();
+            foreach (IMethodSymbol candidate in candidates)
             {
                 if (IsMatch(method, candidate, known, out bool passesLease))
                 {
@@ -28,10 +29,7 @@ namespace BidLocks.Generators.Parsing
 
             if (matches.Count == 0)
             {
-                failures.Add(new ParseFailure(
-                    BidLockFailureReason.CoreNotFound,
-                    $"No method {coreName} matches {method.Name}: declare {(method.IsStatic ? "static " : string.Empty)}{CSharpNames.Type(method.ReturnType)} {coreName}{TypeParameterList(method)}({string.Join(", ", method.Parameters.Select(p => CSharpNames.Type(p.Type)))}), optionally with a trailing BidLockLease parameter.",
-                    location));
+                failures.Add(NoMatch(method, coreName, candidates, known, location));
                 return null;
             }
 
@@ -50,6 +48,100 @@ namespace BidLocks.Generators.Parsing
                 ? string.Empty
                 : "<" + string.Join(", ", method.TypeParameters.Select(tp => CSharpNames.Identifier(tp.Name))) + ">";
             return new CoreCallModel(receiver, CSharpNames.Identifier(coreName), typeArguments, lease);
+        }
+
+        /// <summary>The signature the generated call needs, as the user would declare it.</summary>
+        public static string ExpectedSignature(IMethodSymbol method)
+            => $"{(method.IsStatic ? "static " : string.Empty)}{method.ReturnType.ToDisplayString()} {method.Name}Core{TypeParameterList(method)}({string.Join(", ", method.Parameters.Select(Describe))})";
+
+        // Missing altogether, or present with the wrong signature: the second says what differs, on the Core itself when
+        // there is only one, since that is where the fix goes.
+        private static ParseFailure NoMatch(
+            IMethodSymbol method, string coreName, IMethodSymbol[] candidates, KnownTypes known, LocationInfo? location)
+        {
+            string expected = $"declare {ExpectedSignature(method)}, optionally with a trailing BidLockLease parameter";
+            if (candidates.Length == 0)
+            {
+                return new ParseFailure(
+                    BidLockFailureReason.CoreNotFound,
+                    $"{method.Name} has no body method {coreName}: {expected}.",
+                    location);
+            }
+
+            if (candidates.Length > 1)
+            {
+                return new ParseFailure(
+                    BidLockFailureReason.CoreMismatch,
+                    $"None of the {candidates.Length} methods named {coreName} matches {method.Name}: {expected}.",
+                    location);
+            }
+
+            IMethodSymbol core = candidates[0];
+            return new ParseFailure(
+                BidLockFailureReason.CoreMismatch,
+                $"{coreName} does not match {method.Name}: {Difference(method, core, known)}; {expected}.",
+                LocationInfo.From(core.Locations.FirstOrDefault(l => l.IsInSource)) ?? location);
+        }
+
+        // The first difference IsMatch would trip on, in words.
+        private static string Difference(IMethodSymbol method, IMethodSymbol core, KnownTypes known)
+        {
+            if (core.MethodKind != MethodKind.Ordinary)
+            {
+                return $"{core.Name} is not an ordinary method";
+            }
+
+            if (core.TypeParameters.Length != method.TypeParameters.Length)
+            {
+                return $"{core.Name} has {core.TypeParameters.Length} type parameters and {method.Name} has {method.TypeParameters.Length}";
+            }
+
+            if (method.IsStatic && !core.IsStatic)
+            {
+                return $"{method.Name} is static, so {core.Name} must be static too";
+            }
+
+            IMethodSymbol constructed = core.IsGenericMethod
+                ? core.Construct(method.TypeParameters.CastArray<ITypeSymbol>().ToArray())
+                : core;
+            ImmutableArray<IParameterSymbol> expected = method.Parameters;
+            ImmutableArray<IParameterSymbol> actual = constructed.Parameters;
+            for (int i = 0; i < expected.Length && i < actual.Length; i++)
+            {
+                if (Normalize(actual[i].RefKind) != Normalize(expected[i].RefKind)
+                    || !SymbolEqualityComparer.Default.Equals(actual[i].Type, expected[i].Type))
+                {
+                    return $"its parameter {i + 1} is '{Describe(actual[i])}' where {method.Name} has '{Describe(expected[i])}'";
+                }
+            }
+
+            if (actual.Length < expected.Length)
+            {
+                return $"it lacks {method.Name}'s parameter '{Describe(expected[actual.Length])}'";
+            }
+
+            if (actual.Length > expected.Length + 1
+                || (actual.Length == expected.Length + 1
+                    && (actual[actual.Length - 1].RefKind != RefKind.None
+                        || !SymbolEqualityComparer.Default.Equals(actual[actual.Length - 1].Type, known.BidLockLease))))
+            {
+                return $"its extra parameter '{Describe(actual[expected.Length])}' is not a trailing BidLockLease";
+            }
+
+            return $"it returns {constructed.ReturnType.ToDisplayString()} where {method.Name} returns {method.ReturnType.ToDisplayString()}";
+        }
+
+        private static string Describe(IParameterSymbol parameter)
+        {
+            string refKind = parameter.RefKind switch
+            {
+                RefKind.In => "in ",
+                RefKind.RefReadOnlyParameter => "ref readonly ",
+                RefKind.Ref => "ref ",
+                RefKind.Out => "out ",
+                _ => string.Empty,
+            };
+            return refKind + parameter.Type.ToDisplayString() + " " + parameter.Name;
         }
 
         private static bool IsMatch(IMethodSymbol method, IMethodSymbol candidate, KnownTypes known, out bool passesLease)

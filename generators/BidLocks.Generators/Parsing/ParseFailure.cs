@@ -6,8 +6,8 @@ namespace BidLocks.Generators.Parsing
 {
     /// <summary>
     /// Why the generator cannot implement a <c>[BidLock]</c> method. The generator then emits nothing for it, so the
-    /// compiler's own CS8795 (partial method has no implementation) fails the build; a later analyzer maps each reason
-    /// to a diagnostic that says what to fix.
+    /// compiler's own CS8795 (partial method has no implementation) fails the build; <c>BidLockMethodAnalyzer</c> maps
+    /// each reason to a diagnostic that says what to fix (<c>FailureDiagnostics</c>).
     /// </summary>
     internal enum BidLockFailureReason
     {
@@ -29,8 +29,11 @@ namespace BidLocks.Generators.Parsing
         /// <summary>More than one CancellationToken parameter: which one cancels the wait is unclear.</summary>
         AmbiguousCancellationToken,
 
-        /// <summary>No <c>{Name}Core</c> method with a matching signature.</summary>
+        /// <summary>No method named <c>{Name}Core</c> in the type.</summary>
         CoreNotFound,
+
+        /// <summary>Methods named <c>{Name}Core</c> exist, but none has the signature the generated call needs.</summary>
+        CoreMismatch,
 
         /// <summary>More than one <c>{Name}Core</c> method matches.</summary>
         AmbiguousCore,
@@ -41,8 +44,11 @@ namespace BidLocks.Generators.Parsing
         /// <summary>A template is null, empty, or malformed (unbalanced braces, a bad path).</summary>
         InvalidTemplate,
 
-        /// <summary>A template names a parameter or member that does not exist or cannot be read.</summary>
+        /// <summary>A template names a parameter or member that does not exist.</summary>
         UnknownTemplateMember,
+
+        /// <summary>A template names a member that exists but cannot be read: static, inaccessible, write-only, a method.</summary>
+        UnreadableTemplateMember,
 
         /// <summary>A template value's type cannot be formatted (a pointer or ref struct).</summary>
         UnsupportedTemplateValue,

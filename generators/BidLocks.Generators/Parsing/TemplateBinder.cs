@@ -15,6 +15,7 @@ namespace BidLocks.Generators.Parsing
         private readonly IMethodSymbol _method;
         private readonly Compilation _compilation;
         private readonly List<NullCheckModel> _nullChecks = new();
+        private readonly List<BoundTemplateValue> _values = new();
 
         public TemplateBinder(IMethodSymbol method, Compilation compilation)
         {
@@ -25,18 +26,21 @@ namespace BidLocks.Generators.Parsing
         /// <summary>Every null check both templates need, in the order their values are read, without repeats.</summary>
         public ImmutableArray<NullCheckModel> NullChecks => _nullChecks.ToImmutableArray();
 
+        /// <summary>Every hole bound so far, with the type of its value: for analyzers that judge how a value formats.</summary>
+        public IReadOnlyList<BoundTemplateValue> Values => _values;
+
         /// <param name="template">The attribute argument.</param>
         /// <param name="role">"marketplace id" or "posting id", for messages.</param>
-        /// <param name="location">Where to report a failure: the attribute argument.</param>
+        /// <param name="site">Where the template was written: failures point at the hole, or at the whole argument.</param>
         /// <param name="failures">Receives the reasons the template is unusable.</param>
-        public TemplateModel? Bind(string? template, string role, LocationInfo? location, List<ParseFailure> failures)
+        public TemplateModel? Bind(string? template, string role, TemplateSite site, List<ParseFailure> failures)
         {
             if (template is null || template.Length == 0)
             {
                 failures.Add(new ParseFailure(
                     BidLockFailureReason.InvalidTemplate,
                     $"The {role} template is empty; name a parameter, for example \"{{marketplaceId}}\".",
-                    location));
+                    site.Argument));
                 return null;
             }
 
@@ -44,7 +48,7 @@ namespace BidLocks.Generators.Parsing
             if (error is not null)
             {
                 failures.Add(new ParseFailure(
-                    BidLockFailureReason.InvalidTemplate, $"The {role} template \"{template}\" has {error}.", location));
+                    BidLockFailureReason.InvalidTemplate, $"The {role} template \"{template}\" has {error}.", site.Argument));
                 return null;
             }
 
@@ -56,7 +60,7 @@ namespace BidLocks.Generators.Parsing
                 {
                     segments.Add(new TemplateSegment(TemplateSegmentKind.Literal, token.Text));
                 }
-                else if (BindHole(token.Path, template, role, location, failures) is { } segment)
+                else if (BindHole(token.Path, template, role, site.Hole(token.Start, token.Length), failures) is { } segment)
                 {
                     segments.Add(segment);
                 }
@@ -75,9 +79,15 @@ namespace BidLocks.Generators.Parsing
             IParameterSymbol? parameter = _method.Parameters.FirstOrDefault(p => p.Name == path[0]);
             if (parameter is null)
             {
+                string? suggestion = NameSuggester.Closest(path[0], _method.Parameters.Select(p => p.Name));
+                string hint = suggestion is not null
+                    ? $"; did you mean '{suggestion}'?"
+                    : _method.Parameters.IsEmpty
+                        ? "; it has no parameters."
+                        : $"; its parameters are {string.Join(", ", _method.Parameters.Select(p => "'" + p.Name + "'"))}.";
                 failures.Add(new ParseFailure(
                     BidLockFailureReason.UnknownTemplateMember,
-                    $"The {role} template \"{template}\" names '{path[0]}', which is not a parameter of {_method.Name}.",
+                    $"The {role} template \"{template}\" names '{path[0]}', which is not a parameter of {_method.Name}{hint}",
                     location));
                 return null;
             }
@@ -92,10 +102,7 @@ namespace BidLocks.Generators.Parsing
                 ISymbol? member = FindReadableMember(type, path[i]);
                 if (member is null)
                 {
-                    failures.Add(new ParseFailure(
-                        BidLockFailureReason.UnknownTemplateMember,
-                        $"The {role} template \"{template}\" reads '{path[i]}' of {name}, but {type.ToDisplayString()} has no readable instance field or property of that name.",
-                        location));
+                    failures.Add(UnreadableOrUnknown(type, path[i], name, template, role, location));
                     return null;
                 }
 
@@ -115,8 +122,67 @@ namespace BidLocks.Generators.Parsing
 
             // A null key part would silently become "" in a formatted key, merging distinct locks: reject it.
             AddNullCheckIfNullable(type, expression, name);
+            _values.Add(new BoundTemplateValue(name, type, role, location));
             TemplateSegmentKind kind = type.SpecialType == SpecialType.System_String ? TemplateSegmentKind.StringValue : TemplateSegmentKind.Value;
             return new TemplateSegment(kind, expression);
+        }
+
+        // A member that exists but cannot be read gets its own reason and says why; one that does not exist gets the
+        // nearest readable name, since a typo is the usual cause.
+        private ParseFailure UnreadableOrUnknown(ITypeSymbol type, string memberName, string ownerName, string template, string role, LocationInfo? location)
+        {
+            string prefix = $"The {role} template \"{template}\" reads '{memberName}' of {ownerName}";
+            ISymbol? existing = SelfAndInheritedTypes(type).SelectMany(t => t.GetMembers(memberName)).FirstOrDefault(m => m.CanBeReferencedByName);
+            if (existing is not null)
+            {
+                return new ParseFailure(
+                    BidLockFailureReason.UnreadableTemplateMember,
+                    $"{prefix}, but {type.ToDisplayString()}.{memberName} {WhyUnreadable(existing, type)}; a template reads instance fields and properties with a getter it can access.",
+                    location);
+            }
+
+            IEnumerable<string> readable = SelfAndInheritedTypes(type)
+                .SelectMany(t => t.GetMembers())
+                .Where(m => IsReadable(m, type))
+                .Select(m => m.Name)
+                .Distinct();
+            string? suggestion = NameSuggester.Closest(memberName, readable);
+            string hint = suggestion is null ? "." : $"; did you mean '{suggestion}'?";
+            return new ParseFailure(
+                BidLockFailureReason.UnknownTemplateMember,
+                $"{prefix}, but {type.ToDisplayString()} has no field or property of that name{hint}",
+                location);
+        }
+
+        private string WhyUnreadable(ISymbol member, ITypeSymbol type)
+        {
+            INamedTypeSymbol within = _method.ContainingType;
+            if (member is IMethodSymbol)
+            {
+                return "is a method";
+            }
+
+            if (member.IsStatic)
+            {
+                return "is static";
+            }
+
+            if (member is IPropertySymbol { IsIndexer: true })
+            {
+                return "is an indexer";
+            }
+
+            if (!_compilation.IsSymbolAccessibleWithin(member, within, type))
+            {
+                return $"is not accessible from {within.Name}";
+            }
+
+            if (member is IPropertySymbol property)
+            {
+                return property.GetMethod is null ? "is write-only" : $"has a getter that is not accessible from {within.Name}";
+            }
+
+            return "cannot be read";
         }
 
         private void AddNullCheckIfNullable(ITypeSymbol type, string expression, string name)
@@ -133,31 +199,19 @@ namespace BidLocks.Generators.Parsing
         // An instance field or a property with a getter, readable from the method's type, found on the type, its base
         // types, its interfaces or (for a type parameter) its constraints. The most derived declaration wins.
         private ISymbol? FindReadableMember(ITypeSymbol type, string name)
+            => SelfAndInheritedTypes(type).SelectMany(t => t.GetMembers(name)).FirstOrDefault(member => IsReadable(member, type));
+
+        private bool IsReadable(ISymbol member, ITypeSymbol throughType)
         {
             INamedTypeSymbol within = _method.ContainingType;
-            foreach (ITypeSymbol candidateType in SelfAndInheritedTypes(type))
+            if (member.IsStatic || !member.CanBeReferencedByName || !_compilation.IsSymbolAccessibleWithin(member, within, throughType))
             {
-                foreach (ISymbol member in candidateType.GetMembers(name))
-                {
-                    if (member.IsStatic || !member.CanBeReferencedByName || !_compilation.IsSymbolAccessibleWithin(member, within, type))
-                    {
-                        continue;
-                    }
-
-                    if (member is IFieldSymbol)
-                    {
-                        return member;
-                    }
-
-                    if (member is IPropertySymbol { IsIndexer: false, GetMethod: { } getter }
-                        && _compilation.IsSymbolAccessibleWithin(getter, within, type))
-                    {
-                        return member;
-                    }
-                }
+                return false;
             }
 
-            return null;
+            return member is IFieldSymbol
+                || (member is IPropertySymbol { IsIndexer: false, GetMethod: { } getter }
+                    && _compilation.IsSymbolAccessibleWithin(getter, within, throughType));
         }
 
         private static IEnumerable<ITypeSymbol> SelfAndInheritedTypes(ITypeSymbol type)
@@ -186,4 +240,7 @@ namespace BidLocks.Generators.Parsing
             }
         }
     }
+
+    /// <summary>One hole's value as bound: its path (<c>posting.Id</c>), type, template and where it was written.</summary>
+    internal sealed record BoundTemplateValue(string Name, ITypeSymbol Type, string Role, LocationInfo? Location);
 }

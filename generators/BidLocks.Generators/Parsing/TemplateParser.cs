@@ -6,7 +6,9 @@ namespace BidLocks.Generators.Parsing
     /// <summary>One piece of a template before binding: literal text, or a hole's path such as <c>posting.Id</c>.</summary>
     /// <param name="IsHole">True for a <c>{...}</c> hole.</param>
     /// <param name="Text">The literal text (braces unescaped), or the hole's path segments.</param>
-    internal sealed record TemplateToken(bool IsHole, string Text, ImmutableArray<string> Path);
+    /// <param name="Start">Where a hole's opening brace is in the template, so a diagnostic can point at the hole.</param>
+    /// <param name="Length">The hole's length in the template, braces included.</param>
+    internal sealed record TemplateToken(bool IsHole, string Text, ImmutableArray<string> Path, int Start = 0, int Length = 0);
 
     /// <summary>
     /// Splits a lock-key template into literal text and holes. Purely textual: which names exist is the binder's job.
@@ -62,7 +64,7 @@ namespace BidLocks.Generators.Parsing
                         literal.Clear();
                     }
 
-                    tokens.Add(new TemplateToken(true, string.Join(".", path), path));
+                    tokens.Add(new TemplateToken(true, string.Join(".", path), path, i, close - i + 1));
                     i = close + 1;
                 }
                 else

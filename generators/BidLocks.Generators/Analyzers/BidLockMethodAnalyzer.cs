@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+using System.Linq;
+using BidLocks.Generators.Diagnostics;
+using BidLocks.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace BidLocks.Generators.Analyzers
+{
+    /// <summary>
+    /// Reports why the generator cannot implement a <c>[BidLock]</c> method (BL0001–BL0016). It runs the generator's own
+    /// parser and reports its failures, so there is an error exactly when the generator writes nothing.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class BidLockMethodAnalyzer : DiagnosticAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            DiagnosticDescriptors.NotPartialDefinition,
+            DiagnosticDescriptors.ContainingTypeNotPartial,
+            DiagnosticDescriptors.UnknownTemplateMember,
+            DiagnosticDescriptors.CoreNotFound,
+            DiagnosticDescriptors.CoreMismatch,
+            DiagnosticDescriptors.UnsupportedReturnType,
+            DiagnosticDescriptors.UnsupportedParameter,
+            DiagnosticDescriptors.UnreadableTemplateMember,
+            DiagnosticDescriptors.AmbiguousManager,
+            DiagnosticDescriptors.InvalidTiming,
+            DiagnosticDescriptors.InvalidTemplate,
+            DiagnosticDescriptors.UnsupportedTemplateValue,
+            DiagnosticDescriptors.AmbiguousCancellationToken,
+            DiagnosticDescriptors.AmbiguousCore,
+            DiagnosticDescriptors.HiddenManager,
+            DiagnosticDescriptors.UnsupportedContainingType);
+
+        /// <inheritdoc />
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(start =>
+            {
+                if (LockSymbols.From(start.Compilation) is { } symbols)
+                {
+                    start.RegisterSyntaxNodeAction(node => Analyze(node, symbols), SyntaxKind.MethodDeclaration);
+                }
+            });
+        }
+
+        private static void Analyze(SyntaxNodeAnalysisContext context, LockSymbols symbols)
+        {
+            var syntax = (MethodDeclarationSyntax)context.Node;
+            if (syntax.AttributeLists.Count == 0
+                || context.SemanticModel.GetDeclaredSymbol(syntax, context.CancellationToken) is not { } method
+                || symbols.AttributeOn(method, syntax) is not { } attribute)
+            {
+                return;
+            }
+
+            ParseResult result = BidLockMethodParser.Parse(method, syntax, attribute, context.Compilation, context.CancellationToken);
+            foreach (ParseFailure failure in result.Failures)
+            {
+                if (FailureDiagnostics.For(failure.Reason) is { } descriptor)
+                {
+                    Location location = LockSymbols.ToSourceLocation(failure.Location, context.Compilation, syntax.SyntaxTree)
+                        ?? syntax.Identifier.GetLocation();
+                    context.ReportDiagnostic(Diagnostic.Create(descriptor, location, failure.Message));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System.Collections.Immutable;
+using System.Linq;
+using BidLocks.Generators.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace BidLocks.Generators.Analyzers
+{
+    /// <summary>
+    /// BL0102: a lease from <c>AcquireAsync</c>/<c>TryAcquireAsync</c> that is not released on every path. A lease keeps
+    /// renewing itself until disposed, so a leaked lease holds the posting until its hold cap, not just its TTL.
+    /// </summary>
+    /// <remarks>
+    /// Accepted: <c>await using</c>; a local disposed (or released) in a finally block; a lease that leaves the method
+    /// (returned, stored in a field or property, passed to a method, captured): its new owner disposes it. Reported: a
+    /// lease discarded, never awaited, read once and dropped, never disposed, or disposed only outside a finally.
+    /// </remarks>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class LeaseDisposalAnalyzer : DiagnosticAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(DiagnosticDescriptors.LeaseNotDisposed);
+
+        /// <inheritdoc />
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(start =>
+            {
+                if (LockSymbols.From(start.Compilation) is { } symbols)
+                {
+                    start.RegisterOperationAction(operation => Analyze(operation, symbols), OperationKind.Invocation);
+                }
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, LockSymbols symbols)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            IMethodSymbol method = invocation.TargetMethod;
+            if (!symbols.IsManagerMethod(method, "AcquireAsync") && !symbols.IsManagerMethod(method, "TryAcquireAsync"))
+            {
+                return;
+            }
+
+            if (Problem(invocation) is { } problem)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.LeaseNotDisposed, invocation.Syntax.GetLocation(), method.Name, problem));
+            }
+        }
+
+        /// <summary>What goes wrong with the lease, as the end of "The lease from AcquireAsync ...", or null.</summary>
+        private static string? Problem(IInvocationOperation acquire)
+        {
+            IOperation consumer = OperationWalk.AwaitOrConsumer(acquire, out bool awaited);
+            if (!awaited)
+            {
+                // The task itself is stored, returned or passed on: whoever awaits it owns the lease.
+                return consumer.Parent is IExpressionStatementOperation || IsDiscard(consumer.Parent) ? "is never awaited" : null;
+            }
+
+            // 'await TryAcquireAsync(...) ?? throw ...' hands the same lease on.
+            IOperation lease = OperationWalk.SkipConversionsUp(consumer);
+            while (lease.Parent is ICoalesceOperation coalesce && coalesce.Value == lease)
+            {
+                lease = OperationWalk.SkipConversionsUp(coalesce);
+            }
+
+            switch (lease.Parent)
+            {
+                case IExpressionStatementOperation:
+                    return "is discarded";
+                case ISimpleAssignmentOperation assignment when assignment.Value == lease:
+                    return assignment.Target switch
+                    {
+                        IDiscardOperation => "is discarded",
+                        ILocalReferenceOperation local => LocalProblem(local.Local, acquire),
+                        _ => null,
+                    };
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    return IsUsingResource(declarator) ? null : LocalProblem(declarator.Symbol, acquire);
+                case IPropertyReferenceOperation or IFieldReferenceOperation:
+                    return "is read once and dropped";
+                case IInvocationOperation call when call.Instance == lease:
+                    return "is read once and dropped";
+                default:
+                    // Returned, passed, stored, a using resource: someone else disposes it.
+                    return null;
+            }
+        }
+
+        private static bool IsDiscard(IOperation? operation)
+            => operation is ISimpleAssignmentOperation { Target: IDiscardOperation };
+
+        // 'await using var lease = ...' and 'await using (var lease = ...)'.
+        private static bool IsUsingResource(IVariableDeclaratorOperation declarator)
+        {
+            for (IOperation? current = declarator.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IUsingDeclarationOperation:
+                        return true;
+                    case IUsingOperation:
+                        return true;
+                    case IVariableDeclarationOperation or IVariableDeclarationGroupOperation:
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        // Follows the local through the body: every use is a read, a null check, a disposal, or an escape.
+        private static string? LocalProblem(ILocalSymbol local, IOperation acquire)
+        {
+            bool disposedInFinally = false;
+            bool disposedElsewhere = false;
+            IOperation root = OperationWalk.Root(acquire);
+            foreach (ILocalReferenceOperation reference in OperationWalk.All<ILocalReferenceOperation>(root))
+            {
+                if (!SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    continue;
+                }
+
+                switch (Classify(reference))
+                {
+                    case Use.Escape:
+                        return null;
+                    case Use.Dispose:
+                        if (OperationWalk.IsInFinally(reference))
+                        {
+                            disposedInFinally = true;
+                        }
+                        else
+                        {
+                            disposedElsewhere = true;
+                        }
+
+                        break;
+                }
+            }
+
+            if (disposedInFinally)
+            {
+                return null;
+            }
+
+            return disposedElsewhere ? "is disposed, but not in a finally block" : "is never disposed";
+        }
+
+        private enum Use
+        {
+            Read,
+            Dispose,
+            Escape,
+        }
+
+        private static Use Classify(ILocalReferenceOperation reference)
+        {
+            IOperation parent = reference.Parent!;
+            switch (parent)
+            {
+                case IInvocationOperation call when call.Instance == reference:
+                    return IsRelease(call.TargetMethod) ? Use.Dispose : Use.Read;
+                case IConditionalAccessOperation conditional when conditional.Operation == reference:
+                    return OperationWalk.All<IInvocationOperation>(conditional.WhenNotNull).Any(call => IsRelease(call.TargetMethod))
+                        ? Use.Dispose
+                        : Use.Read;
+                case IPropertyReferenceOperation or IFieldReferenceOperation:
+                case IIsPatternOperation or IBinaryOperation:
+                case ISimpleAssignmentOperation assignment when assignment.Target == reference:
+                    return Use.Read;
+                case IUsingOperation:
+                case IVariableInitializerOperation when IsInUsing(parent):
+                    // 'await using (lease)' or 'await using var alias = lease;'.
+                    return Use.Dispose;
+                case IConversionOperation:
+                    return Classify(parent);
+                default:
+                    return Use.Escape;
+            }
+        }
+
+        // A conversion of the local (to IAsyncDisposable, to object) is judged by what consumes the conversion.
+        private static Use Classify(IOperation converted)
+        {
+            IOperation consumer = OperationWalk.SkipConversionsUp(converted);
+            return consumer.Parent is IUsingOperation || (consumer.Parent is IVariableInitializerOperation initializer && IsInUsing(initializer))
+                ? Use.Dispose
+                : Use.Escape;
+        }
+
+        private static bool IsInUsing(IOperation initializer)
+            => initializer.Parent is IVariableDeclaratorOperation declarator && IsUsingResource(declarator);
+
+        private static bool IsRelease(IMethodSymbol method)
+            => method.Name is "DisposeAsync" or "ReleaseAsync";
+    }
+}

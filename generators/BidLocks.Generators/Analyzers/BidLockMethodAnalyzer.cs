@@ -38,7 +38,10 @@ namespace BidLocks.Generators.Analyzers
         /// <inheritdoc />
         public override void Initialize(AnalysisContext context)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            // Once the generator has implemented a method, its [GeneratedCode] implementation makes the compiler treat
+            // the whole partial method, the user's definition included, as generated code; with None this analyzer
+            // would never see a valid method. The generated part carries no [BidLock] of its own, so it is skipped.
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {

@@ -134,6 +134,9 @@ namespace BidLocks.Generators.Analyzers
                 {
                     case Use.Escape:
                         return null;
+                    case Use.UsingDispose:
+                        disposedInFinally = true;
+                        break;
                     case Use.Dispose:
                         if (OperationWalk.IsInFinally(reference))
                         {
@@ -160,6 +163,7 @@ namespace BidLocks.Generators.Analyzers
         {
             Read,
             Dispose,
+            UsingDispose,
             Escape,
         }
 
@@ -181,7 +185,7 @@ namespace BidLocks.Generators.Analyzers
                 case IUsingOperation:
                 case IVariableInitializerOperation when IsInUsing(parent):
                     // 'await using (lease)' or 'await using var alias = lease;'.
-                    return Use.Dispose;
+                    return Use.UsingDispose;
                 case IConversionOperation:
                     return Classify(parent);
                 default:
@@ -194,7 +198,7 @@ namespace BidLocks.Generators.Analyzers
         {
             IOperation consumer = OperationWalk.SkipConversionsUp(converted);
             return consumer.Parent is IUsingOperation || (consumer.Parent is IVariableInitializerOperation initializer && IsInUsing(initializer))
-                ? Use.Dispose
+                ? Use.UsingDispose
                 : Use.Escape;
         }
 

@@ -58,6 +58,12 @@ public sealed class BidLockOptions
     public string? RedisPassword { get; set; }
 
     /// <summary>
+    /// How long connecting to Redis at start may take before Redis counts as unreachable (default 5 s): start then
+    /// fails, or, where DESIGN §3 allows it, falls back to SQLite.
+    /// </summary>
+    public TimeSpan RedisConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// The SQLite database file that every process of this host shares; unset, the <c>BIDLOCKS_SQLITE_PATH</c>
     /// environment variable applies, then <see cref="SqliteBidLockManager.DefaultDatabasePath"/>. Its folder must exist.
     /// </summary>
@@ -107,6 +113,11 @@ public sealed class BidLockOptions
             throw new ArgumentOutOfRangeException(nameof(RedisDb), RedisDb, "RedisDb must be zero or more.");
         }
 
+        if (RedisConnectTimeout <= TimeSpan.Zero || RedisConnectTimeout > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RedisConnectTimeout), RedisConnectTimeout, "RedisConnectTimeout must be more than zero and at most ten minutes.");
+        }
+
         if (SqlitePath is not null)
         {
             SqliteDatabasePath.Validate(SqlitePath, nameof(SqlitePath));
@@ -133,6 +144,6 @@ public sealed class BidLockOptions
     public override string ToString()
         => $"BidLockOptions(KeyPrefix={KeyPrefix}, DefaultTimeout={DefaultTimeout}, DefaultTtl={DefaultTtl}, MaxHold={MaxHold}, InstanceId={InstanceId ?? "(default)"}"
             + $", UseRedis={UseRedis?.ToString() ?? "(unset)"}, RedisUrl={RedisConnectionSettings.RedactUrl(RedisUrl) ?? "(unset)"}, RedisHost={RedisHost ?? "(unset)"}"
-            + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")}"
+            + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")}, RedisConnectTimeout={RedisConnectTimeout}"
             + $", SqlitePath={SqlitePath ?? "(unset)"}, SqliteBusyTimeout={SqliteBusyTimeout}, EnvironmentName={EnvironmentName ?? "(unset)"})";
 }

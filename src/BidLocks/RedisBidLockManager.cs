@@ -50,6 +50,7 @@ public sealed class RedisBidLockManager : BidLockManagerBase
 
     internal static async Task<RedisBidLockManager> ConnectAsync(RedisConnectionSettings settings, BidLockOptions options, CancellationToken cancellationToken)
     {
+        settings.ConnectTimeout = options.RedisConnectTimeout;
         var connection = await RedisConnector.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
         var manager = new RedisBidLockManager(new RedisLockStore(connection, options, ownsConnection: true, settings.Database), options);
         RedisLog.Connected(manager.Logger, settings.ToString());

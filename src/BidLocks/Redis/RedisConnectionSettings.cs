@@ -55,6 +55,9 @@ internal sealed class RedisConnectionSettings
     /// <summary>Which setting these came from, for messages: <c>REDIS_URL</c>, <c>BidLockOptions.RedisHost</c>, …</summary>
     public string Source { get; }
 
+    /// <summary>How long the first connect may take (<see cref="BidLockOptions.RedisConnectTimeout"/>).</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// The Redis settings in force: each option set in code or configuration wins over its environment variable; a
     /// URL wins over a host. Null when neither names a server.
@@ -168,7 +171,7 @@ internal sealed class RedisConnectionSettings
             // After that the multiplexer reconnects on its own, whatever this says.
             AbortOnConnectFail = true,
             ConnectRetry = 2,
-            ConnectTimeout = 5000,
+            ConnectTimeout = (int)Math.Ceiling(ConnectTimeout.TotalMilliseconds),
             // A lock must fail closed at once while Redis is away rather than queue the acquire for seconds.
             BacklogPolicy = BacklogPolicy.FailFast,
             ReconnectRetryPolicy = new ExponentialRetry(250, 5000),

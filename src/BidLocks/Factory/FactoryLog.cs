@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+
+namespace BidLocks;
+
+/// <summary>The factory's log lines: which backend started and why. Endpoints appear with their password as <c>***</c>.</summary>
+internal static partial class FactoryLog
+{
+    [LoggerMessage(301, LogLevel.Information, "BidLocks uses the {Backend} lock backend: {Reason}")]
+    public static partial void Chose(ILogger logger, string backend, string reason);
+
+    [LoggerMessage(
+        302,
+        LogLevel.Warning,
+        "Redis at {Endpoint} (from {Source}) is unreachable at start, so BidLocks falls back to SQLite at {SqlitePath}: the environment ({Environment}) is not Production. "
+            + "Locks then hold only between processes of this host. Cause: {Cause}")]
+    public static partial void FellBack(ILogger logger, string endpoint, string source, string environment, string sqlitePath, string cause);
+}

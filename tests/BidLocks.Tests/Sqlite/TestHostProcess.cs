@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace BidLocks.Tests.Sqlite;
+
+/// <summary>
+/// A real child process running tests/BidLocks.TestHost (copied next to the tests). The test talks to it one line at a
+/// time and waits for the line it needs, never for a fixed time; disposal kills it by its own pid.
+/// </summary>
+public sealed class TestHostProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan LineTimeout = TimeSpan.FromSeconds(60);
+    private readonly Process _process;
+    private readonly StringBuilder _errors = new();
+
+    private TestHostProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Id => _process.Id;
+
+    public static TestHostProcess Start(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "BidLocks.TestHost.exe" : "BidLocks.TestHost"))
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = start };
+        var host = new TestHostProcess(process);
+        process.ErrorDataReceived += (_, line) =>
+        {
+            lock (host._errors)
+            {
+                host._errors.AppendLine(line.Data);
+            }
+        };
+        process.Start();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>The next line the child writes; fails with its error output if it exits or says nothing in time.</summary>
+    public async Task<string> ReadLineAsync()
+    {
+        string? line;
+        try
+        {
+            line = await _process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(LineTimeout, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"The test host {Id} said nothing for {LineTimeout}. Its errors:\n{Errors}");
+        }
+
+        return line ?? throw new InvalidOperationException($"The test host {Id} exited. Its errors:\n{Errors}");
+    }
+
+    public async Task ExpectLineAsync(string expected)
+    {
+        var line = await ReadLineAsync();
+        Assert.True(line == expected, $"The test host {Id} said '{line}', not '{expected}'. Its errors:\n{Errors}");
+    }
+
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>SIGKILL by pid, as a crash would: no finally block, no release, no clean close of the database.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(LineTimeout, TestContext.Current.CancellationToken);
+        return _process.ExitCode;
+    }
+
+    public string Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errors.ToString();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started.
+        }
+
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BidLocks;
+
+/// <summary>
+/// The container's one manager: created once by <see cref="BidLockManagerFactory"/> from the bound options, the
+/// container's logger factory and the environment, asynchronously when the host starts (see
+/// <see cref="BidLockStartupService"/>) or at first use otherwise; disposed with the container, which releases every
+/// lease it still holds and closes its connections.
+/// </summary>
+internal sealed class BidLockManagerHolder(IOptions<BidLockOptions> options, BidLockEnvironment environment, ILoggerFactory? loggerFactory = null)
+    : IAsyncDisposable, IDisposable
+{
+    private readonly object _gate = new();
+    private Task<IBidLockManager>? _creation;
+    private bool _disposed;
+
+    /// <summary>The manager, creating it on first call. A failed start is tried again by the next call.</summary>
+    public Task<IBidLockManager> GetAsync(CancellationToken cancellationToken)
+    {
+        Task<IBidLockManager> creation;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_creation is null || _creation.IsFaulted || _creation.IsCanceled)
+            {
+                // Not tied to the caller's token: a caller that gives up must not leave a half-made manager behind.
+                _creation = CreateAsync();
+            }
+
+            creation = _creation;
+        }
+
+        return creation.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>For the container's synchronous service factory.</summary>
+    public IBidLockManager Get() => GetAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (TakeForDisposal() is { } creation)
+        {
+            await (await creation.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (TakeForDisposal() is { } creation)
+        {
+            var manager = creation.GetAwaiter().GetResult();
+            if (manager is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+            else
+            {
+                manager.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private Task<IBidLockManager>? TakeForDisposal()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            var creation = _creation;
+            _creation = null;
+            // A manager that never started has nothing to release.
+            return creation is { IsFaulted: false, IsCanceled: false } ? creation : null;
+        }
+    }
+
+    private async Task<IBidLockManager> CreateAsync()
+    {
+        await Task.Yield();
+        // A copy: the bound options stay as configured, and the container's logging is added only here.
+        var settings = options.Value.Clone();
+        settings.LoggerFactory ??= loggerFactory;
+        return await BidLockManagerFactory.CreateAsync(settings, environment.Lookup, CancellationToken.None).ConfigureAwait(false);
+    }
+}

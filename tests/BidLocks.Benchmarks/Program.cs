@@ -23,6 +23,7 @@ async Task<RedisBidLockManager> Manager() => await RedisBidLockManager.ConnectAs
 var contenders = new List<Contender>
 {
     new RawRedisContender(await Connect()),
+    new LuaStepsContender(await Connect()),
     new BidLocksContender("RedisBidLockManager", [await Manager()]),
     new GeneratedContender(await Manager()),
     new DistributedLockContender(await Connect()),

@@ -69,7 +69,9 @@ namespace BidLocks.Generators.Analyzers
                 {
                     Location location = LockSymbols.ToSourceLocation(failure.Location, context.Compilation, syntax.SyntaxTree)
                         ?? syntax.Identifier.GetLocation();
-                    context.ReportDiagnostic(Diagnostic.Create(descriptor, location, failure.Message));
+                    Location? related = LockSymbols.ToSourceLocation(failure.Related, context.Compilation, syntax.SyntaxTree);
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        descriptor, location, related is null ? null : new[] { related }, failure.Message));
                 }
             }
         }

@@ -54,8 +54,8 @@ namespace BidLocks.Generators.Parsing
         public static string ExpectedSignature(IMethodSymbol method)
             => $"{(method.IsStatic ? "static " : string.Empty)}{method.ReturnType.ToDisplayString()} {method.Name}Core{TypeParameterList(method)}({string.Join(", ", method.Parameters.Select(Describe))})";
 
-        // Missing altogether, or present with the wrong signature: the second says what differs, on the Core itself when
-        // there is only one, since that is where the fix goes.
+        // Missing altogether, or present with the wrong signature: the second says what differs and, when there is only
+        // one Core, points at it too (the related location), since that is where the fix goes.
         private static ParseFailure NoMatch(
             IMethodSymbol method, string coreName, IMethodSymbol[] candidates, KnownTypes known, LocationInfo? location)
         {
@@ -80,7 +80,8 @@ namespace BidLocks.Generators.Parsing
             return new ParseFailure(
                 BidLockFailureReason.CoreMismatch,
                 $"{coreName} does not match {method.Name}: {Difference(method, core, known)}; {expected}.",
-                LocationInfo.From(core.Locations.FirstOrDefault(l => l.IsInSource)) ?? location);
+                location,
+                LocationInfo.From(core.Locations.FirstOrDefault(l => l.IsInSource)));
         }
 
         // The first difference IsMatch would trip on, in words.

@@ -64,7 +64,11 @@ namespace BidLocks.Generators.Parsing
     }
 
     /// <summary>One reason a method cannot be implemented, with where to report it.</summary>
-    internal sealed record ParseFailure(BidLockFailureReason Reason, string Message, LocationInfo? Location);
+    /// <param name="Location">Inside the [BidLock] method's declaration, so the analyzer's diagnostic is local to it
+    /// (the IDE offers fixes only for local diagnostics).</param>
+    /// <param name="Related">The other declaration to change, when it is not the method: the type that must be partial,
+    /// the Core whose signature differs. A code fix edits it.</param>
+    internal sealed record ParseFailure(BidLockFailureReason Reason, string Message, LocationInfo? Location, LocationInfo? Related = null);
 
     /// <summary>A location as plain values, so failures can be compared and kept across runs.</summary>
     internal sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePositionSpan LineSpan)

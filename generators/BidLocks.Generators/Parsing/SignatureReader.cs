@@ -160,6 +160,7 @@ namespace BidLocks.Generators.Parsing
                     failures.Add(new ParseFailure(
                         BidLockFailureReason.ContainingTypeNotPartial,
                         $"The type {declaration.Identifier.Text} that contains {method.Name} must be partial.",
+                        LocationInfo.From(syntax.Identifier.GetLocation()),
                         LocationInfo.From(declaration.Identifier.GetLocation())));
                     return null;
                 }

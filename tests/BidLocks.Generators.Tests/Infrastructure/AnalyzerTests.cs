@@ -66,6 +66,11 @@ internal sealed class BidLockCodeFixTest<TAnalyzer, TCodeFix> : CSharpCodeFixTes
         TestCode = TestCompilation.Usings + source;
         FixedCode = TestCompilation.Usings + fixedSource;
         AnalyzerTestSettings.Apply(this);
+
+        // Otherwise the fixed state inherits every expected diagnostic the fix does not own, such as the CS8795 the
+        // fix removes. Explicit: the fixed code must compile with no diagnostic unless a test lists one.
+        FixedState.InheritanceMode = StateInheritanceMode.Explicit;
+        FixedState.AdditionalReferences.AddRange(AnalyzerTestSettings.References);
     }
 
     protected override IEnumerable<Type> GetSourceGenerators() => [typeof(BidLockGenerator)];
@@ -85,4 +90,8 @@ internal static class Expect
     /// <summary>The compiler's "partial method has no implementation": the generator wrote nothing.</summary>
     public static DiagnosticResult NotImplemented(int location = 0)
         => DiagnosticResult.CompilerError("CS8795").WithLocation(location);
+
+    /// <summary>The compiler's "a partial member must be declared within a partial type".</summary>
+    public static DiagnosticResult PartialMemberOutsidePartialType(int location = 0)
+        => DiagnosticResult.CompilerError("CS0751").WithLocation(location);
 }

@@ -92,7 +92,7 @@ namespace BidLocks.Generators.Diagnostics
         public static readonly DiagnosticDescriptor LeaseNotDisposed = Warning(
             "BL0102",
             "A BidLockLease is not disposed on every path",
-            "The lease from {0} {1}, so the lock stays held until its TTL runs out: use 'await using', or dispose it in a finally");
+            "The lease from {0} {1}, so the lock stays held, and renewed, until its hold cap runs out (5 minutes by default): use 'await using', or dispose it in a finally");
 
         /// <summary>BL0103.</summary>
         public static readonly DiagnosticDescriptor ManualLockNotReleased = Warning(

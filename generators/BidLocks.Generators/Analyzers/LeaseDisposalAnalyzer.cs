@@ -13,7 +13,8 @@ namespace BidLocks.Generators.Analyzers
     /// </summary>
     /// <remarks>
     /// Accepted: <c>await using</c>; a local disposed (or released) in a finally block; a lease that leaves the method
-    /// (returned, stored in a field or property, passed to a method, captured): its new owner disposes it. Reported: a
+    /// (returned, stored in a field or property, passed to a method, captured by a lambda or local function): its new
+    /// owner disposes it. Reported: a
     /// lease discarded, never awaited, read once and dropped, never disposed, or disposed only outside a finally.
     /// </remarks>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -130,7 +131,7 @@ namespace BidLocks.Generators.Analyzers
                     continue;
                 }
 
-                switch (Classify(reference))
+                switch (IsCapturedAway(reference, acquire) ? Use.Escape : Classify(reference))
                 {
                     case Use.Escape:
                         return null;
@@ -157,6 +158,21 @@ namespace BidLocks.Generators.Analyzers
             }
 
             return disposedElsewhere ? "is disposed, but not in a finally block" : "is never disposed";
+        }
+
+        // Used inside a lambda or local function that the acquire is not in: the lease outlives this body through the
+        // closure (a release callback handed back to the caller), so whoever runs the closure owns it.
+        private static bool IsCapturedAway(IOperation reference, IOperation acquire)
+        {
+            for (IOperation? current = reference.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return !acquire.Syntax.Ancestors().Contains(current.Syntax);
+                }
+            }
+
+            return false;
         }
 
         private enum Use

@@ -34,6 +34,8 @@ public sealed class LeaseDisposalTests
         "Keep(await locks.AcquireAsync(\"m\", \"p\"));",
         "var lease = await locks.AcquireAsync(\"m\", \"p\"); Keep(lease);",
         "var pending = locks.AcquireAsync(\"m\", \"p\"); await using var lease = await pending;",
+        "var lease = await locks.AcquireAsync(\"m\", \"p\"); _release = async () => await lease.ReleaseAsync();",
+        "var lease = await locks.AcquireAsync(\"m\", \"p\"); _release = ReleaseAsync; async Task ReleaseAsync() => await lease.DisposeAsync();",
     };
 
     [Theory]
@@ -70,8 +72,11 @@ public sealed class LeaseDisposalTests
         public sealed class Host(IBidLockManager locks)
         {
             private BidLockLease? _held;
+            private Func<Task>? _release;
 
             public BidLockLease? Held => _held;
+
+            public Func<Task>? Release => _release;
 
             public async Task RunAsync()
             {

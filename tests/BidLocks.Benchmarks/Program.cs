@@ -82,7 +82,8 @@ for (var round = 0; round <= rounds; round++)
 }
 
 var raw = contenders[0];
-string Ratio(Dictionary<Contender, Stats> figure, Contender contender) => (figure[contender].Median / figure[raw].Median).ToString("F2", CultureInfo.InvariantCulture) + "×";
+// Ratios are taken round by round (same round, same machine state) and then their median.
+string Ratio(Dictionary<Contender, Stats> figure, Contender contender) => figure[contender].RatioTo(figure[raw]).Format("F2");
 
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, redis-server {await RedisVersion()} on loopback; {rounds} rounds of {seconds} s (hand-off {handOffSeconds} s), median (min–max).");
 Console.WriteLine();
@@ -93,6 +94,10 @@ foreach (var contender in contenders)
     Console.WriteLine($"| {contender.Name} | {cycles1[contender].Format("F0")} | {Ratio(cycles1, contender)} | {cycles64[contender].Format("F0")} | {Ratio(cycles64, contender)} | {bytes[contender].Format("F0")} | {Ratio(bytes, contender)} |");
 }
 
+var bare = contenders.OfType<BidLocksContender>().First();
+var generated = contenders.OfType<GeneratedContender>().First();
+Console.WriteLine();
+Console.WriteLine($"Generated method ÷ bare manager, round by round: 1 worker {cycles1[generated].RatioTo(cycles1[bare]).Format("F2")}, {ManyWorkers} workers {cycles64[generated].RatioTo(cycles64[bare]).Format("F2")}.");
 Console.WriteLine();
 Console.WriteLine($"Forced hand-off, {HandOffWorkers} workers on one key:");
 Console.WriteLine();

@@ -9,6 +9,20 @@ internal sealed class Stats
 
     public int Count => _values.Count;
 
+    public IReadOnlyList<double> Values => _values;
+
+    /// <summary>Round by round <c>this / other</c>: both measured in the same round, so drift between rounds cancels.</summary>
+    public Stats RatioTo(Stats other)
+    {
+        var ratios = new Stats();
+        for (var round = 0; round < Math.Min(Count, other.Count); round++)
+        {
+            ratios.Add(_values[round] / other._values[round]);
+        }
+
+        return ratios;
+    }
+
     public double Median
     {
         get

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace BidLocks.Generators.Tests.Infrastructure;
 
-/// <summary>Runs the parser directly on every <c>[BidLock]</c> method, as a future analyzer will.</summary>
+/// <summary>Runs the parser directly on every <c>[BidLock]</c> method, as <c>BidLockMethodAnalyzer</c> does.</summary>
 internal static class ParserRunner
 {
     public static IReadOnlyList<(string Method, ParseResult Result)> ParseAll(CSharpCompilation compilation)

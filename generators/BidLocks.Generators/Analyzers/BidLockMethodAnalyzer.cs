@@ -16,6 +16,9 @@ namespace BidLocks.Generators.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class BidLockMethodAnalyzer : DiagnosticAnalyzer
     {
+        /// <summary>Diagnostic property: the text that fixes the problem when it replaces the diagnostic's span.</summary>
+        public const string ReplacementProperty = "Replacement";
+
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             DiagnosticDescriptors.NotPartialDefinition,
@@ -70,8 +73,11 @@ namespace BidLocks.Generators.Analyzers
                     Location location = LockSymbols.ToSourceLocation(failure.Location, context.Compilation, syntax.SyntaxTree)
                         ?? syntax.Identifier.GetLocation();
                     Location? related = LockSymbols.ToSourceLocation(failure.Related, context.Compilation, syntax.SyntaxTree);
+                    ImmutableDictionary<string, string?>? properties = failure.Replacement is null
+                        ? null
+                        : ImmutableDictionary<string, string?>.Empty.Add(ReplacementProperty, failure.Replacement);
                     context.ReportDiagnostic(Diagnostic.Create(
-                        descriptor, location, related is null ? null : new[] { related }, failure.Message));
+                        descriptor, location, related is null ? null : new[] { related }, properties, failure.Message));
                 }
             }
         }

@@ -68,7 +68,10 @@ namespace BidLocks.Generators.Parsing
     /// (the IDE offers fixes only for local diagnostics).</param>
     /// <param name="Related">The other declaration to change, when it is not the method: the type that must be partial,
     /// the Core whose signature differs. A code fix edits it.</param>
-    internal sealed record ParseFailure(BidLockFailureReason Reason, string Message, LocationInfo? Location, LocationInfo? Related = null);
+    /// <param name="Replacement">Text that fixes the problem when it replaces <paramref name="Location"/>'s text: the
+    /// template hole with the name the user most likely meant.</param>
+    internal sealed record ParseFailure(
+        BidLockFailureReason Reason, string Message, LocationInfo? Location, LocationInfo? Related = null, string? Replacement = null);
 
     /// <summary>A location as plain values, so failures can be compared and kept across runs.</summary>
     internal sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePositionSpan LineSpan)

@@ -88,7 +88,8 @@ namespace BidLocks.Generators.Parsing
                 failures.Add(new ParseFailure(
                     BidLockFailureReason.UnknownTemplateMember,
                     $"The {role} template \"{template}\" names '{path[0]}', which is not a parameter of {_method.Name}{hint}",
-                    location));
+                    location,
+                    Replacement: suggestion is null ? null : Hole(path.SetItem(0, suggestion))));
                 return null;
             }
 
@@ -102,7 +103,7 @@ namespace BidLocks.Generators.Parsing
                 ISymbol? member = FindReadableMember(type, path[i]);
                 if (member is null)
                 {
-                    failures.Add(UnreadableOrUnknown(type, path[i], name, template, role, location));
+                    failures.Add(UnreadableOrUnknown(type, path, i, name, template, role, location));
                     return null;
                 }
 
@@ -129,8 +130,10 @@ namespace BidLocks.Generators.Parsing
 
         // A member that exists but cannot be read gets its own reason and says why; one that does not exist gets the
         // nearest readable name, since a typo is the usual cause.
-        private ParseFailure UnreadableOrUnknown(ITypeSymbol type, string memberName, string ownerName, string template, string role, LocationInfo? location)
+        private ParseFailure UnreadableOrUnknown(
+            ITypeSymbol type, ImmutableArray<string> path, int index, string ownerName, string template, string role, LocationInfo? location)
         {
+            string memberName = path[index];
             string prefix = $"The {role} template \"{template}\" reads '{memberName}' of {ownerName}";
             ISymbol? existing = SelfAndInheritedTypes(type).SelectMany(t => t.GetMembers(memberName)).FirstOrDefault(m => m.CanBeReferencedByName);
             if (existing is not null)
@@ -151,8 +154,13 @@ namespace BidLocks.Generators.Parsing
             return new ParseFailure(
                 BidLockFailureReason.UnknownTemplateMember,
                 $"{prefix}, but {type.ToDisplayString()} has no field or property of that name{hint}",
-                location);
+                location,
+                Replacement: suggestion is null ? null : Hole(path.SetItem(index, suggestion)));
         }
+
+        // A hole as a template writes it; keywords keep their '@' so the path still parses.
+        private static string Hole(ImmutableArray<string> path)
+            => "{" + string.Join(".", path.Select(CSharpNames.Identifier)) + "}";
 
         private string WhyUnreadable(ISymbol member, ITypeSymbol type)
         {

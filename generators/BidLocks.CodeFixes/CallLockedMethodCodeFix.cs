@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
+using BidLocks.Generators.Analyzers;
 using BidLocks.Generators.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -41,18 +42,12 @@ namespace BidLocks.CodeFixes
                 // Only calls: a delegate of the Core has the Core's delegate type, which the locked method may not fit.
                 if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } call
                     || model.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol core
-                    || !core.Name.EndsWith("Core", System.StringComparison.Ordinal))
+                    || LockSymbols.From(model.Compilation)?.LockedMethodOfCore(core.OriginalDefinition) is not { } locked)
                 {
                     continue;
                 }
 
-                string lockedName = core.Name.Substring(0, core.Name.Length - "Core".Length);
-                IMethodSymbol? locked = core.ContainingType.GetMembers(lockedName).OfType<IMethodSymbol>()
-                    .FirstOrDefault(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "BidLocks.BidLockAttribute"));
-                if (locked is null)
-                {
-                    continue;
-                }
+                string lockedName = locked.Name;
 
                 // The lease argument, wherever it was written (positionally last, or named).
                 ArgumentSyntax? lease = (model.GetOperation(call, context.CancellationToken) as IInvocationOperation)?.Arguments

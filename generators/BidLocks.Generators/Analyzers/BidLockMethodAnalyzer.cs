@@ -14,7 +14,7 @@ namespace BidLocks.Generators.Analyzers
     /// parser and reports its failures, so there is an error exactly when the generator writes nothing.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class BidLockMethodAnalyzer : DiagnosticAnalyzer
+    public sealed class BidLockMethodAnalyzer : BidLockAnalyzer
     {
         /// <summary>Diagnostic property: the text that fixes the problem when it replaces the diagnostic's span.</summary>
         public const string ReplacementProperty = "Replacement";
@@ -39,33 +39,17 @@ namespace BidLocks.Generators.Analyzers
             DiagnosticDescriptors.UnsupportedContainingType);
 
         /// <inheritdoc />
-        public override void Initialize(AnalysisContext context)
-        {
-            // Once the generator has implemented a method, its [GeneratedCode] implementation makes the compiler treat
-            // the whole partial method, the user's definition included, as generated code; with None this analyzer
-            // would never see a valid method. The generated part carries no [BidLock] of its own, so it is skipped.
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
-            {
-                if (LockSymbols.From(start.Compilation) is { } symbols)
-                {
-                    start.RegisterSyntaxNodeAction(node => Analyze(node, symbols), SyntaxKind.MethodDeclaration);
-                }
-            });
-        }
+        private protected override bool AnalyzesGeneratedCode => true;
 
-        private static void Analyze(SyntaxNodeAnalysisContext context, LockSymbols symbols)
-        {
-            var syntax = (MethodDeclarationSyntax)context.Node;
-            if (syntax.AttributeLists.Count == 0
-                || context.SemanticModel.GetDeclaredSymbol(syntax, context.CancellationToken) is not { } method
-                || symbols.AttributeOn(method, syntax) is not { } attribute)
-            {
-                return;
-            }
+        /// <inheritdoc />
+        private protected override void Start(CompilationStartAnalysisContext context, LockSymbols symbols)
+            => RegisterBidLockMethods(context, symbols, Analyze);
 
-            ParseResult result = BidLockMethodParser.Parse(method, syntax, attribute, context.Compilation, context.CancellationToken);
+        private static void Analyze(SyntaxNodeAnalysisContext context, BidLockDeclaration declaration)
+        {
+            MethodDeclarationSyntax syntax = declaration.Syntax;
+            ParseResult result = BidLockMethodParser.Parse(
+                declaration.Method, syntax, declaration.Attribute, context.Compilation, context.CancellationToken);
             foreach (ParseFailure failure in result.Failures)
             {
                 if (FailureDiagnostics.For(failure.Reason) is { } descriptor)

@@ -13,25 +13,17 @@ namespace BidLocks.Generators.Analyzers
     /// which is exactly when locks are waited for; on a <c>ValueTask</c> it is also undefined before completion.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class BlockingWaitAnalyzer : DiagnosticAnalyzer
+    public sealed class BlockingWaitAnalyzer : BidLockAnalyzer
     {
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.BlockingWait);
 
         /// <inheritdoc />
-        public override void Initialize(AnalysisContext context)
+        private protected override void Start(CompilationStartAnalysisContext context, LockSymbols symbols)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
-            {
-                if (LockSymbols.From(start.Compilation) is { } symbols)
-                {
-                    start.RegisterOperationAction(operation => AnalyzeResult(operation, symbols), OperationKind.PropertyReference);
-                    start.RegisterOperationAction(operation => AnalyzeCall(operation, symbols), OperationKind.Invocation);
-                }
-            });
+            context.RegisterOperationAction(operation => AnalyzeResult(operation, symbols), OperationKind.PropertyReference);
+            context.RegisterOperationAction(operation => AnalyzeCall(operation, symbols), OperationKind.Invocation);
         }
 
         // task.Result

@@ -14,42 +14,32 @@ namespace BidLocks.Generators.Analyzers
     /// the caller nor the lease can stop anything.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class CancellationTokenAnalyzer : DiagnosticAnalyzer
+    public sealed class CancellationTokenAnalyzer : BidLockAnalyzer
     {
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.MissingCancellationToken);
 
         /// <inheritdoc />
-        public override void Initialize(AnalysisContext context)
+        private protected override bool AnalyzesGeneratedCode => true;
+
+        /// <inheritdoc />
+        private protected override void Start(CompilationStartAnalysisContext context, LockSymbols symbols)
         {
-            // Once the generator has implemented a method, its [GeneratedCode] implementation makes the compiler treat
-            // the whole partial method, the user's definition included, as generated code; with None this analyzer
-            // would never see a valid method. The generated part carries no [BidLock] of its own, so it is skipped.
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
+            if (symbols.Known.CancellationToken is { } token)
             {
-                if (LockSymbols.From(start.Compilation) is { } symbols && symbols.Known.CancellationToken is { } token)
-                {
-                    start.RegisterSyntaxNodeAction(node => Analyze(node, symbols, token), SyntaxKind.MethodDeclaration);
-                }
-            });
+                RegisterBidLockMethods(context, symbols, (node, declaration) => Analyze(node, declaration, token));
+            }
         }
 
-        private static void Analyze(SyntaxNodeAnalysisContext context, LockSymbols symbols, INamedTypeSymbol token)
+        private static void Analyze(SyntaxNodeAnalysisContext context, BidLockDeclaration declaration, INamedTypeSymbol token)
         {
-            var syntax = (MethodDeclarationSyntax)context.Node;
-            if (syntax.AttributeLists.Count == 0
-                || context.SemanticModel.GetDeclaredSymbol(syntax, context.CancellationToken) is not { } method
-                || symbols.AttributeOn(method, syntax) is null
-                || method.Parameters.Any(p => SymbolEqualityComparer.Default.Equals(p.Type, token)))
+            IMethodSymbol method = declaration.Method;
+            if (!method.Parameters.Any(p => SymbolEqualityComparer.Default.Equals(p.Type, token)))
             {
-                return;
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.MissingCancellationToken, declaration.Syntax.Identifier.GetLocation(), method.Name));
             }
-
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.MissingCancellationToken, syntax.Identifier.GetLocation(), method.Name));
         }
     }
 }

@@ -11,29 +11,21 @@ namespace BidLocks.Generators.Analyzers
     /// bid without its lock. Generated code is not analyzed, so the one legitimate call is never reported.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class CoreCallAnalyzer : DiagnosticAnalyzer
+    public sealed class CoreCallAnalyzer : BidLockAnalyzer
     {
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.CoreCalledDirectly);
 
         /// <inheritdoc />
-        public override void Initialize(AnalysisContext context)
+        private protected override void Start(CompilationStartAnalysisContext context, LockSymbols symbols)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
-            {
-                if (LockSymbols.From(start.Compilation) is { } symbols)
-                {
-                    start.RegisterOperationAction(
-                        operation => Analyze(operation, ((IInvocationOperation)operation.Operation).TargetMethod, symbols),
-                        OperationKind.Invocation);
-                    start.RegisterOperationAction(
-                        operation => Analyze(operation, ((IMethodReferenceOperation)operation.Operation).Method, symbols),
-                        OperationKind.MethodReference);
-                }
-            });
+            context.RegisterOperationAction(
+                operation => Analyze(operation, ((IInvocationOperation)operation.Operation).TargetMethod, symbols),
+                OperationKind.Invocation);
+            context.RegisterOperationAction(
+                operation => Analyze(operation, ((IMethodReferenceOperation)operation.Operation).Method, symbols),
+                OperationKind.MethodReference);
         }
 
         private static void Analyze(OperationAnalysisContext context, IMethodSymbol target, LockSymbols symbols)

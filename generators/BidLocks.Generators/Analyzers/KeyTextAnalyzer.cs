@@ -17,39 +17,27 @@ namespace BidLocks.Generators.Analyzers
     /// different keys and do not exclude each other: the duplicate bid this library exists to prevent.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class KeyTextAnalyzer : DiagnosticAnalyzer
+    public sealed class KeyTextAnalyzer : BidLockAnalyzer
     {
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.UnstableKeyText);
 
         /// <inheritdoc />
-        public override void Initialize(AnalysisContext context)
+        private protected override bool AnalyzesGeneratedCode => true;
+
+        /// <inheritdoc />
+        private protected override void Start(CompilationStartAnalysisContext context, LockSymbols symbols)
         {
-            // Once the generator has implemented a method, its [GeneratedCode] implementation makes the compiler treat
-            // the whole partial method, the user's definition included, as generated code; with None this analyzer
-            // would never see a valid method. The generated part carries no [BidLock] of its own, so it is skipped.
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
-            {
-                if (LockSymbols.From(start.Compilation) is { } symbols)
-                {
-                    INamedTypeSymbol? formattable = start.Compilation.GetTypeByMetadataName("System.IFormattable");
-                    start.RegisterSyntaxNodeAction(node => Analyze(node, symbols, formattable), SyntaxKind.MethodDeclaration);
-                }
-            });
+            INamedTypeSymbol? formattable = context.Compilation.GetTypeByMetadataName("System.IFormattable");
+            RegisterBidLockMethods(context, symbols, (node, declaration) => Analyze(node, declaration, formattable));
         }
 
-        private static void Analyze(SyntaxNodeAnalysisContext context, LockSymbols symbols, INamedTypeSymbol? formattable)
+        private static void Analyze(SyntaxNodeAnalysisContext context, BidLockDeclaration declaration, INamedTypeSymbol? formattable)
         {
-            var syntax = (MethodDeclarationSyntax)context.Node;
-            if (syntax.AttributeLists.Count == 0
-                || context.SemanticModel.GetDeclaredSymbol(syntax, context.CancellationToken) is not { } method
-                || symbols.AttributeOn(method, syntax) is not { } attribute)
-            {
-                return;
-            }
+            MethodDeclarationSyntax syntax = declaration.Syntax;
+            IMethodSymbol method = declaration.Method;
+            AttributeData attribute = declaration.Attribute;
 
             // The parser's own reader and binder, so holes resolve exactly as the generator resolves them; failures are
             // BidLockMethodAnalyzer's to report.

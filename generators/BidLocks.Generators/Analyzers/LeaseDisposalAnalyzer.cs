@@ -18,25 +18,15 @@ namespace BidLocks.Generators.Analyzers
     /// lease discarded, never awaited, read once and dropped, never disposed, or disposed only outside a finally.
     /// </remarks>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class LeaseDisposalAnalyzer : DiagnosticAnalyzer
+    public sealed class LeaseDisposalAnalyzer : BidLockAnalyzer
     {
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(DiagnosticDescriptors.LeaseNotDisposed);
 
         /// <inheritdoc />
-        public override void Initialize(AnalysisContext context)
-        {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
-            {
-                if (LockSymbols.From(start.Compilation) is { } symbols)
-                {
-                    start.RegisterOperationAction(operation => Analyze(operation, symbols), OperationKind.Invocation);
-                }
-            });
-        }
+        private protected override void Start(CompilationStartAnalysisContext context, LockSymbols symbols)
+            => context.RegisterOperationAction(operation => Analyze(operation, symbols), OperationKind.Invocation);
 
         private static void Analyze(OperationAnalysisContext context, LockSymbols symbols)
         {

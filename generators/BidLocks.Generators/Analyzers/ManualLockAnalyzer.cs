@@ -18,7 +18,7 @@ namespace BidLocks.Generators.Analyzers
     /// constant, or the same expression text.
     /// </remarks>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class ManualLockAnalyzer : DiagnosticAnalyzer
+    public sealed class ManualLockAnalyzer : BidLockAnalyzer
     {
         private const string HolderParameter = "holderId";
 
@@ -27,18 +27,8 @@ namespace BidLocks.Generators.Analyzers
             ImmutableArray.Create(DiagnosticDescriptors.ManualLockNotReleased);
 
         /// <inheritdoc />
-        public override void Initialize(AnalysisContext context)
-        {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
-            {
-                if (LockSymbols.From(start.Compilation) is { } symbols)
-                {
-                    start.RegisterOperationAction(operation => Analyze(operation, symbols), OperationKind.Invocation);
-                }
-            });
-        }
+        private protected override void Start(CompilationStartAnalysisContext context, LockSymbols symbols)
+            => context.RegisterOperationAction(operation => Analyze(operation, symbols), OperationKind.Invocation);
 
         private static void Analyze(OperationAnalysisContext context, LockSymbols symbols)
         {

@@ -64,6 +64,7 @@ public sealed class PackageConsumerTests(PackedBidLocks package) : IClassFixture
         Assert.Contains("lib/net8.0/BidLocks.dll", entries);
         Assert.Contains("lib/net8.0/BidLocks.xml", entries);
         Assert.Contains("analyzers/dotnet/cs/BidLocks.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/BidLocks.CodeFixes.dll", entries);
         Assert.Contains("README.md", entries);
 
         using var nuspecStream = archive.Entries.Single(entry => entry.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
@@ -106,7 +107,10 @@ public sealed class PackageConsumerTests(PackedBidLocks package) : IClassFixture
 
         var build = await DotNetCli.RunAsync(folder, package.Environment, TestContext.Current.CancellationToken, "build");
 
+        // The analyzer says why, where the template was written; the compiler then refuses the unimplemented method.
         Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error BL0003", build.Output);
+        Assert.Contains("'marketplace'", build.Output);
         Assert.Contains("CS8795", build.Output);
     }
 }

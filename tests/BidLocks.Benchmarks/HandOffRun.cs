@@ -5,7 +5,9 @@ namespace BidLocks.Benchmarks;
 
 /// <summary>
 /// Forced hand-off: every worker wants one key; a worker that releases waits until another worker holds the lock
-/// before it asks again, so every acquisition is a hand-off from one worker to another. Latency is from the
+/// before it asks again, so every acquisition is a hand-off from one worker to another. Each holder keeps the lock
+/// for <c>hold</c> (1 ms by default): with an empty body the worker woken by the new holder would race that
+/// holder's release and two workers would ping-pong while the rest never waited at all. Latency is from the
 /// releaser's release call to the next holder's acquire returning.
 /// </summary>
 internal static class HandOffRun
@@ -13,7 +15,7 @@ internal static class HandOffRun
     /// <param name="Overlaps">Times a worker got the lock while another still held it: any is a broken lock.</param>
     public sealed record Result(List<double> LatenciesMs, double HandOffsPerSecond, long MinPerWorker, long MaxPerWorker, long Overlaps);
 
-    public static async Task<Result> RunAsync(Contender contender, int workers, TimeSpan duration, string key)
+    public static async Task<Result> RunAsync(Contender contender, int workers, TimeSpan duration, TimeSpan hold, string key)
     {
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var acquisitions = new long[workers];
@@ -51,6 +53,11 @@ internal static class HandOffRun
 
                 Interlocked.Exchange(ref nextHolder, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                 var someoneElse = Volatile.Read(ref nextHolder).Task;
+                if (hold > TimeSpan.Zero)
+                {
+                    await Task.Delay(hold);
+                }
+
                 Interlocked.Decrement(ref holders);
                 releasedAt = Stopwatch.GetTimestamp();
                 await release();

@@ -8,10 +8,11 @@ using StackExchange.Redis;
 
 // Side-by-side Redis lock benchmark (docs/benchmarks.md). Starts its own loopback redis-server, runs every contender
 // in interleaved rounds, and prints each figure as the median of the rounds with their range.
-//   dotnet run -c Release --project tests/BidLocks.Benchmarks -- [--rounds 3] [--seconds 1.5] [--handoff-seconds 2]
+//   dotnet run -c Release --project tests/BidLocks.Benchmarks -- [--rounds 3] [--seconds 1.5] [--handoff-seconds 2] [--hold-ms 1]
 var rounds = IntArgument("--rounds", 3);
 var seconds = DoubleArgument("--seconds", 1.5);
 var handOffSeconds = DoubleArgument("--handoff-seconds", 2);
+var hold = TimeSpan.FromMilliseconds(DoubleArgument("--hold-ms", 1));
 const int ManyWorkers = 64, HandOffWorkers = 16;
 
 await using var server = await RedisServerProcess.StartAsync();
@@ -66,7 +67,7 @@ for (var round = 0; round <= rounds; round++)
     var handOffDuration = TimeSpan.FromSeconds(round == 0 ? Math.Min(0.5, handOffSeconds) : handOffSeconds);
     foreach (var contender in waiting.Skip(round % waiting.Count).Concat(waiting.Take(round % waiting.Count)))
     {
-        var result = await HandOffRun.RunAsync(contender, HandOffWorkers, handOffDuration, $"handoff-{round}");
+        var result = await HandOffRun.RunAsync(contender, HandOffWorkers, handOffDuration, hold, $"handoff-{round}");
         Console.Error.WriteLine($"round {round} {contender.Name}: hand-off p50 {Stats.Percentile(result.LatenciesMs, 0.5):F3} ms p99 {Stats.Percentile(result.LatenciesMs, 0.99):F3} ms {result.HandOffsPerSecond:F0}/s min {result.MinPerWorker} max {result.MaxPerWorker} overlaps {result.Overlaps}");
         if (round > 0)
         {
@@ -99,7 +100,7 @@ var generated = contenders.OfType<GeneratedContender>().First();
 Console.WriteLine();
 Console.WriteLine($"Generated method ÷ bare manager, round by round: 1 worker {cycles1[generated].RatioTo(cycles1[bare]).Format("F2")}, {ManyWorkers} workers {cycles64[generated].RatioTo(cycles64[bare]).Format("F2")}.");
 Console.WriteLine();
-Console.WriteLine($"Forced hand-off, {HandOffWorkers} workers on one key:");
+Console.WriteLine($"Forced hand-off, {HandOffWorkers} workers on one key, each holding it {hold.TotalMilliseconds} ms:");
 Console.WriteLine();
 Console.WriteLine("| contender | p50 ms | p99 ms | hand-offs/s | min per worker | max per worker | min/max | overlaps |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|");

@@ -3,10 +3,11 @@ using Microsoft.Extensions.Logging;
 namespace BidLocks;
 
 /// <summary>
-/// A wake-up hint for waiters: SQLite cannot notify other processes, but every commit (a release among them) writes
-/// the database's <c>-wal</c> file, and the file system reports that write within a fraction of a millisecond. One
-/// watcher per database file serves every manager of this process on it. It says only "something was written"; the
-/// waiters it wakes look at their lock again, and their backoff still covers a missed or lost event.
+/// Wakes waiters when another process releases a lock: SQLite cannot notify other processes, but every release writes
+/// the database's release hint file (<see cref="SqliteReleaseSignal"/>), and the file system reports that write within
+/// a fraction of a millisecond. One watcher per database file serves every manager of this process on it. It says only
+/// "something was released"; the waiters it wakes look at their lock again, and their short backoff still covers a
+/// missed or lost event.
 /// </summary>
 internal sealed class SqliteChangeWatcher
 {
@@ -43,8 +44,12 @@ internal sealed class SqliteChangeWatcher
                 watcher.Created += (_, _) => shared.Notify();
                 // An overflow of the event queue may have dropped a release: wake everyone.
                 watcher.Error += (_, _) => shared.Notify();
+                if (!TryStart(watcher, databasePath, logger))
+                {
+                    return null;
+                }
+
                 ByPath.Add(databasePath, shared);
-                watcher.EnableRaisingEvents = true;
             }
 
             shared._listeners = [.. shared._listeners, onChange];
@@ -56,7 +61,8 @@ internal sealed class SqliteChangeWatcher
     {
         try
         {
-            return new FileSystemWatcher(Path.GetDirectoryName(databasePath)!, Path.GetFileName(databasePath) + "-wal")
+            var hint = SqliteReleaseSignal.PathFor(databasePath);
+            return new FileSystemWatcher(Path.GetDirectoryName(hint)!, Path.GetFileName(hint))
             {
                 NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName,
                 IncludeSubdirectories = false,
@@ -66,6 +72,22 @@ internal sealed class SqliteChangeWatcher
         {
             SqliteLog.WatcherUnavailable(logger, databasePath, exception);
             return null;
+        }
+    }
+
+    // Starting is where the system can refuse (on Linux, the per-user limit on inotify instances): then poll.
+    private static bool TryStart(FileSystemWatcher watcher, string databasePath, ILogger logger)
+    {
+        try
+        {
+            watcher.EnableRaisingEvents = true;
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or ArgumentException or PlatformNotSupportedException or UnauthorizedAccessException)
+        {
+            watcher.Dispose();
+            SqliteLog.WatcherUnavailable(logger, databasePath, exception);
+            return false;
         }
     }
 

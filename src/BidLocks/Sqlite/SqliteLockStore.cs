@@ -31,6 +31,15 @@ internal sealed class SqliteLockStore : ILockStore
     internal static readonly TimeSpan WaiterTtl = TimeSpan.FromSeconds(3);
 
     private static readonly TimeSpan DegradedLatency = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The longest a waiter sleeps between looks: a missed change hint then costs at most this, not the engine's 1 s
+    /// backoff. Without hints (the folder cannot be watched) nothing wakes a waiter early, so it polls far more often.
+    /// A look at a lock that is still taken is one read that takes no write lock.
+    /// </summary>
+    private static readonly TimeSpan LongestSleepWithHints = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan LongestSleepWithoutHints = TimeSpan.FromMilliseconds(10);
     private static readonly long FencePruneAgeMicroseconds = (long)TimeSpan.FromDays(7).TotalMicroseconds;
 
     // One writer per file at a time inside this process: threads queue on a monitor, which wakes them at once, rather
@@ -38,6 +47,7 @@ internal sealed class SqliteLockStore : ILockStore
     private static readonly ConcurrentDictionary<string, object> WriteGates = new(StringComparer.Ordinal);
 
     private readonly SqliteSessionPool _pool;
+    private readonly SqliteReleaseSignal _releaseSignal;
     private readonly object _writeGate;
     private readonly TimeProvider _time;
     private readonly TimeSpan _busyTimeout;
@@ -52,6 +62,7 @@ internal sealed class SqliteLockStore : ILockStore
     public SqliteLockStore(string path, BidLockOptions options, bool watchChanges = true)
     {
         _pool = new SqliteSessionPool(path, options.SqliteBusyTimeout);
+        _releaseSignal = new SqliteReleaseSignal(path);
         _writeGate = WriteGates.GetOrAdd(path, static _ => new object());
         _time = options.TimeProvider;
         _busyTimeout = options.SqliteBusyTimeout;
@@ -87,7 +98,19 @@ internal sealed class SqliteLockStore : ILockStore
     public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return new(Acquire(key.Value, holderId, ttl));
+        // Listed before the look, not after a busy answer: a release written between the look and the listing would
+        // otherwise wake nobody, and the waiter would sleep through its whole backoff.
+        _waiting.TryAdd((key.Value, holderId), 0);
+        try
+        {
+            return new(Acquire(key.Value, holderId, ttl));
+        }
+        catch
+        {
+            // A failed first try is not followed by AbandonAsync.
+            _waiting.TryRemove((key.Value, holderId), out _);
+            throw;
+        }
     }
 
     public ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
@@ -111,10 +134,12 @@ internal sealed class SqliteLockStore : ILockStore
                 session.LeaveQueue(state.Key, state.Holder, state.Now);
                 return true;
             });
+            // The waiter behind this one may now be first in the queue of a free lock.
+            _releaseSignal.Signal();
         }
-        catch (Exception exception) when (exception is BidLockUnavailableException or ObjectDisposedException)
+        catch (Exception exception)
         {
-            // The place lapses by itself after WaiterTtl.
+            // Best effort, and never thrown: the place lapses by itself after WaiterTtl.
             SqliteLog.AbandonFailed(_logger, key.Value, exception);
         }
 
@@ -136,9 +161,14 @@ internal sealed class SqliteLockStore : ILockStore
         cancellationToken.ThrowIfCancellationRequested();
         var now = UnixMilliseconds(_time.GetUtcNow());
         // The holder's row goes even when it has expired (nobody else took it); only a live hold counts as released.
-        var released = Write("release", (Key: key.Value, Holder: holderId, Now: now), static (session, state) =>
-            session.DeleteHold(state.Key, state.Holder) is { } expiresAt && expiresAt > state.Now);
-        return new(released);
+        var expiresAt = Write("release", (Key: key.Value, Holder: holderId), static (session, state) => session.DeleteHold(state.Key, state.Holder));
+        if (expiresAt is not null)
+        {
+            // After the commit, so that a waiter woken by it sees the lock free.
+            _releaseSignal.Signal();
+        }
+
+        return new(expiresAt > now);
     }
 
     public ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken)
@@ -156,6 +186,11 @@ internal sealed class SqliteLockStore : ILockStore
                 ("$stale", state.StaleFence));
             return holds;
         });
+        if (removed > 0)
+        {
+            _releaseSignal.Signal();
+        }
+
         return new(removed);
     }
 
@@ -187,6 +222,7 @@ internal sealed class SqliteLockStore : ILockStore
         }
 
         _pool.Dispose();
+        _releaseSignal.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -261,9 +297,8 @@ internal sealed class SqliteLockStore : ILockStore
 
     private AcquireAttempt Busy(string key, string holderId, long retryAfterMs)
     {
-        // From now on a change to the file wakes this key's waiter.
-        _waiting.TryAdd((key, holderId), 0);
-        return AcquireAttempt.Busy(TimeSpan.FromMilliseconds(Math.Max(retryAfterMs, 0)));
+        var longest = Volatile.Read(ref _watch) is null ? LongestSleepWithoutHints : LongestSleepWithHints;
+        return AcquireAttempt.Busy(TimeSpan.FromMilliseconds(Math.Clamp(retryAfterMs, 0, (long)longest.TotalMilliseconds)));
     }
 
     private TResult Write<TState, TResult>(string operation, TState state, Func<SqliteSession, TState, TResult> step)

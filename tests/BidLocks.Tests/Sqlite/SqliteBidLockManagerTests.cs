@@ -174,6 +174,24 @@ public sealed class SqliteBidLockManagerTests : BidLockManagerContract
         Assert.True(handedOver.FencingToken > held.FencingToken);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Without_file_change_hints_a_waiter_of_another_manager_still_gets_the_lock_by_polling()
+    {
+        // As where the file system cannot be watched (no inotify instance left, say): the backoff alone hands over.
+        await using var one = await SqliteBidLockManager.OpenAsync(_database.Path, new BidLockOptions(), _ => null, TestContext.Current.CancellationToken, watchChanges: false);
+        await using var two = await SqliteBidLockManager.OpenAsync(_database.Path, new BidLockOptions(), _ => null, TestContext.Current.CancellationToken, watchChanges: false);
+        var held = await one.AcquireAsync(Marketplace, "polled", cancellationToken: TestContext.Current.CancellationToken);
+        var waiter = InFreshFlow(async () => await two.AcquireAsync(Marketplace, "polled", TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+        await WaitUntilAsync(() => QueueLength("polled") == 1);
+
+        Assert.True(await held.ReleaseAsync());
+
+        await using var next = await waiter;
+        Assert.True(next.FencingToken > held.FencingToken);
+        var health = await two.CheckHealthAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("polling", health.Description);
+    }
+
     private long QueueLength(string posting)
     {
         using var connection = Open(_database.Path);

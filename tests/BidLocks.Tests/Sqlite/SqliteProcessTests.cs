@@ -85,7 +85,8 @@ public sealed class SqliteProcessTests(ITestOutputHelper output) : IDisposable
 
         // The dead holder's last renewal set its expiry at most one TTL ahead, so the wait is at most about one TTL.
         Assert.True(lease.FencingToken > killedFence);
-        Assert.True(waited < TimeSpan.FromMilliseconds(TtlMs) + TimeSpan.FromSeconds(2), $"waited {waited}");
+        // The margin is for a loaded machine; a holder that did not expire would block for the 300 s hold cap.
+        Assert.True(waited < TimeSpan.FromMilliseconds(TtlMs) + TimeSpan.FromSeconds(5), $"waited {waited}");
         output.WriteLine($"Acquired {waited.TotalMilliseconds:F0} ms after the holder was killed (TTL {TtlMs} ms).");
     }
 

@@ -1,0 +1,23 @@
+namespace BidLocks.Samples.Auction.Bidding;
+
+/// <summary>
+/// The bid with BidLocks: the source generator writes <see cref="PlaceBidAsync"/>, which takes the lock on
+/// (marketplace, posting), calls <see cref="PlaceBidAsyncCore"/>, and releases the lock on every path.
+/// </summary>
+public sealed partial class LockedBidService(IBidLockManager locks, BidPlacer placer) : IBidService
+{
+    /// <summary>
+    /// Waits up to 30 s for the lock: far more than a turn ever takes here, so a timeout in the summary means
+    /// something is wrong rather than that the machine was busy.
+    /// </summary>
+    [BidLock("{marketplaceId}", "{posting.Id}", TimeoutSeconds = 30)]
+    public partial Task<BidReceipt> PlaceBidAsync(string marketplaceId, Posting posting, CancellationToken cancellationToken);
+
+    // The body: runs only while this process holds the posting's lock. The fencing token travels with the bid so the
+    // ledger records which lease placed it (a marketplace that checks tokens could refuse a stale holder's write).
+    private Task<BidReceipt> PlaceBidAsyncCore(string marketplaceId, Posting posting, CancellationToken cancellationToken, BidLockLease lease)
+        => placer.PlaceNextBidAsync(posting, lease.FencingToken, cancellationToken);
+
+    /// <summary>The lock manager this service locks through (for its metrics).</summary>
+    public IBidLockManager Locks => locks;
+}

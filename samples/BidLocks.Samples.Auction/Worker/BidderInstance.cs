@@ -1,0 +1,156 @@
+using System.Globalization;
+using BidLocks.Samples.Auction.Bidding;
+using BidLocks.Samples.Auction.Locking;
+using BidLocks.Samples.Auction.Marketplace;
+using BidLocks.Samples.Auction.Options;
+using BidLocks.Samples.Auction.Protocol;
+
+namespace BidLocks.Samples.Auction.Worker;
+
+/// <summary>
+/// A bidder process (<c>--worker N</c>): one instance of a bidding service. Opens the lock the way an application
+/// would, says <c>ready</c>, waits for <c>start</c>, bids with several loops for the run's duration while reporting
+/// progress, and reports its totals.
+/// </summary>
+internal static class BidderInstance
+{
+    /// <summary>How long a bidder waits for <c>start</c> before it gives up: it must not live on if never started.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<int> RunAsync(AuctionOptions options)
+    {
+        var instance = options.WorkerId!.Value;
+        using var link = CoordinatorLink.Listen();
+
+        // Ctrl+C in a terminal signals the coordinator and every bidder alike: stop bidding, report, and let the
+        // coordinator print the summary of what happened so far.
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            link.RequestStop();
+        };
+
+        LockBackend? backend = null;
+        try
+        {
+            if (!options.NoLock)
+            {
+                backend = await LockBackend.OpenAsync($"bidder-{instance}", link.StopRequested).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            link.Send(new BidderMessage { Type = BidderMessage.Failed, Instance = instance, ProcessId = Environment.ProcessId, Error = $"the lock did not open: {exception.Message}" });
+            return 1;
+        }
+
+        await using var manager = backend?.Manager;
+        link.Send(new BidderMessage
+        {
+            Type = BidderMessage.Ready,
+            Instance = instance,
+            ProcessId = Environment.ProcessId,
+            Backend = backend?.Manager.Backend ?? "none",
+            Reason = backend?.Reason,
+        });
+
+        try
+        {
+            await link.Started.WaitAsync(StartTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"bidder {instance}: no start from the coordinator within {StartTimeout.TotalSeconds} s; exiting").ConfigureAwait(false);
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            return link.CoordinatorGone ? 3 : 0;
+        }
+
+        var counters = new BidderCounters();
+        IReadOnlyList<BidLoop> loops;
+        try
+        {
+            loops = await RunLoopsAsync(options, instance, manager, link, counters).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Not a failed bid (those are counted in the loops) but a failure to bid at all, such as an unreadable ledger.
+            link.Send(new BidderMessage { Type = BidderMessage.Failed, Instance = instance, ProcessId = Environment.ProcessId, Error = $"{exception.GetType().Name}: {exception.Message}" });
+            return 1;
+        }
+
+        if (link.CoordinatorGone)
+        {
+            return 3;
+        }
+
+        link.Send(new BidderMessage
+        {
+            Type = BidderMessage.Done,
+            Instance = instance,
+            ProcessId = Environment.ProcessId,
+            Bids = counters.Bids,
+            Waits = manager?.GetMetrics().LockConflicts ?? 0,
+            Timeouts = counters.Timeouts,
+            Errors = counters.Errors,
+            Error = counters.FirstError,
+            AcquireMicros = manager is null ? null : loops.SelectMany(loop => loop.AcquireMicros).ToArray(),
+        });
+        return 0;
+    }
+
+    private static async Task<IReadOnlyList<BidLoop>> RunLoopsAsync(AuctionOptions options, int instance, IBidLockManager? manager, CoordinatorLink link, BidderCounters counters)
+    {
+        var ledgerPath = RunFolder.LedgerPathIn(options.RunDirectory!);
+        var postings = Enumerable.Range(1, options.Postings).Select(i => new Posting("posting-" + i.ToString(CultureInfo.InvariantCulture))).ToArray();
+        var latency = TimeSpan.FromMilliseconds(options.LatencyMs);
+        var sessions = new List<LedgerSession>();
+        var loops = new List<BidLoop>();
+        try
+        {
+            for (var worker = 0; worker < options.Workers; worker++)
+            {
+                var session = MarketplaceLedger.OpenSession(ledgerPath);
+                sessions.Add(session);
+                var placer = new BidPlacer(session, instance, worker, latency);
+
+                // The only difference between the two modes: which service the loops call.
+                IBidService service = manager is null ? new UnlockedBidService(placer) : new LockedBidService(manager, placer);
+                loops.Add(new BidLoop(service, options.MarketplaceId!, postings, counters));
+            }
+
+            using var run = CancellationTokenSource.CreateLinkedTokenSource(link.StopRequested);
+            run.CancelAfter(TimeSpan.FromSeconds(options.Seconds));
+            var bidding = Task.WhenAll(loops.Select(loop => Task.Run(() => loop.RunAsync(run.Token), CancellationToken.None)));
+
+            while (!bidding.IsCompleted)
+            {
+                await Task.WhenAny(bidding, Task.Delay(ProgressInterval, CancellationToken.None)).ConfigureAwait(false);
+                link.Send(new BidderMessage
+                {
+                    Type = BidderMessage.Progress,
+                    Instance = instance,
+                    ProcessId = Environment.ProcessId,
+                    Bids = counters.Bids,
+                    Waits = manager?.GetMetrics().LockConflicts ?? 0,
+                    Timeouts = counters.Timeouts,
+                    Errors = counters.Errors,
+                });
+            }
+
+            await bidding.ConfigureAwait(false);
+            return loops;
+        }
+        finally
+        {
+            foreach (var session in sessions)
+            {
+                session.Dispose();
+            }
+        }
+    }
+}

@@ -70,7 +70,7 @@ public sealed class SqliteProcessTests(ITestOutputHelper output) : IDisposable
     [Fact(Timeout = 120_000)]
     public async Task A_holder_killed_with_SIGKILL_blocks_its_posting_for_at_most_its_TTL()
     {
-        const int TtlMs = 2000;
+        const int TtlMs = 3000;
         await using var holder = TestHostProcess.Start("hold", "--db", _database.Path, "--marketplace", _marketplace, "--posting", "crashed", "--ttl-ms", TtlMs.ToString(CultureInfo.InvariantCulture));
         var held = (await holder.ReadLineAsync()).Split(' ');
         Assert.Equal("held", held[0]);

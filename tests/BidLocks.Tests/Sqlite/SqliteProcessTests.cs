@@ -90,6 +90,27 @@ public sealed class SqliteProcessTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"Acquired {waited.TotalMilliseconds:F0} ms after the holder was killed (TTL {TtlMs} ms).");
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task An_uncontended_acquire_and_release_costs_microseconds()
+    {
+        await using var manager = await SqliteBidLockManager.OpenAsync(_database.Path, cancellationToken: TestContext.Current.CancellationToken);
+        const int Warmup = 200, Rounds = 2000;
+        for (var i = 0; i < Warmup; i++)
+        {
+            await using var lease = await manager.AcquireAsync(_marketplace, "warm", cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < Rounds; i++)
+        {
+            await using var lease = await manager.AcquireAsync(_marketplace, $"posting-{i % 16}", cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        // A logged figure only, as for the hand-off.
+        Assert.Equal(Warmup + Rounds, manager.GetMetrics().LockSuccesses);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SQLite uncontended acquire + release: {clock.Elapsed.TotalMicroseconds / Rounds:F0} µs per lock ({Rounds} locks)"));
+    }
+
     public void Dispose() => _database.Dispose();
 
     private static double Percentile(List<double> sorted, double fraction) => sorted[Math.Min(sorted.Count - 1, (int)(fraction * sorted.Count))];

@@ -27,6 +27,15 @@ public sealed class SqliteBidLockManager : BidLockManagerBase
     {
     }
 
+    /// <summary>
+    /// Creates a manager on <see cref="BidLockOptions.SqlitePath"/> (else <c>BIDLOCKS_SQLITE_PATH</c>, else
+    /// <see cref="DefaultDatabasePath"/>), as <see cref="InMemoryBidLockManager"/> takes its options.
+    /// </summary>
+    public SqliteBidLockManager(BidLockOptions options)
+        : this((string?)null, options ?? throw new ArgumentNullException(nameof(options)))
+    {
+    }
+
     private SqliteBidLockManager(SqliteLockStore store, BidLockOptions options)
         : base(store, options)
     {

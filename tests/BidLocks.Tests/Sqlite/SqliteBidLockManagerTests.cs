@@ -36,6 +36,15 @@ public sealed class SqliteBidLockManagerTests : BidLockManagerContract
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task The_options_name_the_file()
+    {
+        await using var manager = new SqliteBidLockManager(new BidLockOptions { SqlitePath = _database.Path });
+
+        Assert.Equal(_database.Path, manager.DatabasePath);
+        await using var lease = await manager.AcquireAsync(Marketplace, "configured", cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task The_file_is_created_on_first_use_in_WAL_mode_with_a_versioned_schema()
     {
         var manager = await CreateManagerAsync();

@@ -125,7 +125,7 @@ public sealed class SqliteFailureTests : IDisposable
     [Fact]
     public void A_bad_path_in_the_options_is_refused_by_name()
     {
-        var error = Assert.ThrowsAny<ArgumentException>(() => new SqliteBidLockManager(options: new BidLockOptions { SqlitePath = ":memory:" }));
+        var error = Assert.ThrowsAny<ArgumentException>(() => new SqliteBidLockManager(new BidLockOptions { SqlitePath = ":memory:" }));
 
         Assert.Equal(nameof(BidLockOptions.SqlitePath), error.ParamName);
     }

@@ -8,7 +8,8 @@ namespace BidLocks;
 /// <summary>
 /// The lock in one SQLite file shared by the processes of a host. Each acquire, extend and release is one short
 /// <c>BEGIN IMMEDIATE</c> transaction of prepared, parameterised statements; waiters of all processes queue in the file
-/// and are woken by <see cref="SqliteChangeWatcher"/>, with a short backoff behind it.
+/// and are woken by the hint each release writes after its commit (<see cref="SqliteReleaseSignal"/>, watched by
+/// <see cref="SqliteChangeWatcher"/>), with a short backoff behind it.
 /// </summary>
 /// <remarks>
 /// <para>Time: every timestamp written or compared (expiry, queue deadlines) is the manager's
@@ -25,8 +26,9 @@ internal sealed class SqliteLockStore : ILockStore
     public const string BackendName = "sqlite";
 
     /// <summary>
-    /// How long a queued waiter keeps its place without trying again. Waiters retry at least every second (the longest
-    /// backoff), so a live one keeps it; a crashed one holds up a free lock for at most this long.
+    /// How long a queued waiter keeps its place without trying again. Waiters look again at least every 250 ms and
+    /// renew their place once half of this has passed, so a live one keeps it; a crashed one holds up a free lock for
+    /// at most this long.
     /// </summary>
     internal static readonly TimeSpan WaiterTtl = TimeSpan.FromSeconds(3);
 

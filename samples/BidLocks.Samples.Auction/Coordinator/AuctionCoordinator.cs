@@ -201,6 +201,8 @@ internal static class AuctionCoordinator
                 {
                     bidder.Send(CoordinatorCommands.Stop);
                 }
+
+                display.StartNewBlock();
             }
 
             display.Render(bidders, clock.Elapsed < runLength ? clock.Elapsed : runLength, options.Seconds);

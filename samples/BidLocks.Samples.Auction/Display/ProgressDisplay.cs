@@ -23,6 +23,12 @@ internal sealed class ProgressDisplay
     public static ProgressDisplay ForConsole(bool locked)
         => new(!Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not "dumb", locked);
 
+    /// <summary>
+    /// Something else was written below the block (the Ctrl+C notice): draw the next block below it rather than
+    /// going back up over that text.
+    /// </summary>
+    public void StartNewBlock() => _linesDrawn = 0;
+
     public void Render(IReadOnlyList<BidderProcess> bidders, TimeSpan elapsed, double seconds)
     {
         var header = $"[{Numbers.Seconds(elapsed.TotalSeconds),5} s / {Numbers.Seconds(seconds)} s]";

@@ -43,7 +43,14 @@ internal sealed class CoordinatorLink : IDisposable
     public void RequestStop()
     {
         _started.TrySetCanceled();
-        _stop.Cancel();
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run is over and the process is on its way out: nothing left to stop.
+        }
     }
 
     /// <summary>Writes one protocol line. A coordinator that is gone cannot read it; that is not an error here.</summary>
@@ -99,14 +106,7 @@ internal sealed class CoordinatorLink : IDisposable
         }
 
         _coordinatorGone = true;
-        try
-        {
-            RequestStop();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The run already ended.
-        }
+        RequestStop();
 
         // The bid loops stop on the token; should one hang, the process still ends. Exit code 3: orphaned.
         _ = Task.Delay(OrphanGrace).ContinueWith(_ => Environment.Exit(3), TaskScheduler.Default);

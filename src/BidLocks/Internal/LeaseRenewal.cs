@@ -111,6 +111,10 @@ internal sealed class LeaseRenewal
         if (now >= _holdDeadline)
         {
             MarkLost("it reached its hold cap (MaxHold)");
+
+            // Free the posting now rather than when the backend's copy of the last expiry runs out: that copy was
+            // set a round trip after this clock read it, so it outlives the cap by that much.
+            await ReleaseAfterCapAsync().ConfigureAwait(false);
             return;
         }
 
@@ -145,6 +149,18 @@ internal sealed class LeaseRenewal
             }
 
             Reschedule(Min(TimeSpan.FromTicks(_ttl.Ticks / 10), untilExpiry));
+        }
+    }
+
+    private async Task ReleaseAfterCapAsync()
+    {
+        try
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Counted and logged by the host; the lock still expires by its TTL.
         }
     }
 

@@ -57,7 +57,7 @@ public static class BidLockManagerFactory
                 }
                 catch (BidLockUnavailableException exception)
                 {
-                    FactoryLog.FellBack(logger, plan.Redis!.ToString(), plan.Redis.Source, plan.Environment ?? "(none set)", plan.SqlitePath!, exception.Message);
+                    FactoryLog.FellBack(logger, plan.Redis!.ToString(), plan.Redis.Source, plan.Environment ?? "none set", plan.SqlitePath!, exception.Message);
                     var fallback = await OpenSqliteAsync(plan, options, environment, cancellationToken).ConfigureAwait(false);
                     FactoryLog.Chose(logger, fallback.Backend, $"{plan.Reason}, which is unreachable, and outside Production that falls back to SQLite at {plan.SqlitePath}");
                     return fallback;

@@ -30,12 +30,20 @@ internal static class RedisConnector
             || exception.Message.Contains("authentication", StringComparison.OrdinalIgnoreCase)
             ? "authentication failed: check the user name and password"
             : "the server did not answer";
-        var detail = settings.Redact(exception.Message);
+        var detail = WithoutClientAdvice(settings.Redact(exception.Message));
         // The client's own exception is kept only when nothing in it shows the password.
         var inner = settings.Password is { } password && exception.ToString().Contains(password, StringComparison.Ordinal) ? null : exception;
         return new BidLockUnavailableException(
             RedisLockStore.BackendName,
             $"Could not connect to Redis at {settings} (from {settings.Source}): {reason}. {detail}",
             inner);
+    }
+
+    // StackExchange.Redis suggests abortConnect=false, a setting BidLocks users do not control: BidLocks already
+    // reconnects by itself once the first connect has succeeded, and must fail at start when it has not.
+    private static string WithoutClientAdvice(string message)
+    {
+        var advice = message.IndexOf(" To allow this multiplexer to continue retrying", StringComparison.Ordinal);
+        return advice < 0 ? message : message[..advice];
     }
 }

@@ -18,14 +18,31 @@ public sealed class IncrementalTests
         TrackingNames.ParsedMethods,
         TrackingNames.ImplementableMethods,
         TrackingNames.TypeSources,
+        TrackingNames.Errors,
     ];
 
     private static readonly string Source = Shapes.Domain + Shapes.All["DesignExample"] + Shapes.All["ParameterModifiers"] + Shapes.All["StaticAndExtensionMethods"];
 
+    // A second file with a method the generator cannot implement, so the error step has work to cache too.
+    private const string Broken = """
+        namespace Auction
+        {
+            public partial class Broken
+            {
+                [BidLock("{marketplace}", "{postingId}")]
+                public partial Task PlaceAsync(string marketplaceId, string postingId, CancellationToken cancellationToken);
+
+                private Task PlaceAsyncCore(string marketplaceId, string postingId, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+        }
+        """;
+
+    private static CSharpCompilation CreateCompilation() => TestCompilation.Create([Source, Broken]);
+
     [Fact]
     public void Running_again_on_the_same_compilation_is_fully_cached()
     {
-        CSharpCompilation compilation = TestCompilation.Create(Source);
+        CSharpCompilation compilation = CreateCompilation();
 
         (GeneratorRunResult first, GeneratorRunResult second) = RunTwice(compilation, compilation.Clone());
 
@@ -35,7 +52,7 @@ public sealed class IncrementalTests
     [Fact]
     public void Adding_an_unrelated_file_is_fully_cached()
     {
-        CSharpCompilation compilation = TestCompilation.Create(Source);
+        CSharpCompilation compilation = CreateCompilation();
         CSharpCompilation edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
             "namespace Other { public class Unrelated { public int Value => 42; } }",
             (CSharpParseOptions)compilation.SyntaxTrees[0].Options,
@@ -50,7 +67,7 @@ public sealed class IncrementalTests
     [Fact]
     public void Editing_a_body_in_the_same_file_leaves_the_models_unchanged()
     {
-        CSharpCompilation compilation = TestCompilation.Create(Source);
+        CSharpCompilation compilation = CreateCompilation();
         SyntaxTree tree = compilation.SyntaxTrees[0];
         string text = tree.ToString();
         const string Body = "Task.FromResult(true)";
@@ -67,7 +84,7 @@ public sealed class IncrementalTests
     [Fact]
     public void Changing_the_attribute_regenerates_the_file()
     {
-        CSharpCompilation compilation = TestCompilation.Create(Source);
+        CSharpCompilation compilation = CreateCompilation();
         SyntaxTree tree = compilation.SyntaxTrees[0];
         string text = tree.ToString().Replace("TimeoutSeconds = 10", "TimeoutSeconds = 11", StringComparison.Ordinal);
         CSharpCompilation edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(text)));
@@ -78,10 +95,44 @@ public sealed class IncrementalTests
         Assert.Contains("timeoutSeconds: 11,", Assert.Single(second.GeneratedSources, s => s.HintName == "Auction.BidService.BidLock.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
+    // An edit above a method that cannot be implemented moves its error: that step, and only it, runs again.
+    [Fact]
+    public void Moving_a_method_it_cannot_implement_reports_its_error_at_the_new_place()
+    {
+        CSharpCompilation compilation = CreateCompilation();
+        SyntaxTree tree = compilation.SyntaxTrees[1];
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(
+            Microsoft.CodeAnalysis.Text.SourceText.From("// A comment that moves everything down a line.\n" + tree)));
+
+        (GeneratorRunResult first, GeneratorRunResult second) = RunTwice(compilation, edited);
+
+        Assert.Contains(second.TrackedSteps[TrackingNames.Errors], step => step.Outputs.Any(o => o.Reason == IncrementalStepRunReason.Modified));
+        Assert.Equal(first.Diagnostics.Single().Location.GetLineSpan().StartLinePosition.Line + 1, second.Diagnostics.Single().Location.GetLineSpan().StartLinePosition.Line);
+        foreach (string name in new[] { TrackingNames.ImplementableMethods, TrackingNames.TypeSources })
+        {
+            Assert.All(second.TrackedSteps[name].SelectMany(s => s.Outputs), o => Assert.True(
+                o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"Step {name} recomputed an output ({o.Reason})."));
+        }
+    }
+
+    [Fact]
+    public void Fixing_the_method_drops_its_error_and_implements_it()
+    {
+        CSharpCompilation compilation = CreateCompilation();
+        SyntaxTree tree = compilation.SyntaxTrees[1];
+        string text = tree.ToString().Replace("{marketplace}", "{marketplaceId}", StringComparison.Ordinal);
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(text)));
+
+        (_, GeneratorRunResult second) = RunTwice(compilation, edited);
+
+        Assert.Empty(second.Diagnostics);
+        Assert.Contains(second.GeneratedSources, s => s.HintName == "Auction.Broken.BidLock.g.cs");
+    }
+
     [Fact]
     public void Models_hold_no_symbols_syntax_or_compilations()
     {
-        CSharpCompilation compilation = TestCompilation.Create(Source);
+        CSharpCompilation compilation = CreateCompilation();
         GeneratorDriver driver = TestCompilation.CreateDriver(compilation, trackSteps: true).RunGenerators(compilation, TestContext.Current.CancellationToken);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
 
@@ -106,7 +157,7 @@ public sealed class IncrementalTests
         GeneratorRunResult firstResult = driver.GetRunResult().Results.Single();
         driver = driver.RunGenerators(second, TestContext.Current.CancellationToken);
         GeneratorRunResult secondResult = driver.GetRunResult().Results.Single();
-        Assert.Empty(firstResult.Diagnostics);
+        Assert.Equal("BL0003", Assert.Single(firstResult.Diagnostics).Id);
         Assert.NotEmpty(firstResult.GeneratedSources);
         return (firstResult, secondResult);
     }
@@ -134,6 +185,9 @@ public sealed class IncrementalTests
         Assert.Equal(
             first.GeneratedSources.Select(s => s.SourceText.ToString()),
             second.GeneratedSources.Select(s => s.SourceText.ToString()));
+
+        // A cached output still reports its diagnostics: the error does not vanish on the next keystroke.
+        Assert.Equal(first.Diagnostics, second.Diagnostics);
     }
 
     // Walks an output's object graph: a symbol, syntax node, compilation or location kept in a model would both leak

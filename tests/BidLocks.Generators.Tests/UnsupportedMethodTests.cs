@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using BidLocks.Generators.Diagnostics;
 using BidLocks.Generators.Parsing;
 using BidLocks.Generators.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -6,7 +8,8 @@ namespace BidLocks.Generators.Tests;
 
 /// <summary>
 /// Methods the generator cannot implement get no implementation, so the build fails (CS8795, or the compiler's own
-/// error for the mistake) instead of running the bid without its lock. The parser names the reason for an analyzer.
+/// error for the mistake) instead of running the bid without its lock. The parser names the reason, and the generator
+/// reports it as the BL error the analyzer reports.
 /// </summary>
 public sealed class UnsupportedMethodTests
 {
@@ -201,13 +204,21 @@ public sealed class UnsupportedMethodTests
 
         Assert.Empty(outcome.GeneratedSources);
         Assert.Contains(outcome.CompilationDiagnostics, d => d.Id == compilerError && d.Severity == DiagnosticSeverity.Error);
-        Assert.Empty(outcome.GeneratorDiagnostics);
 
         (string _, ParseResult result) = Assert.Single(ParserRunner.ParseAll(TestCompilation.Create(source)));
         Assert.Null(result.Model);
         ParseFailure failure = Assert.Single(result.Failures, f => f.Reason.ToString() == reason);
         Assert.False(string.IsNullOrWhiteSpace(failure.Message));
         Assert.NotNull(failure.Location);
+
+        // The generator reports each failure itself, where the parser found it: the command-line compiler prints a
+        // generator's errors but stops at CS8795 before it runs the analyzer that reports them too.
+        ImmutableArray<Diagnostic> reported = outcome.RunResult.Results.Single().Diagnostics;
+        Assert.Contains(reported, d => d.Id == FailureDiagnostics.For(failure.Reason)!.Id && d.Location.SourceSpan == failure.Location.TextSpan);
+        Assert.Equal(
+            result.Failures.Select(f => (FailureDiagnostics.For(f.Reason)!.Id, f.Location!.TextSpan)).Order(),
+            reported.Select(d => (d.Id, d.Location.SourceSpan)).Order());
+        Assert.All(reported, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
     }
 
     [Fact]
@@ -236,6 +247,11 @@ public sealed class UnsupportedMethodTests
         Diagnostic error = Assert.Single(outcome.CompilationDiagnostics);
         Assert.Equal("CS8795", error.Id);
         Assert.Contains("Bad", error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        // Only the method it skipped has an error from the generator, on the hole that names nothing.
+        Diagnostic reported = Assert.Single(outcome.RunResult.Results.Single().Diagnostics);
+        Assert.Equal("BL0003", reported.Id);
+        Assert.Equal("{nope}", SourceAt(outcome, reported.Location));
     }
 
     [Fact]
@@ -286,5 +302,30 @@ public sealed class UnsupportedMethodTests
         Assert.Empty(outcome.CompilationDiagnostics);
         Assert.All(ParserRunner.ParseAll(TestCompilation.Create(source)), parsed =>
             Assert.Equal(BidLockFailureReason.NotPartialDefinition, Assert.Single(parsed.Result.Failures).Reason));
+
+        // Left alone, but not silently: the attribute does nothing there, and the generator says so on each name.
+        Assert.Equal(
+            new[] { ("BL0001", "M"), ("BL0001", "NotPartial") },
+            outcome.RunResult.Results.Single().Diagnostics.Select(d => (d.Id, SourceAt(outcome, d.Location))));
+    }
+
+    [Fact]
+    public void An_attribute_with_compile_errors_gets_only_the_compiler_error()
+    {
+        GeneratorOutcome outcome = TestCompilation.Run(
+            "public partial class S { [BidLock(\"m\")] public partial Task M(string p); private Task MCore(string p) => Task.CompletedTask; }");
+
+        Assert.Empty(outcome.GeneratedSources);
+        Assert.Contains(outcome.CompilationDiagnostics, d => d.Id == "CS7036");
+        Assert.Empty(outcome.RunResult.Results.Single().Diagnostics);
+    }
+
+    // The text a generator diagnostic marks. Its location is a file location (the pipeline keeps no syntax tree), so
+    // the text is looked up in the compilation's tree of that path.
+    private static string SourceAt(GeneratorOutcome outcome, Location location)
+    {
+        Assert.Equal(LocationKind.ExternalFile, location.Kind);
+        SyntaxTree tree = Assert.Single(outcome.Output.SyntaxTrees, t => t.FilePath == location.GetLineSpan().Path);
+        return tree.GetText().ToString(location.SourceSpan);
     }
 }

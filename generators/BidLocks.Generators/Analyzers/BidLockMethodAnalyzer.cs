@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Linq;
 using BidLocks.Generators.Diagnostics;
+using BidLocks.Generators.Model;
 using BidLocks.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -11,13 +11,15 @@ namespace BidLocks.Generators.Analyzers
 {
     /// <summary>
     /// Reports why the generator cannot implement a <c>[BidLock]</c> method (BL0001–BL0016). It runs the generator's own
-    /// parser and reports its failures, so there is an error exactly when the generator writes nothing.
+    /// parser and reports its failures, so there is an error exactly when the generator writes nothing. The generator
+    /// reports the same errors itself, because the command-line compiler stops at CS8795 before it runs analyzers; this
+    /// analyzer stays for the IDE, whose code fixes work on its diagnostics, and for the analyzer tests.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class BidLockMethodAnalyzer : BidLockAnalyzer
     {
         /// <summary>Diagnostic property: the text that fixes the problem when it replaces the diagnostic's span.</summary>
-        public const string ReplacementProperty = "Replacement";
+        public const string ReplacementProperty = DiagnosticInfo.ReplacementProperty;
 
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -50,19 +52,16 @@ namespace BidLocks.Generators.Analyzers
             MethodDeclarationSyntax syntax = declaration.Syntax;
             ParseResult result = BidLockMethodParser.Parse(
                 declaration.Method, syntax, declaration.Attribute, context.Compilation, context.CancellationToken);
-            foreach (ParseFailure failure in result.Failures)
+            EquatableArray<DiagnosticInfo> diagnostics = FailureDiagnostics.Describe(
+                result.Failures, LocationInfo.From(syntax.Identifier.GetLocation()));
+
+            // Locations in the compilation's own syntax trees, where #pragma suppressions and the IDE's fixes apply; the
+            // generator, which keeps no tree in its pipeline, can only make file locations.
+            Compilation compilation = context.Compilation;
+            foreach (DiagnosticInfo diagnostic in diagnostics)
             {
-                if (FailureDiagnostics.For(failure.Reason) is { } descriptor)
-                {
-                    Location location = LockSymbols.ToSourceLocation(failure.Location, context.Compilation, syntax.SyntaxTree)
-                        ?? syntax.Identifier.GetLocation();
-                    Location? related = LockSymbols.ToSourceLocation(failure.Related, context.Compilation, syntax.SyntaxTree);
-                    ImmutableDictionary<string, string?>? properties = failure.Replacement is null
-                        ? null
-                        : ImmutableDictionary<string, string?>.Empty.Add(ReplacementProperty, failure.Replacement);
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        descriptor, location, related is null ? null : new[] { related }, properties, failure.Message));
-                }
+                context.ReportDiagnostic(diagnostic.ToDiagnostic(
+                    location => LockSymbols.ToSourceLocation(location, compilation, syntax.SyntaxTree) ?? location.ToLocation()));
             }
         }
     }

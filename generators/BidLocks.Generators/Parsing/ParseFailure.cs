@@ -6,8 +6,8 @@ namespace BidLocks.Generators.Parsing
 {
     /// <summary>
     /// Why the generator cannot implement a <c>[BidLock]</c> method. The generator then emits nothing for it, so the
-    /// compiler's own CS8795 (partial method has no implementation) fails the build; <c>BidLockMethodAnalyzer</c> maps
-    /// each reason to a diagnostic that says what to fix (<c>FailureDiagnostics</c>).
+    /// compiler's own CS8795 (partial method has no implementation) fails the build; <c>FailureDiagnostics</c> maps each
+    /// reason to a diagnostic that says what to fix, which the generator and <c>BidLockMethodAnalyzer</c> both report.
     /// </summary>
     internal enum BidLockFailureReason
     {

@@ -5,7 +5,8 @@ namespace BidLocks.Generators.Parsing
 {
     /// <summary>
     /// The outcome of reading one <c>[BidLock]</c> method: a model to emit, or the reasons it cannot be implemented.
-    /// Never both. Not kept in the incremental pipeline (failures carry locations, which move with every edit).
+    /// Never both. The generator's pipeline keeps a <see cref="ParsedMethod"/> made from it instead, whose lists compare
+    /// by their elements (an <see cref="ImmutableArray{T}"/> compares by reference, so it would never be cached).
     /// </summary>
     internal sealed class ParseResult
     {

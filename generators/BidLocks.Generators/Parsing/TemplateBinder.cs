@@ -48,7 +48,7 @@ namespace BidLocks.Generators.Parsing
             if (error is not null)
             {
                 failures.Add(new ParseFailure(
-                    BidLockFailureReason.InvalidTemplate, $"The {role} template \"{template}\" has {error}.", site.Argument));
+                    BidLockFailureReason.InvalidTemplate, $"The {role} template \"{template}\" is malformed: {error}.", site.Argument));
                 return null;
             }
 

@@ -50,6 +50,7 @@ public sealed class PackageConsumerTests(PackedBidLocks package) : IClassFixture
             public static IBidLockManager Create(string name) => name switch
             {
                 "in-memory" => new InMemoryBidLockManager(),
+                "sqlite" => new SqliteBidLockManager(Path.Combine(Path.GetTempPath(), $"bidlocks-pkgtest-{Guid.NewGuid():N}.sqlite3")),
                 _ => throw new ArgumentException("unknown backend " + name),
             };
         }
@@ -80,6 +81,7 @@ public sealed class PackageConsumerTests(PackedBidLocks package) : IClassFixture
 
     [Theory]
     [InlineData("in-memory")]
+    [InlineData("sqlite")]
     public async Task A_consumer_with_only_a_package_reference_builds_and_its_bid_methods_lock(string backend)
     {
         var folder = package.CreateConsumer("Consumer" + backend.Replace("-", ""), LockedCounter);

@@ -8,7 +8,7 @@ public sealed class PackageConsumerTests(PackedBidLocks package) : IClassFixture
     private const string LockedCounter = """
         using BidLocks;
 
-        await using var manager = Backends.Create(args[0]);
+        await using var manager = Backends.Create(args[0], args[1]);
         var ledger = new Ledger(manager);
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => ledger.AddAsync("market", $"posting-{i % 4}", CancellationToken.None))));
         Console.WriteLine($"backend={manager.Backend} bids={ledger.Total} overlaps={ledger.Overlaps}");
@@ -47,10 +47,10 @@ public sealed class PackageConsumerTests(PackedBidLocks package) : IClassFixture
 
         public static class Backends
         {
-            public static IBidLockManager Create(string name) => name switch
+            public static IBidLockManager Create(string name, string folder) => name switch
             {
                 "in-memory" => new InMemoryBidLockManager(),
-                "sqlite" => new SqliteBidLockManager(Path.Combine(Path.GetTempPath(), $"bidlocks-pkgtest-{Guid.NewGuid():N}.sqlite3")),
+                "sqlite" => new SqliteBidLockManager(Path.Combine(folder, "locks.sqlite3")),
                 _ => throw new ArgumentException("unknown backend " + name),
             };
         }
@@ -86,7 +86,7 @@ public sealed class PackageConsumerTests(PackedBidLocks package) : IClassFixture
     {
         var folder = package.CreateConsumer("Consumer" + backend.Replace("-", ""), LockedCounter);
 
-        var run = await DotNetCli.RunAsync(folder, package.Environment, TestContext.Current.CancellationToken, "run", "--", backend);
+        var run = await DotNetCli.RunAsync(folder, package.Environment, TestContext.Current.CancellationToken, "run", "--", backend, folder);
 
         run.EnsureSuccess();
         Assert.Contains($"backend={backend} bids=40 overlaps=0", run.Output);

@@ -28,6 +28,8 @@ internal sealed class Arguments
         ? value
         : throw new ArgumentException($"--{name} is required.", name);
 
+    public string? Optional(string name) => _values.GetValueOrDefault(name);
+
     public int Number(string name) => int.Parse(Text(name), CultureInfo.InvariantCulture);
 
     public bool Flag(string name) => _values.ContainsKey(name);

@@ -1,17 +1,19 @@
 using BidLocks.TestHost;
 
-// A child process for the cross-process tests of the SQLite lock. It speaks one line at a time on stdout, so a test
+// A child process for the cross-process tests of the SQLite and Redis locks. It speaks one line at a time on stdout, so a test
 // can wait for exactly the state it needs ("ready", "held …") instead of sleeping.
 return args switch
 {
     ["contend", .. var rest] => await Contend.RunAsync(Arguments.Parse(rest)),
     ["hold", .. var rest] => await Hold.RunAsync(Arguments.Parse(rest)),
+    ["soak", .. var rest] => await Soak.RunAsync(Arguments.Parse(rest)),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: BidLocks.TestHost contend --db PATH --marketplace M --posting P --workers N --rounds R --ledger FILE --counter FILE [--no-watch]");
-    Console.Error.WriteLine("       BidLocks.TestHost hold --db PATH --marketplace M --posting P --ttl-ms T");
+    Console.Error.WriteLine("       BidLocks.TestHost hold (--db PATH | --redis-url URL) --marketplace M --posting P --ttl-ms T");
+    Console.Error.WriteLine("       BidLocks.TestHost soak (--db PATH | --redis-url URL) --marketplace M --postings N --workers N --ledger FOLDER --max-seconds S [--no-lock]");
     return 2;
 }

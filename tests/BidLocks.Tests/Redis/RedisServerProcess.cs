@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace BidLocks.Tests.Redis;
@@ -8,20 +9,30 @@ namespace BidLocks.Tests.Redis;
 /// <summary>
 /// A real <c>redis-server</c> for tests: loopback only, no persistence (a restart loses every key, as a crashed cache
 /// would), stopped by its own pid. Readiness is the server's own "Ready to accept connections" line, not a sleep.
+/// Extra arguments (TLS, cluster mode) come after the defaults and so override them.
 /// </summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
+    private const int SigStop = 19;
+    private const int SigCont = 18;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly StringBuilder _output = new();
+    private readonly Func<int, IEnumerable<string>>? _extraArguments;
+    private readonly string? _workingDirectory;
     private Process? _process;
 
-    private RedisServerProcess(int port, string? password)
+    private RedisServerProcess(int port, string? password, Func<int, IEnumerable<string>>? extraArguments, string? workingDirectory)
     {
         Port = port;
         Password = password;
+        _extraArguments = extraArguments;
+        _workingDirectory = workingDirectory;
     }
 
     public int Port { get; private set; }
+
+    /// <summary>The server's process id, for signals.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The server is not running.");
 
     public string? Password { get; }
 
@@ -30,12 +41,15 @@ public sealed class RedisServerProcess : IAsyncDisposable
         ? $"redis://127.0.0.1:{Port}"
         : $"redis://:{Uri.EscapeDataString(Password)}@127.0.0.1:{Port}";
 
-    public static async Task<RedisServerProcess> StartAsync(string? password = null)
+    /// <param name="password">The default user's password (<c>requirepass</c>), if any.</param>
+    /// <param name="extraArguments">More arguments, given the port: <c>--tls-port</c>, <c>--cluster-enabled</c>, …</param>
+    /// <param name="workingDirectory">Where the server runs (cluster mode writes its nodes file there).</param>
+    public static async Task<RedisServerProcess> StartAsync(string? password = null, Func<int, IEnumerable<string>>? extraArguments = null, string? workingDirectory = null)
     {
         // A free port can be taken by someone else before the server binds it: try a few.
         for (var attempt = 1; ; attempt++)
         {
-            var server = new RedisServerProcess(FreeLoopbackPort(), password);
+            var server = new RedisServerProcess(FreeLoopbackPort(), password, extraArguments, workingDirectory);
             try
             {
                 await server.RestartAsync();
@@ -61,6 +75,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = _workingDirectory ?? string.Empty,
         };
         foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
         {
@@ -71,6 +86,11 @@ public sealed class RedisServerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add("--requirepass");
             start.ArgumentList.Add(Password);
+        }
+
+        foreach (var argument in _extraArguments?.Invoke(Port) ?? [])
+        {
+            start.ArgumentList.Add(argument);
         }
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -103,8 +123,20 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the server freezes as a whole (as in a VM pause), its clock keeps running; connections stay open.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>SIGCONT: the server carries on where it stopped and expires whatever timed out meanwhile.</summary>
+    public void Resume() => Signal(SigCont);
+
     public async ValueTask DisposeAsync()
     {
+        // A paused server still dies by SIGKILL; the resume is for a server that should close its sockets.
+        if (_process is { HasExited: false })
+        {
+            Resume();
+        }
+
         await KillAsync();
         _process?.Dispose();
     }
@@ -154,6 +186,17 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
         throw new InvalidOperationException("redis-server is not installed (the Redis tests need it; CI installs it).");
     }
+
+    private void Signal(int signal)
+    {
+        if (SendSignal(ProcessId, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({ProcessId}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private static int FreeLoopbackPort()
     {

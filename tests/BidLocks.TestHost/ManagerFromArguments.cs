@@ -1,0 +1,22 @@
+using BidLocks;
+
+namespace BidLocks.TestHost;
+
+/// <summary>
+/// The lock manager a child process uses: Redis when <c>--redis-url</c> is given, else SQLite on <c>--db</c>. One place,
+/// so the hold and soak modes run the same code against either backend.
+/// </summary>
+internal static class ManagerFromArguments
+{
+    public static async Task<IBidLockManager> OpenAsync(Arguments arguments)
+    {
+        var options = new BidLockOptions();
+        if (arguments.Optional("redis-url") is { } url)
+        {
+            options.RedisUrl = url;
+            return await RedisBidLockManager.ConnectAsync(options);
+        }
+
+        return await SqliteBidLockManager.OpenAsync(arguments.Text("db"), options);
+    }
+}

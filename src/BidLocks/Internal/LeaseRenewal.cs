@@ -114,7 +114,7 @@ internal sealed class LeaseRenewal
 
             // Free the posting now rather than when the backend's copy of the last expiry runs out: that copy was
             // set a round trip after this clock read it, so it outlives the cap by that much.
-            await ReleaseAfterCapAsync().ConfigureAwait(false);
+            await ReleaseAfterLossAsync().ConfigureAwait(false);
             return;
         }
 
@@ -122,7 +122,20 @@ internal sealed class LeaseRenewal
         var ttl = Min(_ttl, _holdDeadline - now);
         try
         {
-            var expiresAt = await _host.ExtendAsync(this, ttl).ConfigureAwait(false);
+            var extend = _host.ExtendAsync(this, ttl).AsTask();
+            if (!await FinishesBeforeExpiryAsync(extend).ConfigureAwait(false))
+            {
+                // A backend that hangs (a paused server, a dropped network) answers only when the client's own
+                // timeout fires, seconds after the lease ran out, while another holder may already have the lock.
+                MarkLost("the backend did not answer the renewal before the lease expired");
+
+                // Should the renewal still land when the backend wakes, the release queued behind it frees the posting
+                // at once instead of a TTL later. It deletes only this holder's lock, never a successor's.
+                await ReleaseAfterLossAsync().ConfigureAwait(false);
+                return;
+            }
+
+            var expiresAt = await extend.ConfigureAwait(false);
             if (expiresAt is null)
             {
                 MarkLost("the lock expired or was taken by another holder");
@@ -152,7 +165,30 @@ internal sealed class LeaseRenewal
         }
     }
 
-    private async Task ReleaseAfterCapAsync()
+    /// <summary>
+    /// False when <paramref name="extend"/> is still pending when the lease expires. A renewal given up on is still
+    /// observed when it ends; the host counts and logs its failure.
+    /// </summary>
+    private async Task<bool> FinishesBeforeExpiryAsync(Task extend)
+    {
+        try
+        {
+            await extend.WaitAsync(Max(ExpiresAt - _time.GetUtcNow(), TimeSpan.Zero), _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!extend.IsCompleted)
+        {
+            _ = extend.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return false;
+        }
+        catch (Exception)
+        {
+            // The renewal itself failed: the caller awaits it and handles that.
+        }
+
+        return true;
+    }
+
+    private async Task ReleaseAfterLossAsync()
     {
         try
         {

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using BidLocks.Tests.Redis;
+
+namespace BidLocks.Tests.Reliability;
+
+/// <summary>
+/// Redis frozen with SIGSTOP for longer than a lease's TTL, then resumed with SIGCONT, as a VM pause or a stalled
+/// host would: the holder's renewals go unanswered, its <see cref="BidLockLease.LostToken"/> fires, and once Redis
+/// runs again the lock goes to the next holder with a higher fence, so a fenced resource refuses the old holder's
+/// late write.
+/// </summary>
+[Collection(ReliabilityCollection.Name)]
+public sealed class RedisPauseTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Ttl = TimeSpan.FromMilliseconds(1500);
+    private readonly string _marketplace = "mkt-" + Guid.NewGuid().ToString("N");
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_holder_paused_out_by_SIGSTOP_sees_LostToken_and_the_fence_decides_which_write_counts()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var server = await RedisServerProcess.StartAsync();
+        await using var first = await RedisTestConnections.ConnectAsync(server);
+        await using var second = await RedisTestConnections.ConnectAsync(server);
+        var resource = new FencedResource();
+        var lease = await first.AcquireAsync(_marketplace, "paused", new BidLockAcquireOptions(Ttl: Ttl), cancel);
+        Assert.True(resource.TryWrite(lease.FencingToken, "first holder, in time"));
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lease.LostToken.Register(() => lost.TrySetResult());
+
+        server.Pause();
+        var pausedAt = Stopwatch.GetTimestamp();
+        DateTimeOffset lostAt;
+        try
+        {
+            await lost.Task.WaitAsync(TimeSpan.FromSeconds(60), cancel);
+            lostAt = DateTimeOffset.UtcNow;
+            // Paused for longer than a whole TTL in any case (a run length, not a wait for an event).
+            var pausedFor = Stopwatch.GetElapsedTime(pausedAt);
+            if (pausedFor < Ttl + TimeSpan.FromMilliseconds(500))
+            {
+                await Task.Delay(Ttl + TimeSpan.FromMilliseconds(500) - pausedFor, cancel);
+            }
+        }
+        finally
+        {
+            server.Resume();
+        }
+
+        var pause = Stopwatch.GetElapsedTime(pausedAt);
+        var lostAfterPause = lostAt - (DateTimeOffset.UtcNow - pause);
+        var lostAfterExpiry = lostAt - lease.ExpiresAt;
+        var next = await AcquireWhenAnsweredAsync(second, cancel);
+        var nextWrote = resource.TryWrite(next.FencingToken, "next holder");
+        // The first holder's body, unaware or ignoring LostToken, finishes its work late.
+        var lateWrote = resource.TryWrite(lease.FencingToken, "first holder, late");
+
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Redis paused {pause.TotalMilliseconds:F0} ms with a {Ttl.TotalMilliseconds:F0} ms lease: LostToken fired {lostAfterPause.TotalMilliseconds:F0} ms into the pause, "
+                + $"{lostAfterExpiry.TotalMilliseconds:F0} ms after the lease's ExpiresAt; fences {lease.FencingToken} (paused out) < {next.FencingToken} (next)."));
+        Assert.True(lease.IsLost);
+        // At the lease's expiry, not when the client's 5 s command timeout gives up on the unanswered renewal; the
+        // second of slack is for a loaded machine.
+        Assert.True(lostAfterExpiry < TimeSpan.FromSeconds(1), $"LostToken fired {lostAfterExpiry} after the expiry");
+        Assert.True(next.FencingToken > lease.FencingToken);
+        Assert.True(nextWrote);
+        Assert.False(lateWrote);
+        Assert.Equal("next holder", resource.Value);
+        Assert.Equal([lease.FencingToken, next.FencingToken], resource.Accepted.Select(write => write.Fence));
+        Assert.False(await lease.ReleaseAsync());
+        Assert.True(await next.ReleaseAsync());
+    }
+
+    private async Task<BidLockLease> AcquireWhenAnsweredAsync(IBidLockManager manager, CancellationToken cancel)
+    {
+        // Requests queued during the pause may still time out just after it; bounded retries until the server answers.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await manager.AcquireAsync(_marketplace, "paused", TimeSpan.FromSeconds(10), cancel);
+            }
+            catch (BidLockUnavailableException) when (attempt < 50)
+            {
+                await Task.Delay(100, cancel);
+            }
+        }
+    }
+}

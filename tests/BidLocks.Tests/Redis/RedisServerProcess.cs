@@ -170,7 +170,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
-    private static string Executable { get; } = FindExecutable();
+    /// <summary>The redis-server binary (redis-cli lives beside it).</summary>
+    public static string Executable { get; } = FindExecutable();
 
     private static string FindExecutable()
     {

@@ -18,6 +18,8 @@ internal static class RedisTestConnections
         var options = ConfigurationOptions.Parse($"127.0.0.1:{server.Port}");
         options.Password = server.Password;
         options.AbortOnConnectFail = false;
+        // INFO, CONFIG and the like, which an operator may run.
+        options.AllowAdmin = true;
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 

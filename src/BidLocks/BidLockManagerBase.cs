@@ -394,7 +394,7 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
         _metrics.BackendError();
         Log.BackendFailed(_logger, Backend, operation, key, exception);
         return exception as BidLockUnavailableException
-            ?? new BidLockUnavailableException(Backend, $"The {Backend} lock backend failed during {operation} of '{key}': {exception.Message}", exception);
+            ?? new BidLockUnavailableException(Backend, $"The {Backend} lock backend failed during {operation} of '{key}': {exception.Message}{(_store.Explain(exception) is { } advice ? " " + advice : string.Empty)}", exception);
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

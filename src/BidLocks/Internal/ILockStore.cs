@@ -45,6 +45,12 @@ internal interface ILockStore : IAsyncDisposable
     ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// What an operator should do about a failure, when the store can tell (a refused permission, say); null otherwise.
+    /// The manager appends it to the <see cref="BidLockUnavailableException"/> message.
+    /// </summary>
+    string? Explain(Exception exception) => null;
+
+    /// <summary>
     /// Registers the callback the store calls when it learns that another process released a lock, so local
     /// waiters retry at once instead of at their next backoff.
     /// </summary>

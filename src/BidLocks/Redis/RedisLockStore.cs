@@ -35,6 +35,7 @@ internal sealed class RedisLockStore : ILockStore
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly bool _ownsConnection;
+    private readonly string _keyPrefix;
 
     public RedisLockStore(IConnectionMultiplexer connection, BidLockOptions options, bool ownsConnection, int database = -1)
     {
@@ -45,6 +46,7 @@ internal sealed class RedisLockStore : ILockStore
         _time = options.TimeProvider;
         _logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _ownsConnection = ownsConnection;
+        _keyPrefix = options.KeyPrefix;
     }
 
     public string Backend => BackendName;
@@ -181,6 +183,8 @@ internal sealed class RedisLockStore : ILockStore
 
         return new BidLockHealth(BidLockHealthStatus.Healthy, Backend, $"{where} {pinged}.", latency, version);
     }
+
+    public string? Explain(Exception exception) => RedisAcl.Explain(exception, _keyPrefix);
 
     public void OnRemoteRelease(Action<string> releasedKey) => _channel.OnRelease(releasedKey);
 

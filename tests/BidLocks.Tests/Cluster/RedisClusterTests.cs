@@ -135,6 +135,32 @@ public sealed class RedisClusterTests(RedisCluster cluster, ITestOutputHelper ou
         Assert.Equal(BidLockHealthStatus.Healthy, (await holder.CheckHealthAsync(cancel)).Status);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task The_README_ACL_user_with_cluster_discovery_locks_on_every_master()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        // The README's line plus the two commands its "Redis Cluster" note adds; ACL users are per node.
+        var words = Security.RedisAclTests.ReadmeAclLine()[1..].Select(word => (object)(word == ">password" ? ">cluster-Pa55" : word)).Append("+cluster|slots").Append("+cluster|nodes").ToArray();
+        foreach (var node in _cluster.Nodes)
+        {
+            await _raw.GetServer(IPAddress.Loopback.ToString(), node.Port).ExecuteAsync("ACL", words);
+        }
+
+        var url = $"redis://bidlocks:cluster-Pa55@127.0.0.1:{_cluster.Nodes[0].Port}";
+        await using var holder = await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = url }, cancel);
+        await using var waiter = await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = url }, cancel);
+        foreach (var posting in PostingsOnEveryMaster(perMaster: 2))
+        {
+            var held = await holder.AcquireAsync(_marketplace, posting, cancellationToken: cancel);
+            var next = Task.Run(async () => await waiter.AcquireAsync(_marketplace, posting, TimeSpan.FromSeconds(30), cancel), cancel);
+            Assert.True(await held.ReleaseAsync());
+            await using var handed = await next;
+            Assert.True(handed.FencingToken > held.FencingToken);
+        }
+
+        Assert.Equal(0, holder.GetMetrics().BackendErrors + waiter.GetMetrics().BackendErrors);
+    }
+
     private Task<RedisBidLockManager> ConnectAsync()
         => RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = _cluster.Url }, TestContext.Current.CancellationToken);
 

@@ -59,9 +59,13 @@ public sealed class DemoProcess : IAsyncDisposable
 
     public static DemoProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var executable = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "BidLocks.Samples.Auction.exe" : "BidLocks.Samples.Auction");
-        var start = new ProcessStartInfo(executable)
+        var executable = Path.Combine(AppContext.BaseDirectory, "BidLocks.Samples.Auction");
+
+        // Started through env(1), which resets SIGINT to its default and then execs the demo (same pid): a test run
+        // launched as a background job inherits SIGINT as ignored, and .NET then never raises Ctrl+C.
+        var start = new ProcessStartInfo("env")
         {
+            ArgumentList = { "--default-signal=INT", executable },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

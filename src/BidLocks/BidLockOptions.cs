@@ -58,6 +58,13 @@ public sealed class BidLockOptions
     public string? RedisPassword { get; set; }
 
     /// <summary>
+    /// For <c>rediss://</c> with a private certificate authority: a PEM file of the CA certificates the server's
+    /// certificate must chain to (its host name must still match). Unset, the system's trusted roots decide. Validation
+    /// is never switched off.
+    /// </summary>
+    public string? RedisTlsCaPath { get; set; }
+
+    /// <summary>
     /// How long connecting to Redis at start may take before Redis counts as unreachable (default 5 s): start then
     /// fails, or, where DESIGN §3 allows it, falls back to SQLite.
     /// </summary>
@@ -118,6 +125,11 @@ public sealed class BidLockOptions
             throw new ArgumentOutOfRangeException(nameof(RedisConnectTimeout), RedisConnectTimeout, "RedisConnectTimeout must be more than zero and at most ten minutes.");
         }
 
+        if (RedisTlsCaPath is not null && string.IsNullOrWhiteSpace(RedisTlsCaPath))
+        {
+            throw new ArgumentException("RedisTlsCaPath must be a file path, or unset.", nameof(RedisTlsCaPath));
+        }
+
         if (SqlitePath is not null)
         {
             SqliteDatabasePath.Validate(SqlitePath, nameof(SqlitePath));
@@ -144,6 +156,6 @@ public sealed class BidLockOptions
     public override string ToString()
         => $"BidLockOptions(KeyPrefix={KeyPrefix}, DefaultTimeout={DefaultTimeout}, DefaultTtl={DefaultTtl}, MaxHold={MaxHold}, InstanceId={InstanceId ?? "(default)"}"
             + $", UseRedis={UseRedis?.ToString() ?? "(unset)"}, RedisUrl={RedisConnectionSettings.RedactUrl(RedisUrl) ?? "(unset)"}, RedisHost={RedisHost ?? "(unset)"}"
-            + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")}, RedisConnectTimeout={RedisConnectTimeout}"
+            + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")}, RedisTlsCaPath={RedisTlsCaPath ?? "(unset)"}, RedisConnectTimeout={RedisConnectTimeout}"
             + $", SqlitePath={SqlitePath ?? "(unset)"}, SqliteBusyTimeout={SqliteBusyTimeout}, EnvironmentName={EnvironmentName ?? "(unset)"})";
 }

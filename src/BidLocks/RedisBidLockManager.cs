@@ -51,6 +51,7 @@ public sealed class RedisBidLockManager : BidLockManagerBase
     internal static async Task<RedisBidLockManager> ConnectAsync(RedisConnectionSettings settings, BidLockOptions options, CancellationToken cancellationToken)
     {
         settings.ConnectTimeout = options.RedisConnectTimeout;
+        settings.TlsCaPath = options.RedisTlsCaPath;
         var connection = await RedisConnector.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
         var manager = new RedisBidLockManager(new RedisLockStore(connection, options, ownsConnection: true, settings.Database), options);
         RedisLog.Connected(manager.Logger, settings.ToString());

@@ -58,6 +58,9 @@ internal sealed class RedisConnectionSettings
     /// <summary>How long the first connect may take (<see cref="BidLockOptions.RedisConnectTimeout"/>).</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The CA certificates a TLS server's certificate must chain to (<see cref="BidLockOptions.RedisTlsCaPath"/>).</summary>
+    public string? TlsCaPath { get; set; }
+
     /// <summary>
     /// The Redis settings in force: each option set in code or configuration wins over its environment variable; a
     /// URL wins over a host. Null when neither names a server.
@@ -180,6 +183,10 @@ internal sealed class RedisConnectionSettings
         if (UseTls)
         {
             options.SslHost = Host;
+            if (TlsCaPath is not null)
+            {
+                options.CertificateValidation += RedisTlsTrust.Load(TlsCaPath).Validate;
+            }
         }
 
         return options;

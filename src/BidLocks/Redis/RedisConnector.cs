@@ -11,7 +11,17 @@ internal static class RedisConnector
     public static async Task<ConnectionMultiplexer> ConnectAsync(RedisConnectionSettings settings, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var options = settings.ToConfigurationOptions();
+        ConfigurationOptions options;
+        try
+        {
+            options = settings.ToConfigurationOptions();
+        }
+        catch (InvalidOperationException exception)
+        {
+            // An unreadable CA file: Redis cannot be reached securely, which is what the caller must hear.
+            throw new BidLockUnavailableException(RedisLockStore.BackendName, $"Could not connect to Redis at {settings} (from {settings.Source}): {exception.Message}", exception);
+        }
+
         try
         {
             return await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -24,7 +34,11 @@ internal static class RedisConnector
 
     internal static BidLockUnavailableException Failure(RedisConnectionSettings settings, Exception exception)
     {
-        var reason = exception is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
+        // A refused TLS certificate is reported as an authentication failure too: it must not send the reader to check
+        // a password that was never the problem.
+        var reason = IsCertificateRefusal(exception)
+            ? $"the TLS handshake failed because the server's certificate is not trusted: it must match the host name and chain to {(settings.TlsCaPath is null ? "a trusted root of this system (or to the CA file named by RedisTlsCaPath)" : $"the CA in RedisTlsCaPath '{settings.TlsCaPath}'")}"
+            : exception is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
             || exception.Message.Contains("WRONGPASS", StringComparison.Ordinal)
             || exception.Message.Contains("NOAUTH", StringComparison.Ordinal)
             || exception.Message.Contains("authentication", StringComparison.OrdinalIgnoreCase)
@@ -37,6 +51,19 @@ internal static class RedisConnector
             RedisLockStore.BackendName,
             $"Could not connect to Redis at {settings} (from {settings.Source}): {reason}. {detail}",
             inner);
+    }
+
+    private static bool IsCertificateRefusal(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Security.Authentication.AuthenticationException || current.Message.Contains("remote certificate", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // StackExchange.Redis suggests abortConnect=false, a setting BidLocks users do not control: BidLocks already

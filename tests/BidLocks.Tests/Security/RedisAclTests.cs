@@ -58,11 +58,11 @@ public sealed class RedisAclTests : IAsyncLifetime
         await using var two = await ConnectAsUserAsync();
 
         // Every script: first try, queue, renewal, hand-over with its notification, a waiter giving up, and health.
-        var lease = await one.AcquireAsync(_marketplace, "acl", new BidLockAcquireOptions(Ttl: TimeSpan.FromMilliseconds(900)), cancel);
+        var lease = await one.AcquireAsync(_marketplace, "acl", new BidLockAcquireOptions(Ttl: TimeSpan.FromMilliseconds(1500)), cancel);
         Assert.Null(await two.TryAcquireAsync(_marketplace, "acl", TimeSpan.FromMilliseconds(200), cancel));
         var waiter = Task.Run(async () => await two.AcquireAsync(_marketplace, "acl", TimeSpan.FromSeconds(30), cancel), cancel);
         await WaitForQueueAsync("acl");
-        await Task.Delay(TimeSpan.FromMilliseconds(900), cancel); // the body's work: long enough to need renewals
+        await Task.Delay(TimeSpan.FromMilliseconds(1200), cancel); // the body's work: long enough to need renewals
         Assert.True(await lease.ReleaseAsync());
         await using (var handed = await waiter)
         {

@@ -6,7 +6,7 @@ namespace BidLocks;
 /// <summary>
 /// A held bid lock. Dispose it (or call <see cref="ReleaseAsync"/>) to release the lock. While held, the manager
 /// renews it about every third of its TTL, up to the hold cap; if the lock is lost (expired, taken, capped, or the
-/// backend unreachable past the expiry), <see cref="LostToken"/> fires.
+/// backend unreachable past the expiry), or once it is released, <see cref="LostToken"/> fires.
 /// </summary>
 /// <remarks>
 /// A lease can be outlived: a paused process may still run after its lock expired. Pass
@@ -56,7 +56,11 @@ public sealed class BidLockLease : IAsyncDisposable
     /// <summary>When the lock expires unless renewed again.</summary>
     public DateTimeOffset ExpiresAt => _outer?.ExpiresAt ?? _renewal!.ExpiresAt;
 
-    /// <summary>Fires when the lease is lost or capped: stop work that needs the lock.</summary>
+    /// <summary>
+    /// Fires when the lock is no longer held: the lease was lost (expired, taken, or the backend unreachable until its
+    /// expiry), capped, or released. A re-entrant lease's token fires with its outer lease's, so a task forked from
+    /// the holder learns when the holder lets the lock go. Stop work that needs the lock.
+    /// </summary>
     public CancellationToken LostToken => _outer?.LostToken ?? _renewal!.LostToken;
 
     /// <summary>True once the lease has been lost (it may not have been released).</summary>

@@ -183,7 +183,7 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
             return throwOnTimeout ? throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, timeout) : null;
         }
 
-        var renewal = new LeaseRenewal(this, key, holderId, attempt.FencingToken, attempt.ExpiresAt, ttl, maxHold);
+        var renewal = new LeaseRenewal(this, key, holderId, attempt.FencingToken, attempt.Expiry, ttl, maxHold);
         var lease = new BidLockLease(renewal);
         _held.TryAdd(renewal, 0);
         renewal.Start();
@@ -216,19 +216,33 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
         var turn = await _queues.EnterAsync(key.Value, timeout, cancellationToken).ConfigureAwait(false);
         var backoff = _store.FirstRetryDelay;
         var conflicted = false;
+
+        // True from the first try until the lock is had: a try may have left a place in the backend's own queue
+        // even when it then threw (cancelled, or failed after queuing), and a place left behind stalls the posting.
+        var mayHoldPlace = false;
         try
         {
             while (turn is not null)
             {
                 // Read before the try, so a release between the try and the wait still wakes this waiter.
                 var seen = turn.Released.Generation;
+                mayHoldPlace = true;
                 var attempt = await TryAcquireOnceAsync(key, holderId, ttl, retry: conflicted, cancellationToken).ConfigureAwait(false);
-                if (attempt.Acquired)
+                if (attempt.Acquired && attempt.Expiry.Remaining(_time) > TimeSpan.Zero)
                 {
-                    conflicted = false;
+                    mayHoldPlace = false;
                     _metrics.Success(start);
                     activity?.SetTag("bidlock.fencing_token", attempt.FencingToken);
                     return attempt;
+                }
+
+                if (attempt.Acquired)
+                {
+                    // The step took longer than the TTL (a backend that stalled): the hold it granted has already run
+                    // out and another holder may have the lock. Give it back and try again.
+                    Log.AcquiredExpired(_logger, Backend, key.Value);
+                    await _store.AbandonAsync(key, holderId).ConfigureAwait(false);
+                    attempt = AcquireAttempt.Busy(TimeSpan.Zero);
                 }
 
                 if (!conflicted)
@@ -253,6 +267,14 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
                 backoff = Min(backoff + backoff, LastBackoff);
             }
         }
+        catch (BidLockUnavailableException) when (mayHoldPlace)
+        {
+            // The backend just failed: leave its queue in the background rather than make the caller wait on it a
+            // second time before learning why (a store's steps may block, hence the thread pool).
+            mayHoldPlace = false;
+            _ = Task.Run(() => _store.AbandonAsync(key, holderId).AsTask());
+            throw;
+        }
         finally
         {
             if (turn is not null)
@@ -260,9 +282,9 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
                 _queues.Exit(turn);
             }
 
-            // Leaving without the lock after a busy try (timeout, cancellation, failure): give up any place in the
-            // backend's own queue so the next waiter does not wait for it to expire.
-            if (conflicted)
+            // Leaving without the lock (timeout, cancellation): give up any place in the backend's own queue so the
+            // next waiter does not wait for it to expire.
+            if (mayHoldPlace)
             {
                 await _store.AbandonAsync(key, holderId).ConfigureAwait(false);
             }
@@ -323,17 +345,17 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
         return released;
     }
 
-    async ValueTask<DateTimeOffset?> ILeaseHost.ExtendAsync(LeaseRenewal lease, TimeSpan ttl)
+    async ValueTask<LeaseExpiry?> ILeaseHost.ExtendAsync(LeaseRenewal lease, TimeSpan ttl)
     {
         try
         {
-            var expiresAt = await _store.ExtendAsync(lease.Key, lease.HolderId, ttl, CancellationToken.None).ConfigureAwait(false);
-            if (expiresAt is not null)
+            var expiry = await _store.ExtendAsync(lease.Key, lease.HolderId, ttl, CancellationToken.None).ConfigureAwait(false);
+            if (expiry is not null)
             {
                 _metrics.Extension();
             }
 
-            return expiresAt;
+            return expiry;
         }
         catch (Exception exception) when (IsBackendFailure(exception, CancellationToken.None))
         {

@@ -17,7 +17,9 @@ internal interface ILockStore : IAsyncDisposable
 
     /// <summary>
     /// Takes the lock when it is free, expired, or already held by <paramref name="holderId"/> (then its TTL is
-    /// reset and its fence kept). The fence comes from the same atomic step.
+    /// reset and its fence kept). The fence comes from the same atomic step. The expiry is timed from a clock reading
+    /// taken no earlier than the backend's own start of the TTL (before the request, or inside the transaction), so
+    /// the lease never believes it holds the lock longer than the backend does.
     /// </summary>
     ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken);
 
@@ -29,13 +31,18 @@ internal interface ILockStore : IAsyncDisposable
         => TryAcquireAsync(key, holderId, ttl, cancellationToken);
 
     /// <summary>
-    /// A waiter gave up (timeout, cancellation, failure) after finding the lock busy: drop it from any queue the
-    /// backend keeps, so the next waiter need not wait for its place to expire. Best effort; must not throw.
+    /// A waiter gave up (timeout, cancellation, failure) or was granted a hold that had already run out: drop all that
+    /// <paramref name="holderId"/> may have on the key (its place in any queue the backend keeps, a reservation, a
+    /// hold it was granted without hearing of it), so the next waiter need not wait for it to expire. Best effort;
+    /// must not throw.
     /// </summary>
     ValueTask AbandonAsync(BidLockKey key, string holderId) => ValueTask.CompletedTask;
 
-    /// <summary>Resets the TTL when <paramref name="holderId"/> still holds the lock; null when it does not.</summary>
-    ValueTask<DateTimeOffset?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken);
+    /// <summary>
+    /// Resets the TTL when <paramref name="holderId"/> still holds the lock; null when it does not. The new expiry is
+    /// timed from a clock reading taken no earlier than the backend's own start of the new TTL.
+    /// </summary>
+    ValueTask<LeaseExpiry?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken);
 
     /// <summary>Deletes the lock when <paramref name="holderId"/> holds it, and tells waiters; false otherwise.</summary>
     ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken);
@@ -60,11 +67,11 @@ internal interface ILockStore : IAsyncDisposable
 /// <summary>What one try at a lock found.</summary>
 internal readonly struct AcquireAttempt
 {
-    private AcquireAttempt(bool acquired, long fencingToken, DateTimeOffset expiresAt, TimeSpan? retryAfter)
+    private AcquireAttempt(bool acquired, long fencingToken, LeaseExpiry expiry, TimeSpan? retryAfter)
     {
         Acquired = acquired;
         FencingToken = fencingToken;
-        ExpiresAt = expiresAt;
+        Expiry = expiry;
         RetryAfter = retryAfter;
     }
 
@@ -72,12 +79,12 @@ internal readonly struct AcquireAttempt
 
     public long FencingToken { get; }
 
-    public DateTimeOffset ExpiresAt { get; }
+    public LeaseExpiry Expiry { get; }
 
     /// <summary>When busy: how long until the current hold expires, if the backend knows.</summary>
     public TimeSpan? RetryAfter { get; }
 
-    public static AcquireAttempt Success(long fencingToken, DateTimeOffset expiresAt) => new(true, fencingToken, expiresAt, null);
+    public static AcquireAttempt Success(long fencingToken, LeaseExpiry expiry) => new(true, fencingToken, expiry, null);
 
     public static AcquireAttempt Busy(TimeSpan? retryAfter) => new(false, 0, default, retryAfter);
 }

@@ -1,6 +1,9 @@
 namespace BidLocks;
 
-/// <summary>Holds in a dictionary, guarded by one lock; expiry is read from the manager's clock.</summary>
+/// <summary>
+/// Holds in a dictionary, guarded by one lock. Expiry is judged on the manager's monotonic clock: nothing outside the
+/// process reads it, so a stepped wall clock must not stretch or shorten a hold.
+/// </summary>
 internal sealed class InMemoryLockStore : ILockStore
 {
     public const string BackendName = "in-memory";
@@ -22,52 +25,66 @@ internal sealed class InMemoryLockStore : ILockStore
     public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var now = _time.GetUtcNow();
+        var now = LeaseClock.Read(_time);
         lock (_holds)
         {
-            if (_holds.TryGetValue(key.Value, out var hold) && hold.ExpiresAt > now && hold.HolderId != holderId)
+            if (_holds.TryGetValue(key.Value, out var hold) && hold.IsLive(now) && hold.HolderId != holderId)
             {
-                return new(AcquireAttempt.Busy(hold.ExpiresAt - now));
+                return new(AcquireAttempt.Busy(hold.Expiry.Deadline - now.Monotonic));
             }
 
-            var fence = hold is not null && hold.HolderId == holderId && hold.ExpiresAt > now ? hold.Fence : ++_lastFence;
-            var expiresAt = now + ttl;
-            _holds[key.Value] = new Hold(holderId, expiresAt, fence);
-            return new(AcquireAttempt.Success(fence, expiresAt));
+            var fence = hold is not null && hold.HolderId == holderId && hold.IsLive(now) ? hold.Fence : ++_lastFence;
+            var expiry = now.Plus(ttl);
+            _holds[key.Value] = new Hold(holderId, expiry, fence);
+            return new(AcquireAttempt.Success(fence, expiry));
         }
     }
 
-    public ValueTask<DateTimeOffset?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    public ValueTask<LeaseExpiry?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        var now = LeaseClock.Read(_time);
         lock (_holds)
         {
             if (!IsHeldBy(key.Value, holderId, now, out var hold))
             {
-                return new((DateTimeOffset?)null);
+                return new((LeaseExpiry?)null);
             }
 
-            var expiresAt = now + ttl;
-            _holds[key.Value] = hold with { ExpiresAt = expiresAt };
-            return new(expiresAt);
+            var expiry = now.Plus(ttl);
+            _holds[key.Value] = hold with { Expiry = expiry };
+            return new(expiry);
         }
     }
 
     public ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        var now = LeaseClock.Read(_time);
         lock (_holds)
         {
             return new(IsHeldBy(key.Value, holderId, now, out _) && _holds.Remove(key.Value));
         }
     }
 
-    public ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken)
+    // No queue here (the manager's own queue is the only one); a hold granted past its TTL is dropped.
+    public ValueTask AbandonAsync(BidLockKey key, string holderId)
     {
-        var now = _time.GetUtcNow();
         lock (_holds)
         {
-            var expired = _holds.Where(pair => pair.Value.ExpiresAt <= now).Select(pair => pair.Key).ToList();
+            if (_holds.TryGetValue(key.Value, out var hold) && hold.HolderId == holderId)
+            {
+                _holds.Remove(key.Value);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken)
+    {
+        var now = LeaseClock.Read(_time);
+        lock (_holds)
+        {
+            var expired = _holds.Where(pair => !pair.Value.IsLive(now)).Select(pair => pair.Key).ToList();
             expired.ForEach(key => _holds.Remove(key));
             return new(expired.Count);
         }
@@ -91,8 +108,11 @@ internal sealed class InMemoryLockStore : ILockStore
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private bool IsHeldBy(string key, string holderId, DateTimeOffset now, out Hold hold)
-        => _holds.TryGetValue(key, out hold!) && hold.HolderId == holderId && hold.ExpiresAt > now;
+    private bool IsHeldBy(string key, string holderId, LeaseClock now, out Hold hold)
+        => _holds.TryGetValue(key, out hold!) && hold.HolderId == holderId && hold.IsLive(now);
 
-    private sealed record Hold(string HolderId, DateTimeOffset ExpiresAt, long Fence);
+    private sealed record Hold(string HolderId, LeaseExpiry Expiry, long Fence)
+    {
+        public bool IsLive(LeaseClock now) => Expiry.Deadline > now.Monotonic;
+    }
 }

@@ -2,23 +2,30 @@ namespace BidLocks;
 
 /// <summary>
 /// The live state of one held lock: renews it about every third of its TTL until it is released, lost, or reaches
-/// its hold cap, and cancels <see cref="LostToken"/> when it can no longer be sure it holds the lock.
+/// its hold cap, and cancels <see cref="LostToken"/> when it can no longer be sure it holds the lock, or once it is
+/// released (so that tasks forked from the holder, which share the lock, learn that it is gone).
 /// </summary>
+/// <remarks>
+/// Every duration here (the hold cap, the expiry while a renewal hangs) is measured on the monotonic clock: a wall
+/// clock stepped back would otherwise stretch both by the size of the step. The wall clock only labels
+/// <see cref="ExpiresAt"/>.
+/// </remarks>
 internal sealed class LeaseRenewal
 {
     private readonly ILeaseHost _host;
     private readonly TimeProvider _time;
     private readonly TimeSpan _ttl;
-    private readonly DateTimeOffset _holdDeadline;
+    private readonly TimeSpan _holdDeadline;
     private readonly object _gate = new();
     private ITimer? _timer;
     private CancellationTokenSource? _lostSource;
     private long _expiresAtTicks;
+    private long _deadlineTicks;
     private bool _finished;
     private int _lost;
     private int _released;
 
-    public LeaseRenewal(ILeaseHost host, BidLockKey key, string holderId, long fencingToken, DateTimeOffset expiresAt, TimeSpan ttl, TimeSpan maxHold)
+    public LeaseRenewal(ILeaseHost host, BidLockKey key, string holderId, long fencingToken, LeaseExpiry expiry, TimeSpan ttl, TimeSpan maxHold)
     {
         _host = host;
         _time = host.Time;
@@ -26,8 +33,8 @@ internal sealed class LeaseRenewal
         HolderId = holderId;
         FencingToken = fencingToken;
         _ttl = ttl;
-        _expiresAtTicks = expiresAt.UtcTicks;
-        _holdDeadline = _time.GetUtcNow() + maxHold;
+        SetExpiry(expiry);
+        _holdDeadline = LeaseClock.MonotonicNow(_time) + maxHold;
     }
 
     public BidLockKey Key { get; }
@@ -38,6 +45,9 @@ internal sealed class LeaseRenewal
 
     public DateTimeOffset ExpiresAt => new(Volatile.Read(ref _expiresAtTicks), TimeSpan.Zero);
 
+    /// <summary>How long the lock is known to be held for, on the monotonic clock; zero or less once it may not be.</summary>
+    private TimeSpan Remaining => TimeSpan.FromTicks(Volatile.Read(ref _deadlineTicks)) - LeaseClock.MonotonicNow(_time);
+
     public bool IsLost => Volatile.Read(ref _lost) != 0;
 
     /// <summary>True once released, by its lease or by the manager's disposal.</summary>
@@ -47,7 +57,7 @@ internal sealed class LeaseRenewal
     {
         get
         {
-            if (IsLost)
+            if (IsLost || IsReleased)
             {
                 return new CancellationToken(canceled: true);
             }
@@ -62,7 +72,7 @@ internal sealed class LeaseRenewal
                 {
                     created.Dispose();
                 }
-                else if (IsLost)
+                else if (IsLost || IsReleased)
                 {
                     created.Cancel();
                 }
@@ -91,14 +101,19 @@ internal sealed class LeaseRenewal
         }
 
         StopRenewing();
-        // The lost source is not disposed: a body may still read LostToken after the release.
+
+        // Tasks forked from the holder share its lock through re-entrant leases and may still be running: their
+        // LostToken fires before the lock goes. Cancelled asynchronously so no callback of theirs runs inside this
+        // release; the token reads as cancelled at once. The source is not disposed: a body may still read it.
+        _ = Volatile.Read(ref _lostSource)?.CancelAsync();
+
         // Handed straight through: one async layer less on every release.
         return _host.ReleaseAsync(this);
     }
 
     private TimeSpan NextRenewalDelay()
     {
-        var untilDeadline = _holdDeadline - _time.GetUtcNow();
+        var untilDeadline = _holdDeadline - LeaseClock.MonotonicNow(_time);
         var third = TimeSpan.FromTicks(_ttl.Ticks / 3);
         return untilDeadline < third ? Max(untilDeadline, TimeSpan.Zero) : third;
     }
@@ -107,7 +122,7 @@ internal sealed class LeaseRenewal
 
     private async Task RenewAsync()
     {
-        var now = _time.GetUtcNow();
+        var now = LeaseClock.MonotonicNow(_time);
         if (now >= _holdDeadline)
         {
             MarkLost("it reached its hold cap (MaxHold)");
@@ -122,7 +137,10 @@ internal sealed class LeaseRenewal
         var ttl = Min(_ttl, _holdDeadline - now);
         try
         {
-            var extend = _host.ExtendAsync(this, ttl).AsTask();
+            // Started on the thread pool rather than on this timer's thread: a backend step that blocks inside a
+            // synchronous call (SQLite waiting for another writer) would otherwise hold this method until it
+            // returned, long after the expiry at which the loss must be noticed.
+            var extend = Task.Run(() => _host.ExtendAsync(this, ttl).AsTask());
             if (!await FinishesBeforeExpiryAsync(extend).ConfigureAwait(false))
             {
                 // A backend that hangs (a paused server, a dropped network) answers only when the client's own
@@ -135,14 +153,20 @@ internal sealed class LeaseRenewal
                 return;
             }
 
-            var expiresAt = await extend.ConfigureAwait(false);
-            if (expiresAt is null)
+            var expiry = await extend.ConfigureAwait(false);
+            if (expiry is null)
             {
                 MarkLost("the lock expired or was taken by another holder");
                 return;
             }
 
-            Volatile.Write(ref _expiresAtTicks, expiresAt.Value.UtcTicks);
+            if (expiry.Value.Remaining(_time) <= TimeSpan.Zero)
+            {
+                MarkLost("the renewal answered only after the TTL it set had run out");
+                return;
+            }
+
+            SetExpiry(expiry.Value);
             Reschedule(NextRenewalDelay());
         }
         catch (Exception)
@@ -154,7 +178,7 @@ internal sealed class LeaseRenewal
 
             // The backend did not answer (the host counted and logged it). Keep trying until the lease would
             // have expired anyway; after that nobody can say who holds the lock.
-            var untilExpiry = ExpiresAt - _time.GetUtcNow();
+            var untilExpiry = Remaining;
             if (untilExpiry <= TimeSpan.Zero)
             {
                 MarkLost("the backend was unreachable until the lease expired");
@@ -173,7 +197,7 @@ internal sealed class LeaseRenewal
     {
         try
         {
-            await extend.WaitAsync(Max(ExpiresAt - _time.GetUtcNow(), TimeSpan.Zero), _time).ConfigureAwait(false);
+            await extend.WaitAsync(Max(Remaining, TimeSpan.Zero), _time).ConfigureAwait(false);
         }
         catch (TimeoutException) when (!extend.IsCompleted)
         {
@@ -209,6 +233,12 @@ internal sealed class LeaseRenewal
                 return _finished;
             }
         }
+    }
+
+    private void SetExpiry(LeaseExpiry expiry)
+    {
+        Volatile.Write(ref _expiresAtTicks, expiry.ExpiresAt.UtcTicks);
+        Volatile.Write(ref _deadlineTicks, expiry.Deadline.Ticks);
     }
 
     private void Reschedule(TimeSpan delay)
@@ -257,7 +287,7 @@ internal interface ILeaseHost
 {
     TimeProvider Time { get; }
 
-    ValueTask<DateTimeOffset?> ExtendAsync(LeaseRenewal lease, TimeSpan ttl);
+    ValueTask<LeaseExpiry?> ExtendAsync(LeaseRenewal lease, TimeSpan ttl);
 
     ValueTask<bool> ReleaseAsync(LeaseRenewal lease);
 

@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(4, LogLevel.Warning, "Could not release the {Backend} lock on {Key} at dispose; it expires by its TTL")]
     public static partial void DisposeReleaseFailed(ILogger logger, string backend, string key, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "The {Backend} backend granted the lock on {Key} only after its TTL had run out; gave it back and tried again")]
+    public static partial void AcquiredExpired(ILogger logger, string backend, string key);
 }

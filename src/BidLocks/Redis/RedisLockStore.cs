@@ -58,8 +58,8 @@ internal sealed class RedisLockStore : ILockStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         // Expiry is counted from before the request: the server's own clock can only start later.
-        var started = _time.GetUtcNow();
-        RedisKey[] keys = [key.Value, FenceKey(key)];
+        var started = LeaseClock.Read(_time);
+        RedisKey[] keys = [key.Value, FenceKey(key), QueueKey(key)];
         RedisValue[] values = [holderId, Milliseconds(ttl)];
         long code;
         try
@@ -73,7 +73,7 @@ internal sealed class RedisLockStore : ILockStore
         }
 
         return code > 0
-            ? AcquireAttempt.Success(code, started + ttl)
+            ? AcquireAttempt.Success(code, started.Plus(ttl))
             : await RetryAcquireAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
     }
 
@@ -101,12 +101,12 @@ internal sealed class RedisLockStore : ILockStore
         return await QueuedAttemptAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<DateTimeOffset?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    public async ValueTask<LeaseExpiry?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var started = _time.GetUtcNow();
+        var started = LeaseClock.Read(_time);
         var result = await Extend.EvaluateAsync(_database, [key.Value], [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
-        return result == 1 ? started + ttl : null;
+        return result == 1 ? started.Plus(ttl) : null;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -210,13 +210,13 @@ internal sealed class RedisLockStore : ILockStore
     private async ValueTask<AcquireAttempt> QueuedAttemptAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var started = _time.GetUtcNow();
+        var started = LeaseClock.Read(_time);
         var code = await AcquireQueued.EvaluateAsync(
             _database,
             [key.Value, FenceKey(key), QueueKey(key), WaitersKey(key)],
             [holderId, Milliseconds(ttl), Milliseconds(WaiterTtl)]).ConfigureAwait(false);
         return code > 0
-            ? AcquireAttempt.Success(code, started + ttl)
+            ? AcquireAttempt.Success(code, started.Plus(ttl))
             : AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));
     }
 

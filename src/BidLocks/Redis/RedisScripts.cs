@@ -6,10 +6,13 @@ namespace BidLocks;
 /// </summary>
 /// <remarks>
 /// <para>Keys of one lock, all inside one <c>{…}</c> hash tag so Redis Cluster keeps them on one slot:
-/// <c>K</c> the lock, <c>K:fence</c> the last fencing token, <c>K:queue</c> (sorted set: waiter → arrival) and
+/// <c>K</c> the lock, <c>K:fence</c> the last fencing token, <c>K:queue</c> (sorted set: waiter → arrival number) and
 /// <c>K:waiters</c> (hash: waiter → deadline, ms) for the cross-process FIFO.</para>
 /// <para>The lock's value is <c>=holder</c>, or <c>+holder</c> once a waiter has queued behind it (its release must
-/// then hand over), or <c>~</c> while it is reserved for the waiter at the head of the queue.</para>
+/// then hand over), or <c>~</c> while it is reserved for the waiter at the head of the queue. While the queue is not
+/// empty the value is never <c>=</c>: the fast first try takes the lock only when nobody is queued, and a waiter that
+/// queues behind an <c>=</c> hold flags it, so every release with waiters hands over and publishes.</para>
+/// <para>Only commands and options that Redis 6.0 has (no <c>SET … GET</c>, no <c>NX</c> with <c>GET</c>).</para>
 /// <para>Fences: max(last fence + 1, server time in µs). The clock part keeps them increasing after a restart that
 /// lost the fence key; the stored part keeps them increasing if the clock steps back. The fence key lives for a week
 /// (604800000 ms) after its last use so idle postings do not keep keys for ever; a week of idleness outlasts any clock correction.</para>
@@ -20,16 +23,18 @@ internal static class RedisScripts
 {
     public const long TakeSlowPath = -1;
 
-    /// <summary>First try. KEYS: lock, fence. ARGV: holder, ttl ms. Three commands when the lock is free.</summary>
+    /// <summary>
+    /// First try. KEYS: lock, fence, queue. ARGV: holder, ttl ms. Takes the lock only when it is free and nobody is
+    /// queued for it: a newcomer never passes a queued waiter (the queued path then serves the head).
+    /// </summary>
     public const string AcquireFast = """
-        if redis.call('SET', KEYS[1], '=' .. ARGV[1], 'NX', 'PX', ARGV[2], 'GET') then return -1 end
+        if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+        if not redis.call('SET', KEYS[1], '=' .. ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
         local t = redis.call('TIME')
         local f = t[1] * 1000000 + t[2]
-        local last = tonumber(redis.call('SET', KEYS[2], string.format('%.0f', f), 'PX', 604800000, 'GET'))
-        if last and last >= f then
-          f = last + 1
-          redis.call('SET', KEYS[2], string.format('%.0f', f), 'PX', 604800000)
-        end
+        local last = tonumber(redis.call('GET', KEYS[2]))
+        if last and last >= f then f = last + 1 end
+        redis.call('SET', KEYS[2], string.format('%.0f', f), 'PX', 604800000)
         return f
         """;
 
@@ -47,7 +52,10 @@ internal static class RedisScripts
           return fence(KEYS[2])
         end
         local function enqueue(retryMs)
-          redis.call('ZADD', KEYS[3], 'NX', nowUs, h)
+          -- Arrival order is a sequence, one past the last in the queue: exact however close two arrivals are (a
+          -- microsecond clock would print with 14 digits and tie arrivals within ~100 µs).
+          local last = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')[2]
+          redis.call('ZADD', KEYS[3], 'NX', (tonumber(last) or 0) + 1, h)
           redis.call('HSET', KEYS[4], h, nowMs + tonumber(ARGV[3]))
           redis.call('PEXPIRE', KEYS[3], ARGV[3])
           redis.call('PEXPIRE', KEYS[4], ARGV[3])
@@ -98,13 +106,17 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// A waiter gave up (timeout or cancellation): leaves the queue, and passes a reservation it may hold to the next
-    /// live waiter. KEYS: lock, queue, waiters. ARGV: holder, channel, message.
+    /// A waiter gave up (timeout, cancellation, failure, a grant that came back too late): leaves the queue, and
+    /// passes on a reservation or a hold it may have (a lost reply may hide a grant). KEYS: lock, queue, waiters.
+    /// ARGV: holder, channel, message.
     /// </summary>
     public const string Abandon = Common + """
         redis.call('ZREM', KEYS[2], ARGV[1])
         redis.call('HDEL', KEYS[3], ARGV[1])
-        if redis.call('GET', KEYS[1]) == '~' then handOver(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3]) end
+        local v = redis.call('GET', KEYS[1])
+        if v == '~' or v == '=' .. ARGV[1] or v == '+' .. ARGV[1] then
+          handOver(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3])
+        end
         return 1
         """;
 

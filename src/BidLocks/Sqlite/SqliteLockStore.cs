@@ -13,7 +13,9 @@ namespace BidLocks;
 /// </summary>
 /// <remarks>
 /// <para>Time: every timestamp written or compared (expiry, queue deadlines) is the manager's
-/// <see cref="TimeProvider"/> wall clock in Unix milliseconds; SQLite's own clock is never used. The processes that
+/// <see cref="TimeProvider"/> wall clock in Unix milliseconds; SQLite's own clock is never used. A step that writes an
+/// expiry reads the clock inside its transaction, after <c>BEGIN IMMEDIATE</c> has the write lock: read before, a
+/// wait for another writer would be taken out of the new hold, which could then be over before it was granted. The processes that
 /// share a file share one host (WAL needs shared memory, so never a network file system) and so one system clock,
 /// and taking it from the manager keeps the stored expiry and the lease's <c>ExpiresAt</c> the same number. A
 /// monotonic clock would be wrong here: it restarts at boot while the file persists.</para>
@@ -131,10 +133,11 @@ internal sealed class SqliteLockStore : ILockStore
         _waiting.TryRemove((key.Value, holderId), out _);
         try
         {
-            var now = UnixMilliseconds(_time.GetUtcNow());
-            Write("leave the queue of", (Key: key.Value, Holder: holderId, Now: now), static (session, state) =>
+            Write("leave the queue of", (Key: key.Value, Holder: holderId, Time: _time), static (session, state) =>
             {
-                session.LeaveQueue(state.Key, state.Holder, state.Now);
+                // A hold this holder was granted without hearing of it (or too late to use) goes too.
+                session.DeleteHold(state.Key, state.Holder);
+                session.LeaveQueue(state.Key, state.Holder, UnixMilliseconds(state.Time.GetUtcNow()));
                 return true;
             });
             // The waiter behind this one may now be first in the queue of a free lock.
@@ -149,29 +152,35 @@ internal sealed class SqliteLockStore : ILockStore
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<DateTimeOffset?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    public ValueTask<LeaseExpiry?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var now = UnixMilliseconds(_time.GetUtcNow());
-        var expiresAt = now + Milliseconds(ttl);
-        var extended = Write("extend", (Key: key.Value, Holder: holderId, Now: now, ExpiresAt: expiresAt), static (session, state) =>
-            session.ExtendHold(state.Key, state.Holder, state.ExpiresAt, state.Now));
-        return new(extended ? DateTimeOffset.FromUnixTimeMilliseconds(expiresAt) : null);
+        var state = (Key: key.Value, Holder: holderId, TtlMs: Milliseconds(ttl), Time: _time);
+        return new(Write("extend", state, static (session, state) =>
+        {
+            var clock = LeaseClock.Read(state.Time);
+            var now = UnixMilliseconds(clock.Wall);
+            var expiresAt = now + state.TtlMs;
+            return session.ExtendHold(state.Key, state.Holder, expiresAt, now) ? clock.Until(DateTimeOffset.FromUnixTimeMilliseconds(expiresAt)) : (LeaseExpiry?)null;
+        }));
     }
 
     public ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var now = UnixMilliseconds(_time.GetUtcNow());
         // The holder's row goes even when it has expired (nobody else took it); only a live hold counts as released.
-        var expiresAt = Write("release", (Key: key.Value, Holder: holderId), static (session, state) => session.DeleteHold(state.Key, state.Holder));
-        if (expiresAt is not null)
+        var (deleted, wasLive) = Write("release", (Key: key.Value, Holder: holderId, Time: _time), static (session, state) =>
+        {
+            var expiresAt = session.DeleteHold(state.Key, state.Holder);
+            return (expiresAt is not null, expiresAt > UnixMilliseconds(state.Time.GetUtcNow()));
+        });
+        if (deleted)
         {
             // After the commit, so that a waiter woken by it sees the lock free.
             _releaseSignal.Signal();
         }
 
-        return new(expiresAt > now);
+        return new(wasLive);
     }
 
     public ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken)
@@ -237,12 +246,16 @@ internal sealed class SqliteLockStore : ILockStore
     /// </summary>
     private AcquireAttempt Acquire(string key, string holderId, TimeSpan ttl)
     {
-        var now = _time.GetUtcNow();
-        var state = new AcquireState(key, holderId, UnixMilliseconds(now), UnixMilliseconds(now) + Milliseconds(ttl), UnixMicroseconds(now));
-        var outcome = Write("acquire", state, static (session, state) => AcquireStep(session, state));
-        return outcome.Fence > 0
-            ? Acquired(key, holderId, outcome.Fence, outcome.ExpiresAt)
-            : Busy(key, holderId, outcome.RetryAfterMs);
+        var outcome = Write("acquire", new AcquireRequest(key, holderId, Milliseconds(ttl), _time), static (session, request) =>
+        {
+            var clock = LeaseClock.Read(request.Time);
+            var state = new AcquireState(request.Key, request.Holder, UnixMilliseconds(clock.Wall), UnixMilliseconds(clock.Wall) + request.TtlMs, UnixMicroseconds(clock.Wall));
+            var step = AcquireStep(session, state);
+            return (Step: step, Expiry: clock.Until(DateTimeOffset.FromUnixTimeMilliseconds(step.ExpiresAt)));
+        });
+        return outcome.Step.Fence > 0
+            ? Acquired(key, holderId, outcome.Step.Fence, outcome.Expiry)
+            : Busy(key, holderId, outcome.Step.RetryAfterMs);
     }
 
     private static AcquireOutcome AcquireStep(SqliteSession session, AcquireState state)
@@ -294,10 +307,10 @@ internal sealed class SqliteLockStore : ILockStore
         return session.SelectHead(key, now) is { } head && head.Holder != holder ? head.Deadline - now : null;
     }
 
-    private AcquireAttempt Acquired(string key, string holderId, long fence, long expiresAt)
+    private AcquireAttempt Acquired(string key, string holderId, long fence, LeaseExpiry expiry)
     {
         _waiting.TryRemove((key, holderId), out _);
-        return AcquireAttempt.Success(fence, DateTimeOffset.FromUnixTimeMilliseconds(expiresAt));
+        return AcquireAttempt.Success(fence, expiry);
     }
 
     private AcquireAttempt Busy(string key, string holderId, long retryAfterMs)
@@ -422,6 +435,8 @@ internal sealed class SqliteLockStore : ILockStore
 
     // Whole milliseconds, at least one.
     private static long Milliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));
+
+    private readonly record struct AcquireRequest(string Key, string Holder, long TtlMs, TimeProvider Time);
 
     private readonly record struct AcquireState(string Key, string Holder, long Now, long ExpiresAt, long FenceFloor);
 

@@ -73,6 +73,39 @@ public sealed class RedisPauseTests(ITestOutputHelper output)
         Assert.True(await next.ReleaseAsync());
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_grant_answered_only_after_its_TTL_ran_out_is_given_back_and_taken_again()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var server = await RedisServerProcess.StartAsync();
+        await using var manager = await RedisTestConnections.ConnectAsync(server);
+        using var raw = await RedisTestConnections.RawAsync(server);
+        var ttl = TimeSpan.FromSeconds(1);
+        var stall = TimeSpan.FromSeconds(2);
+
+        // The request reaches a frozen server: by the time its answer comes back, a TTL timed from the request is over.
+        server.Pause();
+        Task<BidLockLease> acquire;
+        try
+        {
+            acquire = Task.Run(async () => await manager.AcquireAsync(_marketplace, "late-grant", new BidLockAcquireOptions(Timeout: TimeSpan.FromSeconds(20), Ttl: ttl), cancel), cancel);
+            await Task.Delay(stall, cancel); // the stall itself
+        }
+        finally
+        {
+            server.Resume();
+        }
+
+        var lease = await acquire;
+        var now = DateTimeOffset.UtcNow;
+
+        Assert.True(lease.ExpiresAt > now, $"returned a lease that expired at {lease.ExpiresAt:O}, at {now:O}");
+        Assert.True(lease.IsHeld);
+        var value = (string?)await raw.GetDatabase().StringGetAsync(RedisTestConnections.LockKey(_marketplace, "late-grant"));
+        Assert.EndsWith(lease.HolderId, value);
+        Assert.True(await lease.ReleaseAsync());
+    }
+
     private async Task<BidLockLease> AcquireWhenAnsweredAsync(IBidLockManager manager, CancellationToken cancel)
     {
         // Requests queued during the pause may still time out just after it; bounded retries until the server answers.

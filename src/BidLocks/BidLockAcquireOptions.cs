@@ -7,9 +7,21 @@ namespace BidLocks;
 /// <param name="Timeout">How long to wait for the lock; null means the manager's default.</param>
 /// <param name="Ttl">Lease time to live; null means the manager's default.</param>
 /// <param name="MaxHold">Hard cap on the hold, renewals included; null means the manager's default.</param>
-public readonly record struct BidLockAcquireOptions(TimeSpan? Timeout = null, TimeSpan? Ttl = null, TimeSpan? MaxHold = null)
+/// <param name="SkipFencingToken">
+/// True when nobody will read the lease's <see cref="BidLockLease.FencingToken"/>: a backend that pays for the token
+/// (Redis: a clock read and a write per acquire) then takes none, and the lease's token is 0. The generator sets it
+/// for a <c>[BidLock]</c> body that does not take the lease. False (the default, and <c>default(…)</c>) takes one.
+/// </param>
+public readonly record struct BidLockAcquireOptions(TimeSpan? Timeout = null, TimeSpan? Ttl = null, TimeSpan? MaxHold = null, bool SkipFencingToken = false)
 {
     /// <summary>Builds options from seconds, as written in <see cref="BidLockAttribute"/>.</summary>
     public static BidLockAcquireOptions FromSeconds(double timeoutSeconds, double ttlSeconds, double maxHoldSeconds)
         => new(TimeSpan.FromSeconds(timeoutSeconds), TimeSpan.FromSeconds(ttlSeconds), TimeSpan.FromSeconds(maxHoldSeconds));
+
+    /// <summary>
+    /// As <see cref="FromSeconds(double, double, double)"/>; <paramref name="fencingToken"/> false skips the fencing
+    /// token (see <see cref="SkipFencingToken"/>).
+    /// </summary>
+    public static BidLockAcquireOptions FromSeconds(double timeoutSeconds, double ttlSeconds, double maxHoldSeconds, bool fencingToken)
+        => FromSeconds(timeoutSeconds, ttlSeconds, maxHoldSeconds) with { SkipFencingToken = !fencingToken };
 }

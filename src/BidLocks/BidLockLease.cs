@@ -24,7 +24,6 @@ public sealed class BidLockLease : IAsyncDisposable
         MarketplaceId = renewal.Key.MarketplaceId;
         PostingId = renewal.Key.PostingId;
         HolderId = renewal.HolderId;
-        FencingToken = renewal.FencingToken;
     }
 
     // A re-entrant lease: the same lock, taken again by the async flow that holds it. Releasing it leaves the
@@ -35,7 +34,6 @@ public sealed class BidLockLease : IAsyncDisposable
         MarketplaceId = outer.MarketplaceId;
         PostingId = outer.PostingId;
         HolderId = outer.HolderId;
-        FencingToken = outer.FencingToken;
     }
 
     /// <summary>The marketplace id the lock is on.</summary>
@@ -49,9 +47,11 @@ public sealed class BidLockLease : IAsyncDisposable
 
     /// <summary>
     /// Strictly increasing per lock, across holders, client restarts and backend restarts. Hand it to the resource
-    /// the lock protects so it can refuse a write from a holder whose lease has since been lost.
+    /// the lock protects so it can refuse a write from a holder whose lease has since been lost. 0 when the acquire
+    /// was asked to skip it (<see cref="BidLockAcquireOptions.SkipFencingToken"/>; a <c>[BidLock]</c> body that does
+    /// not take the lease); a re-entrant acquire that wants one then takes it while the lock is still held.
     /// </summary>
-    public long FencingToken { get; }
+    public long FencingToken => _outer?.FencingToken ?? _renewal!.FencingToken;
 
     /// <summary>When the lock expires unless renewed again.</summary>
     public DateTimeOffset ExpiresAt => _outer?.ExpiresAt ?? _renewal!.ExpiresAt;

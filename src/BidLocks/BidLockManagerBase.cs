@@ -159,25 +159,55 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
         var timeout = ResolveTimeout(options.Timeout, nameof(options.Timeout));
         var ttl = ResolveTtl(options.Ttl ?? _defaultTtl, nameof(options.Ttl));
         var maxHold = ResolveTtl(options.MaxHold ?? _maxHold, nameof(options.MaxHold));
+        var fence = !options.SkipFencingToken;
         if (ReentrantFlow.FindHeld(this, key.Value) is { } held)
         {
             _metrics.Attempt();
             _metrics.Reentry();
             _metrics.Success(Stopwatch.GetTimestamp());
-            return new ValueTask<BidLockLease?>(held.Reenter());
+            return fence && held.Renewal is { FencingToken: 0 } unfenced
+                ? ReenterWithFenceAsync(held, unfenced, cancellationToken)
+                : new ValueTask<BidLockLease?>(held.Reenter());
         }
 
         var node = ReentrantFlow.Push(this, key.Value);
-        return AcquireNewLeaseAsync(key, timeout, ttl, maxHold, node, throwOnTimeout, cancellationToken);
+        return AcquireNewLeaseAsync(key, timeout, ttl, maxHold, fence, node, throwOnTimeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Re-entry into a hold whose acquire skipped the fence (a [BidLock] body without the lease calling one with it):
+    /// the token is taken now, while the lock is verified as still held, so it still comes after every earlier
+    /// holder's and before every later one's.
+    /// </summary>
+    private async ValueTask<BidLockLease?> ReenterWithFenceAsync(BidLockLease held, LeaseRenewal renewal, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        long? fence;
+        try
+        {
+            fence = await _store.TakeFenceAsync(renewal.Key, renewal.HolderId).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
+        {
+            throw BackendFailure("fence", renewal.Key.Value, exception);
+        }
+
+        if (fence is null)
+        {
+            throw new BidLockUnavailableException(Backend, $"The {Backend} lock on '{renewal.Key.Value}' was lost before the re-entrant acquire could take its fencing token.");
+        }
+
+        renewal.SetFencingToken(fence.Value);
+        return held.Reenter();
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<BidLockLease?> AcquireNewLeaseAsync(BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
+    private async ValueTask<BidLockLease?> AcquireNewLeaseAsync(BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, bool fence, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
     {
         var holderId = HolderIds.New(_instanceId);
         // The first hold never outlives the cap either.
         var firstTtl = ttl < maxHold ? ttl : maxHold;
-        var attempt = await WaitForLockAsync(key, holderId, firstTtl, timeout, cancellationToken).ConfigureAwait(false);
+        var attempt = await WaitForLockAsync(key, holderId, firstTtl, fence, timeout, cancellationToken).ConfigureAwait(false);
         if (!attempt.Acquired)
         {
             return throwOnTimeout ? throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, timeout) : null;
@@ -195,7 +225,8 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
     private async ValueTask<bool> AcquireNamedAsync(BidLockKey key, string holderId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         // The manual form is never renewed: it is held until released or for the hold cap, as in the original manager.
-        var attempt = await WaitForLockAsync(key, holderId, _maxHold, timeout, cancellationToken).ConfigureAwait(false);
+        // Nobody can read a fence through it, so none is taken.
+        var attempt = await WaitForLockAsync(key, holderId, _maxHold, fence: false, timeout, cancellationToken).ConfigureAwait(false);
         return attempt.Acquired;
     }
 
@@ -205,7 +236,7 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
     /// (50 ms unless the store asks for less) to 1 s with jitter.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<AcquireAttempt> WaitForLockAsync(BidLockKey key, string holderId, TimeSpan ttl, TimeSpan timeout, CancellationToken cancellationToken)
+    private async ValueTask<AcquireAttempt> WaitForLockAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, TimeSpan timeout, CancellationToken cancellationToken)
     {
         _metrics.Attempt();
         var start = Stopwatch.GetTimestamp();
@@ -227,12 +258,16 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
                 // Read before the try, so a release between the try and the wait still wakes this waiter.
                 var seen = turn.Released.Generation;
                 mayHoldPlace = true;
-                var attempt = await TryAcquireOnceAsync(key, holderId, ttl, retry: conflicted, cancellationToken).ConfigureAwait(false);
+                var attempt = await TryAcquireOnceAsync(key, holderId, ttl, fence, retry: conflicted, cancellationToken).ConfigureAwait(false);
                 if (attempt.Acquired && attempt.Expiry.Remaining(_time) > TimeSpan.Zero)
                 {
                     mayHoldPlace = false;
                     _metrics.Success(start);
-                    activity?.SetTag("bidlock.fencing_token", attempt.FencingToken);
+                    if (attempt.FencingToken > 0)
+                    {
+                        activity?.SetTag("bidlock.fencing_token", attempt.FencingToken);
+                    }
+
                     return attempt;
                 }
 
@@ -269,10 +304,8 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
         }
         catch (BidLockUnavailableException) when (mayHoldPlace)
         {
-            // The backend just failed: leave its queue in the background rather than make the caller wait on it a
-            // second time before learning why (a store's steps may block, hence the thread pool).
             mayHoldPlace = false;
-            _ = Task.Run(() => _store.AbandonAsync(key, holderId).AsTask());
+            AbandonInBackground(key, holderId);
             throw;
         }
         finally
@@ -296,14 +329,21 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
         return AcquireAttempt.Busy(null);
     }
 
+    /// <summary>
+    /// After a backend failure: leaves the backend's queue without making the caller wait on the backend a second time
+    /// before learning why. On the thread pool, since a store's steps may block. A method of its own so that the
+    /// closure is made only on this path, not on every acquire.
+    /// </summary>
+    private void AbandonInBackground(BidLockKey key, string holderId) => _ = Task.Run(() => _store.AbandonAsync(key, holderId).AsTask());
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<AcquireAttempt> TryAcquireOnceAsync(BidLockKey key, string holderId, TimeSpan ttl, bool retry, CancellationToken cancellationToken)
+    private async ValueTask<AcquireAttempt> TryAcquireOnceAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, bool retry, CancellationToken cancellationToken)
     {
         try
         {
             return retry
-                ? await _store.RetryAcquireAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false)
-                : await _store.TryAcquireAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+                ? await _store.RetryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false)
+                : await _store.TryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
         {

@@ -30,10 +30,16 @@ namespace BidLocks.Generators.Emit
 
             WriteManager(writer, method, locals, callerToken);
             LockTimingModel timing = method.Timing;
+            if (!method.Core.PassesLease)
+            {
+                writer.Line("// The body never sees the lease, so nobody can read a fencing token: none is taken.");
+            }
+
             writer.Line($"global::BidLocks.BidLockLease {locals.Lease} = await {locals.Manager}.AcquireAsync(");
             writer.Line($"    {locals.MarketplaceId},");
             writer.Line($"    {locals.PostingId},");
-            writer.Line($"    global::BidLocks.BidLockAcquireOptions.FromSeconds(timeoutSeconds: {CSharpLiterals.Double(timing.TimeoutSeconds)}, ttlSeconds: {CSharpLiterals.Double(timing.TtlSeconds)}, maxHoldSeconds: {CSharpLiterals.Double(timing.MaxHoldSeconds)}),");
+            string fencing = method.Core.PassesLease ? string.Empty : ", fencingToken: false";
+            writer.Line($"    global::BidLocks.BidLockAcquireOptions.FromSeconds(timeoutSeconds: {CSharpLiterals.Double(timing.TimeoutSeconds)}, ttlSeconds: {CSharpLiterals.Double(timing.TtlSeconds)}, maxHoldSeconds: {CSharpLiterals.Double(timing.MaxHoldSeconds)}{fencing}),");
             writer.Line($"    {callerToken}).ConfigureAwait(false);");
             writer.Line("try");
             writer.Open();

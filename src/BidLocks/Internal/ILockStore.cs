@@ -19,16 +19,25 @@ internal interface ILockStore : IAsyncDisposable
     /// Takes the lock when it is free, expired, or already held by <paramref name="holderId"/> (then its TTL is
     /// reset and its fence kept). The fence comes from the same atomic step. The expiry is timed from a clock reading
     /// taken no earlier than the backend's own start of the TTL (before the request, or inside the transaction), so
-    /// the lease never believes it holds the lock longer than the backend does.
+    /// the lease never believes it holds the lock longer than the backend does. <paramref name="fence"/> false lets a
+    /// backend for which the fence costs extra work skip it (the attempt's fence is then 0).
     /// </summary>
-    ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken);
+    ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken);
 
     /// <summary>
     /// A later try by a waiter whose earlier try found the lock busy. A backend that queues waiters across processes
     /// (Redis) takes its queue-aware path here and keeps its first try cheap; others need not override it.
     /// </summary>
-    ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
-        => TryAcquireAsync(key, holderId, ttl, cancellationToken);
+    ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+        => TryAcquireAsync(key, holderId, ttl, fence, cancellationToken);
+
+    /// <summary>
+    /// A fence for a lock <paramref name="holderId"/> holds and took without one (a re-entrant acquire that wants the
+    /// token its outer acquire skipped); null when it no longer holds the lock. Only a backend that can skip fences
+    /// needs it.
+    /// </summary>
+    ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId)
+        => throw new NotSupportedException($"The {Backend} backend takes a fence with every acquire.");
 
     /// <summary>
     /// A waiter gave up (timeout, cancellation, failure) or was granted a hold that had already run out: drop all that

@@ -22,7 +22,8 @@ internal sealed class InMemoryLockStore : ILockStore
 
     public string Backend => BackendName;
 
-    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    // Fences cost nothing here, so one is always taken.
+    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fenceWanted, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var now = LeaseClock.Read(_time);

@@ -21,6 +21,7 @@ internal sealed class LeaseRenewal
     private CancellationTokenSource? _lostSource;
     private long _expiresAtTicks;
     private long _deadlineTicks;
+    private long _fencingToken;
     private bool _finished;
     private int _lost;
     private int _released;
@@ -31,7 +32,7 @@ internal sealed class LeaseRenewal
         _time = host.Time;
         Key = key;
         HolderId = holderId;
-        FencingToken = fencingToken;
+        _fencingToken = fencingToken;
         _ttl = ttl;
         SetExpiry(expiry);
         _holdDeadline = LeaseClock.MonotonicNow(_time) + maxHold;
@@ -41,7 +42,8 @@ internal sealed class LeaseRenewal
 
     public string HolderId { get; }
 
-    public long FencingToken { get; }
+    /// <summary>The lock's fence; 0 when the acquire skipped it and no re-entrant acquire has taken one since.</summary>
+    public long FencingToken => Volatile.Read(ref _fencingToken);
 
     public DateTimeOffset ExpiresAt => new(Volatile.Read(ref _expiresAtTicks), TimeSpan.Zero);
 
@@ -234,6 +236,8 @@ internal sealed class LeaseRenewal
             }
         }
     }
+
+    public void SetFencingToken(long fence) => Volatile.Write(ref _fencingToken, fence);
 
     private void SetExpiry(LeaseExpiry expiry)
     {

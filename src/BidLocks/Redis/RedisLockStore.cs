@@ -28,6 +28,9 @@ internal sealed class RedisLockStore : ILockStore
     private static readonly RedisScript ReleaseQueued = new(RedisScripts.ReleaseQueued);
     private static readonly RedisScript Abandon = new(RedisScripts.Abandon);
     private static readonly RedisScript Extend = new(RedisScripts.Extend);
+    private static readonly RedisScript Fence = new(RedisScripts.Fence);
+    private static readonly RedisValue WithFence = "1";
+    private static readonly RedisValue WithoutFence = "0";
 
     private readonly IConnectionMultiplexer _connection;
     private readonly IDatabase _database;
@@ -36,6 +39,7 @@ internal sealed class RedisLockStore : ILockStore
     private readonly ILogger _logger;
     private readonly bool _ownsConnection;
     private readonly string _keyPrefix;
+    private readonly RedisKeyNameCache _names = new();
 
     public RedisLockStore(IConnectionMultiplexer connection, BidLockOptions options, bool ownsConnection, int database = -1)
     {
@@ -54,13 +58,13 @@ internal sealed class RedisLockStore : ILockStore
     public IConnectionMultiplexer Connection => _connection;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // Expiry is counted from before the request: the server's own clock can only start later.
         var started = LeaseClock.Read(_time);
-        RedisKey[] keys = [key.Value, FenceKey(key), QueueKey(key)];
-        RedisValue[] values = [holderId, Milliseconds(ttl)];
+        var keys = _names.For(key).FastAcquire;
+        RedisValue[] values = [holderId, Milliseconds(ttl), fence ? WithFence : WithoutFence];
         long code;
         try
         {
@@ -72,15 +76,15 @@ internal sealed class RedisLockStore : ILockStore
             code = await AcquireFast.ResendAsync(_database, keys, values).ConfigureAwait(false);
         }
 
-        return code > 0
+        return code >= 0
             ? AcquireAttempt.Success(code, started.Plus(ttl))
-            : await RetryAcquireAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+            : await RetryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
-        var attempt = await QueuedAttemptAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+        var attempt = await QueuedAttemptAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
         if (attempt.Acquired || _channel.IsSubscribed)
         {
             return attempt;
@@ -98,21 +102,28 @@ internal sealed class RedisLockStore : ILockStore
         }
 
         // A release between the try and the subscription was not heard: look once more.
-        return await QueuedAttemptAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+        return await QueuedAttemptAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId)
+    {
+        var fence = await Fence.EvaluateAsync(_database, _names.For(key).LockFence, [holderId]).ConfigureAwait(false);
+        return fence > 0 ? fence : null;
     }
 
     public async ValueTask<LeaseExpiry?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = LeaseClock.Read(_time);
-        var result = await Extend.EvaluateAsync(_database, [key.Value], [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
+        var result = await Extend.EvaluateAsync(_database, _names.For(key).Lock, [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
         return result == 1 ? started.Plus(ttl) : null;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
     {
-        RedisKey[] keys = [key.Value];
+        var names = _names.For(key);
+        var keys = names.Lock;
         RedisValue[] values = [holderId];
         long result;
         try
@@ -132,7 +143,7 @@ internal sealed class RedisLockStore : ILockStore
         // Waiters are queued: hand the lock to the first of them and tell them.
         var handedOver = await ReleaseQueued.EvaluateAsync(
             _database,
-            [key.Value, QueueKey(key), WaitersKey(key)],
+            names.LockQueue,
             [holderId, _channel.Name, _channel.MessageFor(key.Value)]).ConfigureAwait(false);
         return handedOver == 1;
     }
@@ -143,7 +154,7 @@ internal sealed class RedisLockStore : ILockStore
         {
             await Abandon.EvaluateAsync(
                 _database,
-                [key.Value, QueueKey(key), WaitersKey(key)],
+                _names.For(key).LockQueue,
                 [holderId, _channel.Name, _channel.MessageFor(key.Value)]).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -207,24 +218,18 @@ internal sealed class RedisLockStore : ILockStore
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<AcquireAttempt> QueuedAttemptAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    private async ValueTask<AcquireAttempt> QueuedAttemptAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = LeaseClock.Read(_time);
         var code = await AcquireQueued.EvaluateAsync(
             _database,
-            [key.Value, FenceKey(key), QueueKey(key), WaitersKey(key)],
-            [holderId, Milliseconds(ttl), Milliseconds(WaiterTtl)]).ConfigureAwait(false);
-        return code > 0
+            _names.For(key).Queued,
+            [holderId, Milliseconds(ttl), Milliseconds(WaiterTtl), fence ? WithFence : WithoutFence]).ConfigureAwait(false);
+        return code >= 0
             ? AcquireAttempt.Success(code, started.Plus(ttl))
             : AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));
     }
-
-    private static string FenceKey(BidLockKey key) => key.Value + ":fence";
-
-    private static string QueueKey(BidLockKey key) => key.Value + ":queue";
-
-    private static string WaitersKey(BidLockKey key) => key.Value + ":waiters";
 
     // Whole milliseconds, at least one: PX 0 is an error.
     private static long Milliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));

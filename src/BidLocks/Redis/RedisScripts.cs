@@ -16,20 +16,22 @@ namespace BidLocks;
 /// <para>Fences: max(last fence + 1, server time in µs). The clock part keeps them increasing after a restart that
 /// lost the fence key; the stored part keeps them increasing if the clock steps back. The fence key lives for a week
 /// (604800000 ms) after its last use so idle postings do not keep keys for ever; a week of idleness outlasts any clock correction.</para>
-/// <para>Results are one integer, so a reply costs no array: a fence (&gt; 0) on success, <see cref="TakeSlowPath"/>
-/// when the fast script saw anything but a free lock, and <c>-2 - retryAfterMs</c> when busy.</para>
+/// <para>Results are one integer, so a reply costs no array: on success the fence, or 0 when the caller asked for none
+/// (the fence is a clock read and a write, the largest part of an uncontended acquire); <see cref="TakeSlowPath"/>
+/// when the fast script saw anything but a free lock with nobody queued; <c>-2 - retryAfterMs</c> when busy.</para>
 /// </remarks>
 internal static class RedisScripts
 {
     public const long TakeSlowPath = -1;
 
     /// <summary>
-    /// First try. KEYS: lock, fence, queue. ARGV: holder, ttl ms. Takes the lock only when it is free and nobody is
-    /// queued for it: a newcomer never passes a queued waiter (the queued path then serves the head).
+    /// First try. KEYS: lock, fence, queue. ARGV: holder, ttl ms, fence wanted (1 or 0). Takes the lock only when it
+    /// is free and nobody is queued for it: a newcomer never passes a queued waiter (the queued path serves the head).
     /// </summary>
     public const string AcquireFast = """
         if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
         if not redis.call('SET', KEYS[1], '=' .. ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
+        if ARGV[3] == '0' then return 0 end
         local t = redis.call('TIME')
         local f = t[1] * 1000000 + t[2]
         local last = tonumber(redis.call('GET', KEYS[2]))
@@ -40,15 +42,15 @@ internal static class RedisScripts
 
     /// <summary>
     /// Every other try: joins the queue when the lock is taken, and takes it only when free and this holder is at
-    /// the head of the live queue. KEYS: lock, fence, queue, waiters. ARGV: holder, ttl ms, waiter ttl ms.
+    /// the head of the live queue. KEYS: lock, fence, queue, waiters. ARGV: holder, ttl ms, waiter ttl ms, fence
+    /// wanted (1 or 0). A holder that asks again keeps the lock with a new TTL (and a new, higher fence).
     /// </summary>
     public const string AcquireQueued = Common + """
         local h = ARGV[1]
         local v = redis.call('GET', KEYS[1])
         if v == '=' .. h or v == '+' .. h then
           redis.call('PEXPIRE', KEYS[1], ARGV[2])
-          local kept = tonumber(redis.call('GET', KEYS[2]))
-          if kept then return kept end
+          if ARGV[4] == '0' then return 0 end
           return fence(KEYS[2])
         end
         local function enqueue(retryMs)
@@ -78,6 +80,17 @@ internal static class RedisScripts
         local mark = '='
         if redis.call('EXISTS', KEYS[3]) == 1 then mark = '+' end
         redis.call('SET', KEYS[1], mark .. h, 'PX', ARGV[2])
+        if ARGV[4] == '0' then return 0 end
+        return fence(KEYS[2])
+        """;
+
+    /// <summary>
+    /// A fence for a hold taken without one, while it is still held (a re-entrant acquire wants the token its outer
+    /// acquire skipped). KEYS: lock, fence. ARGV: holder. 0 when the holder no longer holds the lock.
+    /// </summary>
+    public const string Fence = Common + """
+        local v = redis.call('GET', KEYS[1])
+        if v ~= '=' .. ARGV[1] and v ~= '+' .. ARGV[1] then return 0 end
         return fence(KEYS[2])
         """;
 

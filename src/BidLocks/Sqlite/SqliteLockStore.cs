@@ -100,7 +100,7 @@ internal sealed class SqliteLockStore : ILockStore
         }
     }
 
-    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // Listed before the look, not after a busy answer: a release written between the look and the listing would
@@ -118,7 +118,7 @@ internal sealed class SqliteLockStore : ILockStore
         }
     }
 
-    public ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    public ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // A waiter mostly finds the lock still taken: look first without the write lock, and write only when the lock

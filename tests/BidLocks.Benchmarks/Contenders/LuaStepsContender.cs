@@ -12,7 +12,7 @@ internal sealed class LuaStepsContender(IConnectionMultiplexer connection) : Con
     private static readonly RedisScript Acquire = new(RedisScripts.AcquireFast);
     private static readonly RedisScript Release = new(RedisScripts.ReleaseFast);
     private readonly IDatabase _database = connection.GetDatabase();
-    private readonly RedisKey[][] _keys = [.. Enumerable.Range(0, 256).Select(worker => new RedisKey[] { $"lua:{{bench:{Posting(worker)}}}", $"lua:{{bench:{Posting(worker)}}}:fence" })];
+    private readonly RedisKey[][] _keys = [.. Enumerable.Range(0, 256).Select(worker => new RedisKey[] { $"lua:{{bench:{Posting(worker)}}}", $"lua:{{bench:{Posting(worker)}}}:fence", $"lua:{{bench:{Posting(worker)}}}:queue" })];
 
     public override string Name => "its Lua steps alone (no manager)";
 
@@ -22,7 +22,7 @@ internal sealed class LuaStepsContender(IConnectionMultiplexer connection) : Con
     {
         var keys = _keys[worker];
         var token = Guid.NewGuid().ToString("N");
-        if (await Acquire.EvaluateAsync(_database, [keys[0], keys[1]], [token, 30_000]) <= 0)
+        if (await Acquire.EvaluateAsync(_database, keys, [token, 30_000, 1]) <= 0)
         {
             throw new InvalidOperationException("A worker's own key was taken.");
         }

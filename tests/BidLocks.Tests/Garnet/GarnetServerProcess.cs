@@ -18,12 +18,14 @@ public sealed class GarnetServerProcess : IAsyncDisposable
     private const string ReadyLine = "bidlocks-garnet-host: ready";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly StringBuilder _output = new();
+    private readonly bool _lua;
     private readonly bool _luaTransactions;
     private Process? _process;
 
-    private GarnetServerProcess(int port, bool luaTransactions)
+    private GarnetServerProcess(int port, bool lua, bool luaTransactions)
     {
         Port = port;
+        _lua = lua;
         _luaTransactions = luaTransactions;
     }
 
@@ -34,16 +36,17 @@ public sealed class GarnetServerProcess : IAsyncDisposable
     /// <summary>The server's process id, for signals.</summary>
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The server is not running.");
 
+    /// <param name="lua"><c>--lua</c>: off only to show what the lock does on a Garnet that refuses scripts.</param>
     /// <param name="luaTransactions">
     /// <c>--lua-transaction-mode</c>: Garnet locks a script's KEYS for the whole script. Off only to show what the
     /// lock would suffer on a Garnet configured without it.
     /// </param>
-    public static async Task<GarnetServerProcess> StartAsync(bool luaTransactions = true)
+    public static async Task<GarnetServerProcess> StartAsync(bool lua = true, bool luaTransactions = true)
     {
         // A free port can be taken by someone else before the server binds it: try a few.
         for (var attempt = 1; ; attempt++)
         {
-            var server = new GarnetServerProcess(FreeLoopbackPort(), luaTransactions);
+            var server = new GarnetServerProcess(FreeLoopbackPort(), lua, luaTransactions);
             try
             {
                 await server.RestartAsync();
@@ -131,8 +134,12 @@ public sealed class GarnetServerProcess : IAsyncDisposable
         yield return Port.ToString(CultureInfo.InvariantCulture);
         yield return "--bind";
         yield return "127.0.0.1";
-        yield return "--lua";
-        if (_luaTransactions)
+        if (_lua)
+        {
+            yield return "--lua";
+        }
+
+        if (_lua && _luaTransactions)
         {
             yield return "--lua-transaction-mode";
         }

@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
+using BidLocks.Tests.Garnet;
 using BidLocks.Tests.Redis;
 using BidLocks.Tests.Sqlite;
 using Microsoft.Data.Sqlite;
+using StackExchange.Redis;
 
 namespace BidLocks.Tests.Reliability;
 
 /// <summary>
-/// A holder process SIGKILLed while it holds a lock, on each backend: the next holder gets the lock within TTL + 10 %
-/// of the kill, and no other posting is blocked meanwhile. The wait is measured against the kill and against the
-/// expiry the dead holder left in the backend (read from Redis' PTTL or the SQLite row).
+/// A holder process SIGKILLed while it holds a lock, on each backend (the Redis one on Redis and on Garnet): the next
+/// holder gets the lock within TTL + 10 % of the kill, and no other posting is blocked meanwhile. The wait is measured
+/// against the kill and against the expiry the dead holder left in the backend (read from PTTL or the SQLite row).
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
 public sealed class HolderKillTests(SharedRedisServer redis, ITestOutputHelper output) : IDisposable
@@ -20,13 +22,21 @@ public sealed class HolderKillTests(SharedRedisServer redis, ITestOutputHelper o
 
     [Theory(Timeout = 120_000)]
     [InlineData("redis")]
+    [InlineData("garnet")]
     [InlineData("sqlite")]
     public async Task The_next_holder_gets_a_SIGKILLed_holders_lock_within_its_TTL_and_nothing_else_blocks(string backend)
     {
         var cancel = TestContext.Current.CancellationToken;
-        string[] where = backend == "redis" ? ["--redis-url", redis.Url] : ["--db", _database.Path];
-        await using var survivor = backend == "redis"
-            ? (IBidLockManager)await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = redis.Url }, cancel)
+        await using var garnet = backend == "garnet" ? await GarnetServerProcess.StartAsync() : null;
+        var server = backend switch
+        {
+            "redis" => (redis.Url, redis.Server.Port),
+            "garnet" => (garnet!.Url, garnet.Port),
+            _ => default((string Url, int Port)?),
+        };
+        string[] where = server is { } named ? ["--redis-url", named.Url] : ["--db", _database.Path];
+        await using var survivor = server is { } target
+            ? (IBidLockManager)await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = target.Url }, cancel)
             : await SqliteBidLockManager.OpenAsync(_database.Path, cancellationToken: cancel);
         await using var holder = TestHostProcess.Start(["hold", .. where, "--marketplace", _marketplace, "--posting", "crashed", "--ttl-ms", TtlMs.ToString(CultureInfo.InvariantCulture)]);
         var held = (await holder.ReadLineAsync()).Split(' ');
@@ -35,7 +45,7 @@ public sealed class HolderKillTests(SharedRedisServer redis, ITestOutputHelper o
 
         await holder.KillAsync();
         var killedAt = Stopwatch.GetTimestamp();
-        var leftExpiry = await StoredExpiryAsync(backend, cancel);
+        var leftExpiry = await StoredExpiryAsync(server?.Port, cancel);
         var otherPosting = Stopwatch.StartNew();
         await using (var other = await survivor.AcquireAsync(_marketplace, "neighbour", TimeSpan.Zero, cancel))
         {
@@ -59,12 +69,13 @@ public sealed class HolderKillTests(SharedRedisServer redis, ITestOutputHelper o
     public void Dispose() => _database.Dispose();
 
     /// <summary>When the backend will expire the dead holder's lock, as it stands right after the kill.</summary>
-    private async Task<DateTimeOffset> StoredExpiryAsync(string backend, CancellationToken cancel)
+    /// <param name="redisPort">The Redis or Garnet server's port; null for SQLite.</param>
+    private async Task<DateTimeOffset> StoredExpiryAsync(int? redisPort, CancellationToken cancel)
     {
         var key = RedisTestConnections.LockKey(_marketplace, "crashed");
-        if (backend == "redis")
+        if (redisPort is { } port)
         {
-            using var raw = await RedisTestConnections.RawAsync(redis.Server);
+            using var raw = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");
             var left = await raw.GetDatabase().KeyTimeToLiveAsync(key);
             return DateTimeOffset.UtcNow + (left ?? throw new InvalidOperationException("The dead holder's lock has no TTL."));
         }

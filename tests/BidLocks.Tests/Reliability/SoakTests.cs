@@ -1,10 +1,11 @@
+using BidLocks.Tests.Garnet;
 using BidLocks.Tests.Redis;
 using BidLocks.Tests.Sqlite;
 
 namespace BidLocks.Tests.Reliability;
 
 /// <summary>
-/// The soak (issue 7): 4 processes x 16 workers x 50 postings on one backend, each bid a read-modify-write of a counter
+/// The soak (issue 7): 4 processes x 16 workers x 50 postings on one backend (the Redis one on Redis and on Garnet), each bid a read-modify-write of a counter
 /// in a ledger the lock does not touch. 15 s per backend in the normal run; <c>BIDLOCKS_SOAK_SECONDS=600</c> for ten minutes.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
@@ -18,6 +19,16 @@ public sealed class SoakTests(ITestOutputHelper output) : IDisposable
         await using var server = await RedisServerProcess.StartAsync();
 
         var report = await SoakAsync("redis", ["--redis-url", server.Url], TestContext.Current.CancellationToken);
+
+        AssertClean(report);
+    }
+
+    [Fact(Timeout = SoakDuration.TestTimeoutMs)]
+    public async Task Garnet_soak_has_no_violations_and_fences_increase_per_posting()
+    {
+        await using var server = await GarnetServerProcess.StartAsync();
+
+        var report = await SoakAsync("garnet", ["--redis-url", server.Url], TestContext.Current.CancellationToken);
 
         AssertClean(report);
     }

@@ -65,6 +65,14 @@ public sealed class BidLockOptions
     public string? RedisTlsCaPath { get; set; }
 
     /// <summary>
+    /// Confirms that the server, if it is Microsoft Garnet, runs with <c>--lua --lua-transaction-mode</c>: without
+    /// transaction mode Garnet does not run a script as one atomic step and the lock would not exclude, and a client
+    /// cannot see the setting. A Garnet is refused at start unless this (or the environment variable
+    /// <c>BIDLOCKS_GARNET_LUA_TRANSACTION_MODE=true</c>) says so. Redis ignores it.
+    /// </summary>
+    public bool? GarnetLuaTransactionMode { get; set; }
+
+    /// <summary>
     /// How long connecting to Redis at start may take before Redis counts as unreachable (default 5 s): start then
     /// fails, or, where DESIGN §3 allows it, falls back to SQLite.
     /// </summary>

@@ -53,8 +53,21 @@ public sealed class RedisBidLockManager : BidLockManagerBase
         settings.ConnectTimeout = options.RedisConnectTimeout;
         settings.TlsCaPath = options.RedisTlsCaPath;
         var connection = await RedisConnector.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
+        RedisServerIdentity server;
+        try
+        {
+            var garnetConfirmed = options.GarnetLuaTransactionMode
+                ?? string.Equals(Environment.GetEnvironmentVariable("BIDLOCKS_GARNET_LUA_TRANSACTION_MODE"), "true", StringComparison.OrdinalIgnoreCase);
+            server = await RedisServerCheck.VerifyAsync(connection, settings.Database, settings.ToString(), garnetConfirmed).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var manager = new RedisBidLockManager(new RedisLockStore(connection, options, ownsConnection: true, settings.Database), options);
-        RedisLog.Connected(manager.Logger, settings.ToString());
+        RedisLog.Connected(manager.Logger, settings.ToString(), server.ToString());
         return manager;
     }
 }

@@ -14,6 +14,8 @@ internal static class ManagerFromArguments
         if (arguments.Optional("redis-url") is { } url)
         {
             options.RedisUrl = url;
+            // The tests start every Garnet they use with --lua --lua-transaction-mode.
+            options.GarnetLuaTransactionMode = true;
             return await RedisBidLockManager.ConnectAsync(options);
         }
 

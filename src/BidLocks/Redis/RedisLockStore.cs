@@ -179,8 +179,9 @@ internal sealed class RedisLockStore : ILockStore
         }
 
         var endpoint = _connection.GetEndPoints() is [var first, ..] ? first : null;
-        var version = endpoint is null ? null : _connection.GetServer(endpoint).Version.ToString();
-        var where = $"Redis {version ?? "(version unknown)"} at {RedisEndpoints.Describe(endpoint)}";
+        var server = endpoint is null ? null : await RedisServerIdentity.ReadAsync(_connection, _database.Database).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var version = server?.Version.ToString();
+        var where = $"{server?.ToString() ?? "Redis (version unknown)"} at {RedisEndpoints.Describe(endpoint)}";
         var pinged = $"answered PING in {latency.TotalMilliseconds:F1} ms";
         if (latency > DegradedLatency)
         {

@@ -11,6 +11,6 @@ internal static partial class RedisLog
     [LoggerMessage(102, LogLevel.Debug, "Could not leave the wait queue of {Key}; the place expires by itself")]
     public static partial void AbandonFailed(ILogger logger, string key, Exception exception);
 
-    [LoggerMessage(103, LogLevel.Information, "Connected to Redis at {Endpoint}")]
-    public static partial void Connected(ILogger logger, string endpoint);
+    [LoggerMessage(103, LogLevel.Information, "Connected to Redis at {Endpoint}: {Server}")]
+    public static partial void Connected(ILogger logger, string endpoint, string server);
 }

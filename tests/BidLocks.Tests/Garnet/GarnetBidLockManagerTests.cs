@@ -11,6 +11,7 @@ public sealed class GarnetBidLockManagerTests(GarnetServerFixture garnet) : BidL
     protected override async ValueTask<IBidLockManager> CreateBackendManagerAsync(BidLockOptions options)
     {
         options.RedisUrl = garnet.Url;
+        options.GarnetLuaTransactionMode = true;
         return await RedisBidLockManager.ConnectAsync(options, TestContext.Current.CancellationToken);
     }
 

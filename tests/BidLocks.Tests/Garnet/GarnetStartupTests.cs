@@ -11,13 +11,29 @@ public sealed class GarnetStartupTests
     {
         await using var server = await GarnetServerProcess.StartAsync(lua: false);
 
-        // Today the connect succeeds and every acquire fails closed with "ERR This instance has Lua scripting support
-        // disabled"; the issue asks for the refusal at start.
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        var error = await Assert.ThrowsAsync<BidLockUnavailableException>(async () =>
         {
-            await using var manager = await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = server.Url }, TestContext.Current.CancellationToken);
+            await using var manager = await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = server.Url, GarnetLuaTransactionMode = true }, TestContext.Current.CancellationToken);
         });
 
+        Assert.Contains("runs no Lua scripts", error.Message, StringComparison.Ordinal);
         Assert.Contains("--lua", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_Garnet_whose_script_transaction_mode_is_not_confirmed_is_refused_at_start()
+    {
+        await using var server = await GarnetServerProcess.StartAsync();
+
+        // Garnet started right, but nobody said so: a client cannot see --lua-transaction-mode, and without it the
+        // lock would not exclude, so the manager refuses rather than guess.
+        var error = await Assert.ThrowsAsync<BidLockUnavailableException>(async () =>
+        {
+            await using var manager = await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = server.Url, GarnetLuaTransactionMode = false }, TestContext.Current.CancellationToken);
+        });
+
+        Assert.Contains("Garnet 2.2.8", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--lua-transaction-mode", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GarnetLuaTransactionMode", error.Message, StringComparison.Ordinal);
     }
 }

@@ -36,7 +36,7 @@ public sealed class HolderKillTests(SharedRedisServer redis, ITestOutputHelper o
         };
         string[] where = server is { } named ? ["--redis-url", named.Url] : ["--db", _database.Path];
         await using var survivor = server is { } target
-            ? (IBidLockManager)await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = target.Url }, cancel)
+            ? (IBidLockManager)await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = target.Url, GarnetLuaTransactionMode = true }, cancel)
             : await SqliteBidLockManager.OpenAsync(_database.Path, cancellationToken: cancel);
         await using var holder = TestHostProcess.Start(["hold", .. where, "--marketplace", _marketplace, "--posting", "crashed", "--ttl-ms", TtlMs.ToString(CultureInfo.InvariantCulture)]);
         var held = (await holder.ReadLineAsync()).Split(' ');

@@ -170,6 +170,23 @@ public sealed class BackendRulesTests
         Assert.Contains("REDIS_HOST", error.Message);
     }
 
+    // Issue #11, item 2: as in .NET's hosts, no environment at all means Production, which requires Redis.
+    [Fact]
+    public void Rule4_no_environment_is_Production_as_in_dotnet_and_requires_Redis()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Decide(("BIDLOCKS_SQLITE_PATH", "/var/lib/bids/locks.db")));
+
+        Assert.Contains("no environment is set (DOTNET_ENVIRONMENT, ASPNETCORE_ENVIRONMENT), which .NET treats as Production", error.Message);
+        Assert.Contains("requires Redis", error.Message);
+        Assert.Contains("DOTNET_ENVIRONMENT=Development", error.Message);
+    }
+
+    [Fact]
+    public void Rule4_no_environment_with_a_named_Redis_requires_it_without_fallback()
+    {
+        Assert.Equal(BackendKind.RedisRequired, Decide(("REDIS_URL", Url)).Kind);
+    }
+
     [Fact]
     public void Rule4_DOTNET_ENVIRONMENT_is_read_before_ASPNETCORE_ENVIRONMENT()
     {

@@ -46,7 +46,7 @@ public sealed class BackendRulesTests
     [InlineData("no")]
     public void Rule1_false_rules_out_a_named_Redis(string value)
     {
-        var plan = Decide(("USE_REDIS_LOCKS", value), ("REDIS_URL", Url), ("BIDLOCKS_SQLITE_PATH", "/var/lib/bids/locks.db"));
+        var plan = Decide(("USE_REDIS_LOCKS", value), ("REDIS_URL", Url), ("BIDLOCKS_SQLITE_PATH", "/var/lib/bids/locks.db"), ("DOTNET_ENVIRONMENT", "Development"));
 
         Assert.Equal(BackendKind.Sqlite, plan.Kind);
         Assert.Equal("/var/lib/bids/locks.db", plan.SqlitePath);
@@ -78,7 +78,7 @@ public sealed class BackendRulesTests
     [InlineData("  ")]
     public void Rule1_an_empty_value_counts_as_unset(string value)
     {
-        Assert.Equal(BackendKind.RedisOrSqlite, Decide(("USE_REDIS_LOCKS", value), ("REDIS_URL", Url)).Kind);
+        Assert.Equal(BackendKind.RedisOrSqlite, Decide(("USE_REDIS_LOCKS", value), ("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", "Development")).Kind);
     }
 
     // Rule 2: REDIS_URL names a server; outside Production an unreachable one may fall back, in Production never.
@@ -144,7 +144,7 @@ public sealed class BackendRulesTests
     [Fact]
     public void Rule3_REDIS_HOST_outside_Production_may_fall_back_and_in_Production_is_required()
     {
-        Assert.Equal(BackendKind.RedisOrSqlite, Decide(("REDIS_HOST", "cache.internal")).Kind);
+        Assert.Equal(BackendKind.RedisOrSqlite, Decide(("REDIS_HOST", "cache.internal"), ("DOTNET_ENVIRONMENT", "Development")).Kind);
         Assert.Equal(BackendKind.RedisRequired, Decide(("REDIS_HOST", "cache.internal"), ("ASPNETCORE_ENVIRONMENT", "Production")).Kind);
     }
 
@@ -197,10 +197,9 @@ public sealed class BackendRulesTests
     }
 
     [Theory]
-    [InlineData(null)]
     [InlineData("Development")]
     [InlineData("Staging")]
-    public void Rule4_outside_Production_SQLite_in_the_temp_folder_is_the_default(string? environmentName)
+    public void Rule4_outside_Production_SQLite_in_the_temp_folder_is_the_default(string environmentName)
     {
         var plan = Decide(("DOTNET_ENVIRONMENT", environmentName));
 
@@ -212,7 +211,7 @@ public sealed class BackendRulesTests
     [Fact]
     public void Rule4_BIDLOCKS_SQLITE_PATH_names_the_file_made_absolute()
     {
-        var plan = Decide(("BIDLOCKS_SQLITE_PATH", "relative/locks.db"));
+        var plan = Decide(("BIDLOCKS_SQLITE_PATH", "relative/locks.db"), ("DOTNET_ENVIRONMENT", "Development"));
 
         Assert.Equal(Path.GetFullPath("relative/locks.db"), plan.SqlitePath);
     }
@@ -220,7 +219,7 @@ public sealed class BackendRulesTests
     [Fact]
     public void Rule4_a_BIDLOCKS_SQLITE_PATH_that_is_no_file_path_is_refused_by_name()
     {
-        var error = Assert.ThrowsAny<ArgumentException>(() => Decide(("BIDLOCKS_SQLITE_PATH", ":memory:")));
+        var error = Assert.ThrowsAny<ArgumentException>(() => Decide(("BIDLOCKS_SQLITE_PATH", ":memory:"), ("DOTNET_ENVIRONMENT", "Development")));
 
         Assert.Equal("BIDLOCKS_SQLITE_PATH", error.ParamName);
     }

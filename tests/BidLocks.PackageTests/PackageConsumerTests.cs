@@ -3,7 +3,7 @@ using System.Xml.Linq;
 
 namespace BidLocks.PackageTests;
 
-public sealed class PackageConsumerTests(PackedBidLocks package) : IClassFixture<PackedBidLocks>
+public sealed class PackageConsumerTests(PackedBidLocks package)
 {
     private const string LockedCounter = """
         using BidLocks;

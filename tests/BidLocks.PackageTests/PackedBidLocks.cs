@@ -40,8 +40,11 @@ public sealed class PackedBidLocks : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Writes a consumer project that references only the packed BidLocks, and returns its folder.</summary>
-    public string CreateConsumer(string name, string programSource)
+    /// <summary>
+    /// Writes a consumer project that references only the packed BidLocks (and whatever the SDK brings: the web SDK's
+    /// shared framework for <c>Microsoft.NET.Sdk.Web</c>), and returns its folder.
+    /// </summary>
+    public string CreateConsumer(string name, string programSource, string sdk = "Microsoft.NET.Sdk", string targetFramework = "net10.0")
     {
         var folder = Path.Combine(Root, name);
         Directory.CreateDirectory(folder);
@@ -54,10 +57,10 @@ public sealed class PackedBidLocks : IAsyncLifetime
             </configuration>
             """);
         File.WriteAllText(Path.Combine(folder, $"{name}.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
+            <Project Sdk="{sdk}">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
+                <TargetFramework>{targetFramework}</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
@@ -71,7 +74,7 @@ public sealed class PackedBidLocks : IAsyncLifetime
         return folder;
     }
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

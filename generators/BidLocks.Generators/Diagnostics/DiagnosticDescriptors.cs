@@ -104,7 +104,7 @@ namespace BidLocks.Generators.Diagnostics
         public static readonly DiagnosticDescriptor MissingCancellationToken = Warning(
             "BL0104",
             "A [BidLock] method has no CancellationToken parameter",
-            "{0} has no CancellationToken parameter, so its wait for the lock cannot be cancelled and its body is not told when the lease is lost");
+            "{0} has no CancellationToken parameter, so its wait for the lock cannot be cancelled and its body is not told when the lease is lost: add a CancellationToken parameter");
 
         /// <summary>BL0105.</summary>
         public static readonly DiagnosticDescriptor BlockingWait = Warning(

@@ -10,6 +10,12 @@ public sealed class PackedBidLocks : IAsyncLifetime
 
     public string Root { get; } = Directory.CreateTempSubdirectory("bidlocks-pkg-").FullName;
 
+    /// <summary>
+    /// Given to the pack as the one MSBuild property the package's repository and project URLs and the diagnostics'
+    /// help links are made from, so the tests can see all three come from it. A test value: the repository sets none.
+    /// </summary>
+    public string RepositoryUrl { get; } = "https://example.org/bidlocks-package-test";
+
     public string Feed => Path.Combine(Root, "feed");
 
     public string PackagesFolder => Path.Combine(Root, "packages");
@@ -22,7 +28,7 @@ public sealed class PackedBidLocks : IAsyncLifetime
     {
         var repository = FindRepositoryRoot();
         var pack = await DotNetCli.RunAsync(repository, Environment, CancellationToken.None,
-            "pack", "src/BidLocks/BidLocks.csproj", "-c", "Release", "-o", Feed, $"-p:Version={Version}");
+            "pack", "src/BidLocks/BidLocks.csproj", "-c", "Release", "-o", Feed, $"-p:Version={Version}", $"-p:RepositoryUrl={RepositoryUrl}");
         pack.EnsureSuccess();
     }
 

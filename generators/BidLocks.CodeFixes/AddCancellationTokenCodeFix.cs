@@ -27,7 +27,8 @@ namespace BidLocks.CodeFixes
             ImmutableArray.Create(DiagnosticDescriptors.MissingCancellationToken.Id);
 
         /// <inheritdoc />
-        public override FixAllProvider? GetFixAllProvider() => null;
+        // Each fix edits its own method and Core, so the batch fixer's merge of their text changes does not conflict.
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
         /// <inheritdoc />
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)

@@ -14,8 +14,9 @@ namespace BidLocks.CodeFixes
 {
     /// <summary>
     /// BL0002: makes the type and every type around it partial. BL0001: makes a bodiless method a partial definition;
-    /// for a method with a body, moves the body into a new private <c>{Name}Core</c> and leaves the partial definition
-    /// for the generator, so the body keeps its code and gains the lock.
+    /// for a method with a body (partial or not), moves the body into a new private <c>{Name}Core</c> and leaves the
+    /// partial definition for the generator, so the body keeps its code and gains the lock; for a partial definition
+    /// with an implementation of its own, the implementation becomes the Core. Fix All batches them.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFix)), Shared]
     public sealed class MakePartialCodeFix : CodeFixProvider
@@ -53,9 +54,10 @@ namespace BidLocks.CodeFixes
                         diagnostic);
                 }
                 else if (diagnostic.Id == DiagnosticDescriptors.NotPartialDefinition.Id
-                    && node.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method
-                    && !method.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    && node.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method)
                 {
+                    // Every shape BL0001 is reported on gets a fix: without one for the first diagnostic, Fix All (and
+                    // so `dotnet format analyzers`) gives up on all of them.
                     RegisterMethodFix(context, diagnostic, root, method);
                 }
             }
@@ -64,7 +66,27 @@ namespace BidLocks.CodeFixes
         private static void RegisterMethodFix(CodeFixContext context, Diagnostic diagnostic, SyntaxNode root, MethodDeclarationSyntax method)
         {
             string name = method.Identifier.ValueText;
-            if (method.Body is null && method.ExpressionBody is null)
+            bool hasBody = method.Body is not null || method.ExpressionBody is not null;
+
+            // A partial definition that has an implementation of its own: the implementation's body becomes the Core.
+            if (!hasBody && method.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                if (method.Parent is TypeDeclarationSyntax owner
+                    && !owner.Members.OfType<MethodDeclarationSyntax>().Any(m => m.Identifier.ValueText == name + "Core")
+                    && Implementation(owner, method) is { } implementation)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            $"Move the body of {name} into {name}Core and let the generator lock it",
+                            _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(implementation, Core(implementation)))),
+                            nameof(MoveBodyToCore)),
+                        diagnostic);
+                }
+
+                return;
+            }
+
+            if (!hasBody)
             {
                 context.RegisterCodeFix(
                     CodeAction.Create(
@@ -93,7 +115,33 @@ namespace BidLocks.CodeFixes
                 innermost.AncestorsAndSelf().OfType<TypeDeclarationSyntax>(),
                 (original, rewritten) => DeclarationEdits.MakePartial((TypeDeclarationSyntax)rewritten));
 
+        // The other part of a partial method in the same type declaration: same name, same parameter types, a body.
+        private static MethodDeclarationSyntax? Implementation(TypeDeclarationSyntax type, MethodDeclarationSyntax definition)
+            => type.Members.OfType<MethodDeclarationSyntax>().FirstOrDefault(m =>
+                m != definition
+                && m.Identifier.ValueText == definition.Identifier.ValueText
+                && (m.Body is not null || m.ExpressionBody is not null)
+                && m.Modifiers.Any(SyntaxKind.PartialKeyword)
+                && m.ParameterList.Parameters.Select(p => p.Type?.ToString()).SequenceEqual(definition.ParameterList.Parameters.Select(p => p.Type?.ToString())));
+
         private static SyntaxNode MoveBodyToCore(SyntaxNode root, TypeDeclarationSyntax type, MethodDeclarationSyntax method)
+        {
+            MethodDeclarationSyntax definition = DeclarationEdits.MakePartialDefinition(method)
+                .WithBody(null)
+                .WithExpressionBody(null)
+                .WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken))
+                .WithParameterList(method.ParameterList.WithoutTrailingTrivia())
+                .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
+
+            int index = type.Members.IndexOf(method);
+            TypeDeclarationSyntax updated = type.WithMembers(type.Members
+                .RemoveAt(index)
+                .Insert(index, definition)
+                .Insert(index + 1, Core(method).WithLeadingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)));
+            return root.ReplaceNode(type, updated);
+        }
+
+        private static MethodDeclarationSyntax Core(MethodDeclarationSyntax method)
         {
             // The body keeps its own modifiers that matter to it (static, async, unsafe); it is private, so nothing
             // else can call it without the lock, and it takes the method's parameters as they are.
@@ -108,22 +156,9 @@ namespace BidLocks.CodeFixes
                 .WithReturnType(method.ReturnType.WithoutLeadingTrivia())
                 .WithIdentifier(SyntaxFactory.Identifier(method.Identifier.ValueText + "Core"))
                 .WithParameterList(DeclarationEdits.CoreParameters(method.ParameterList, names: null, leaseName: null))
-                .WithLeadingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+                .WithLeadingTrivia(method.GetLeadingTrivia())
                 .WithTrailingTrivia(method.GetTrailingTrivia());
-
-            MethodDeclarationSyntax definition = DeclarationEdits.MakePartialDefinition(method)
-                .WithBody(null)
-                .WithExpressionBody(null)
-                .WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken))
-                .WithParameterList(method.ParameterList.WithoutTrailingTrivia())
-                .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
-
-            int index = type.Members.IndexOf(method);
-            TypeDeclarationSyntax updated = type.WithMembers(type.Members
-                .RemoveAt(index)
-                .Insert(index, definition)
-                .Insert(index + 1, DeclarationEdits.Formatted(core)));
-            return root.ReplaceNode(type, updated);
+            return DeclarationEdits.Formatted(core);
         }
     }
 }

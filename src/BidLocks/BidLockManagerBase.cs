@@ -98,7 +98,7 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
         ThrowIfDisposed();
         try
         {
-            return await _store.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+            return DescribeHealth(await _store.CheckHealthAsync(cancellationToken).ConfigureAwait(false));
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -106,6 +106,9 @@ public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposa
             return new BidLockHealth(BidLockHealthStatus.Unhealthy, Backend, $"The {Backend} backend did not answer: {exception.Message}");
         }
     }
+
+    /// <summary>Lets a backend add to its store's health what only the manager knows (a fallback at start).</summary>
+    private protected virtual BidLockHealth DescribeHealth(BidLockHealth health) => health;
 
     /// <inheritdoc />
     public async ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken = default)

@@ -10,9 +10,6 @@ namespace BidLocks;
 /// </summary>
 public static class BidLockManagerFactory
 {
-    private static readonly SemaphoreSlim SharedGate = new(1, 1);
-    private static IBidLockManager? s_shared;
-
     /// <summary>
     /// Creates a new manager for <paramref name="options"/> (default: from the environment): Redis when it is forced or
     /// named and answers, SQLite otherwise (outside Production). Logs the backend and the reason once.
@@ -26,11 +23,18 @@ public static class BidLockManagerFactory
 
     /// <summary>As the public overload, reading environment variables through <paramref name="environment"/>.</summary>
     internal static async ValueTask<IBidLockManager> CreateAsync(BidLockOptions? options, Func<string, string?> environment, CancellationToken cancellationToken)
+        => (await StartAsync(options, environment, hostEnvironmentName: null, cancellationToken).ConfigureAwait(false)).Manager;
+
+    /// <summary>
+    /// Creates the manager, reading environment variables through <paramref name="environment"/> and taking the
+    /// deployment environment from <paramref name="hostEnvironmentName"/> when a host gives one; says where it locks.
+    /// </summary>
+    internal static async ValueTask<StartedBackend> StartAsync(BidLockOptions? options, Func<string, string?> environment, string? hostEnvironmentName, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         options ??= new BidLockOptions();
         options.Validate();
-        var plan = BackendRules.Decide(options, environment);
+        var plan = BackendRules.Decide(options, environment, hostEnvironmentName);
         var logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? NullLogger.Instance;
         switch (plan.Kind)
         {
@@ -46,58 +50,45 @@ public static class BidLockManagerFactory
                 }
 
                 FactoryLog.Chose(logger, redis.Backend, plan.Reason);
-                return redis;
+                return StartedBackend.Redis(redis, plan.Redis!, options);
 
             case BackendKind.RedisOrSqlite:
                 try
                 {
                     var reached = await RedisBidLockManager.ConnectAsync(plan.Redis!, options, cancellationToken).ConfigureAwait(false);
                     FactoryLog.Chose(logger, reached.Backend, plan.Reason);
-                    return reached;
+                    return StartedBackend.Redis(reached, plan.Redis!, options);
                 }
                 catch (BidLockUnavailableException exception)
                 {
                     FactoryLog.FellBack(logger, plan.Redis!.ToString(), plan.Redis.Source, plan.Environment ?? "none set", plan.SqlitePath!, exception.Message);
                     var fallback = await OpenSqliteAsync(plan, options, environment, cancellationToken).ConfigureAwait(false);
+                    // Kept on the manager so that its health says Degraded, and why, for as long as it runs.
+                    fallback.FallbackReason =
+                        $"Redis at {plan.Redis} (from {plan.Redis.Source}) was unreachable at start, so this process locks with SQLite at {fallback.DatabasePath}: "
+                        + $"only processes of this host exclude each other. Cause: {exception.Message}";
                     FactoryLog.Chose(logger, fallback.Backend, $"{plan.Reason}, which is unreachable, and outside Production that falls back to SQLite at {plan.SqlitePath}");
-                    return fallback;
+                    return StartedBackend.Sqlite(fallback, options);
                 }
 
             default:
                 var sqlite = await OpenSqliteAsync(plan, options, environment, cancellationToken).ConfigureAwait(false);
                 FactoryLog.Chose(logger, sqlite.Backend, plan.Reason);
-                return sqlite;
+                return StartedBackend.Sqlite(sqlite, options);
         }
     }
 
-    /// <summary>The process-wide manager, created on first use from the environment. Thread-safe.</summary>
+    /// <summary>
+    /// The process-wide manager, which <c>[BidLock]</c> types without an <see cref="IBidLockManager"/> member lock with.
+    /// Where <c>AddBidLocks</c> has started a container's manager (at host start, or at first use without a host), it is
+    /// that manager; otherwise one created on first use from the environment variables. Thread-safe.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// Several containers in this process lock in different places, so there is no one manager to give.
+    /// </exception>
     public static ValueTask<IBidLockManager> GetSharedAsync(CancellationToken cancellationToken = default)
-    {
-        var shared = Volatile.Read(ref s_shared);
-        return shared is not null ? new ValueTask<IBidLockManager>(shared) : CreateSharedAsync(cancellationToken);
-    }
+        => SharedManagerRegistry.GetAsync(cancellationToken);
 
-    private static async ValueTask<IBidLockManager> OpenSqliteAsync(BackendPlan plan, BidLockOptions options, Func<string, string?> environment, CancellationToken cancellationToken)
+    private static async ValueTask<SqliteBidLockManager> OpenSqliteAsync(BackendPlan plan, BidLockOptions options, Func<string, string?> environment, CancellationToken cancellationToken)
         => await SqliteBidLockManager.OpenAsync(plan.SqlitePath, options, environment, cancellationToken).ConfigureAwait(false);
-
-    private static async ValueTask<IBidLockManager> CreateSharedAsync(CancellationToken cancellationToken)
-    {
-        await SharedGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // A second caller that waited on the gate finds the first caller's manager.
-            if (s_shared is { } existing)
-            {
-                return existing;
-            }
-
-            var created = await CreateAsync(null, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref s_shared, created);
-            return created;
-        }
-        finally
-        {
-            SharedGate.Release();
-        }
-    }
 }

@@ -49,6 +49,22 @@ public sealed class SqliteBidLockManager : BidLockManagerBase
     public string DatabasePath => _store.DatabasePath;
 
     /// <summary>
+    /// Why this manager runs at all, when the factory made it because a named Redis was unreachable at start (allowed
+    /// outside Production); null when SQLite was chosen. While set, <see cref="BidLockManagerBase.CheckHealthAsync"/>
+    /// reports at best Degraded, with this reason: the locks hold on this host only, which dashboards must show.
+    /// </summary>
+    public string? FallbackReason { get; internal set; }
+
+    private protected override BidLockHealth DescribeHealth(BidLockHealth health)
+        => FallbackReason is not { } reason
+            ? health
+            : health with
+            {
+                Status = health.Status == BidLockHealthStatus.Healthy ? BidLockHealthStatus.Degraded : health.Status,
+                Description = $"{reason} {health.Description}",
+            };
+
+    /// <summary>
     /// Creates a manager as the constructor does, then opens the file and creates or checks its tables at once.
     /// </summary>
     /// <exception cref="BidLockUnavailableException">The file cannot be used; the message names it and says why.</exception>

@@ -3,7 +3,7 @@ using System.Xml.Linq;
 
 namespace BidLocks.PackageTests;
 
-public sealed class PackageConsumerTests(PackedBidLocks package) : IClassFixture<PackedBidLocks>
+public sealed class PackageConsumerTests(PackedBidLocks package)
 {
     private const string LockedCounter = """
         using BidLocks;
@@ -74,6 +74,8 @@ public sealed class PackageConsumerTests(PackedBidLocks package) : IClassFixture
         var metadata = nuspec.Root.Element(ns + "metadata")!;
         Assert.Equal("MIT", metadata.Element(ns + "license")?.Value);
         Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
+        Assert.Equal(package.RepositoryUrl, metadata.Element(ns + "repository")?.Attribute("url")?.Value);
+        Assert.Equal(package.RepositoryUrl, metadata.Element(ns + "projectUrl")?.Value);
         var dependencies = metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToList();
         Assert.NotEmpty(dependencies);
         Assert.DoesNotContain(dependencies, id => id.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
@@ -114,5 +116,7 @@ public sealed class PackageConsumerTests(PackedBidLocks package) : IClassFixture
         Assert.Contains("error BL0003", build.Output);
         Assert.Contains("'marketplace'", build.Output);
         Assert.Contains("CS8795", build.Output);
+        // The help link is made from the same RepositoryUrl as the package's metadata.
+        Assert.Contains($"({package.RepositoryUrl}/blob/main/docs/diagnostics/BL0003.md)", build.Output);
     }
 }

@@ -10,6 +10,12 @@ public sealed class PackedBidLocks : IAsyncLifetime
 
     public string Root { get; } = Directory.CreateTempSubdirectory("bidlocks-pkg-").FullName;
 
+    /// <summary>
+    /// Given to the pack as the one MSBuild property the package's repository and project URLs and the diagnostics'
+    /// help links are made from, so the tests can see all three come from it. A test value: the repository sets none.
+    /// </summary>
+    public string RepositoryUrl { get; } = "https://example.org/bidlocks-package-test";
+
     public string Feed => Path.Combine(Root, "feed");
 
     public string PackagesFolder => Path.Combine(Root, "packages");
@@ -22,7 +28,7 @@ public sealed class PackedBidLocks : IAsyncLifetime
     {
         var repository = FindRepositoryRoot();
         var pack = await DotNetCli.RunAsync(repository, Environment, CancellationToken.None,
-            "pack", "src/BidLocks/BidLocks.csproj", "-c", "Release", "-o", Feed, $"-p:Version={Version}");
+            "pack", "src/BidLocks/BidLocks.csproj", "-c", "Release", "-o", Feed, $"-p:Version={Version}", $"-p:RepositoryUrl={RepositoryUrl}");
         pack.EnsureSuccess();
     }
 
@@ -40,8 +46,11 @@ public sealed class PackedBidLocks : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Writes a consumer project that references only the packed BidLocks, and returns its folder.</summary>
-    public string CreateConsumer(string name, string programSource)
+    /// <summary>
+    /// Writes a consumer project that references only the packed BidLocks (and whatever the SDK brings: the web SDK's
+    /// shared framework for <c>Microsoft.NET.Sdk.Web</c>), and returns its folder.
+    /// </summary>
+    public string CreateConsumer(string name, string programSource, string sdk = "Microsoft.NET.Sdk", string targetFramework = "net10.0")
     {
         var folder = Path.Combine(Root, name);
         Directory.CreateDirectory(folder);
@@ -54,10 +63,10 @@ public sealed class PackedBidLocks : IAsyncLifetime
             </configuration>
             """);
         File.WriteAllText(Path.Combine(folder, $"{name}.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
+            <Project Sdk="{sdk}">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
+                <TargetFramework>{targetFramework}</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
@@ -71,7 +80,7 @@ public sealed class PackedBidLocks : IAsyncLifetime
         return folder;
     }
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

@@ -19,14 +19,6 @@ public sealed class BidLockManagerFactoryTests(SharedRedisServer redis) : IDispo
     private readonly string _marketplace = "mkt-" + Guid.NewGuid().ToString("N");
 
     [Fact]
-    public async Task The_shared_manager_is_one_instance_however_many_ask_at_once()
-    {
-        var managers = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () => await BidLockManagerFactory.GetSharedAsync(TestContext.Current.CancellationToken))));
-
-        Assert.Single(managers.Distinct());
-    }
-
-    [Fact]
     public async Task Invalid_options_are_rejected_by_name()
     {
         var error = await Assert.ThrowsAnyAsync<ArgumentException>(async () => await BidLockManagerFactory.CreateAsync(new BidLockOptions { KeyPrefix = "bad{prefix" }, TestContext.Current.CancellationToken));
@@ -113,7 +105,7 @@ public sealed class BidLockManagerFactoryTests(SharedRedisServer redis) : IDispo
     {
         var path = Path.Combine(_database.Folder, "missing", "locks.db");
 
-        var error = await Assert.ThrowsAsync<BidLockUnavailableException>(async () => await CreateAsync(TestContext.Current.CancellationToken, ("BIDLOCKS_SQLITE_PATH", path)));
+        var error = await Assert.ThrowsAsync<BidLockUnavailableException>(async () => await CreateAsync(TestContext.Current.CancellationToken, ("BIDLOCKS_SQLITE_PATH", path), ("DOTNET_ENVIRONMENT", "Development")));
 
         Assert.Contains(path, error.Message);
     }
@@ -134,7 +126,7 @@ public sealed class BidLockManagerFactoryTests(SharedRedisServer redis) : IDispo
     [Fact(Timeout = 30_000)]
     public async Task USE_REDIS_LOCKS_false_uses_SQLite_even_when_Redis_answers()
     {
-        await using var manager = await CreateAsync(TestContext.Current.CancellationToken, ("USE_REDIS_LOCKS", "false"), ("REDIS_URL", redis.Url), ("BIDLOCKS_SQLITE_PATH", _database.Path));
+        await using var manager = await CreateAsync(TestContext.Current.CancellationToken, ("USE_REDIS_LOCKS", "false"), ("REDIS_URL", redis.Url), ("BIDLOCKS_SQLITE_PATH", _database.Path), ("DOTNET_ENVIRONMENT", "Development"));
 
         Assert.Equal("sqlite", manager.Backend);
     }

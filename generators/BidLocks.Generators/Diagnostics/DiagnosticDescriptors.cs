@@ -1,3 +1,5 @@
+using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace BidLocks.Generators.Diagnostics
@@ -16,7 +18,13 @@ namespace BidLocks.Generators.Diagnostics
         /// <summary>Code that compiles but can bypass, leak or block on a lock.</summary>
         public const string UsageCategory = "BidLocks.Usage";
 
-        private const string HelpLinkBase = "https://github.com/bidlocks/bidlocks/blob/main/docs/diagnostics/";
+        // From the build's RepositoryUrl (Directory.Build.props), like the package's metadata; null when none is set,
+        // and then no help link rather than one to a host nobody can check. Before the descriptors: static fields are
+        // initialised in the order they are written.
+        private static readonly string? HelpLinkBase = typeof(DiagnosticDescriptors).Assembly
+            .GetCustomAttributes(typeof(AssemblyMetadataAttribute), inherit: false)
+            .OfType<AssemblyMetadataAttribute>()
+            .FirstOrDefault(attribute => attribute.Key == "BidLocksDiagnosticsDocs")?.Value;
 
         /// <summary>BL0001.</summary>
         public static readonly DiagnosticDescriptor NotPartialDefinition = Error(
@@ -104,7 +112,7 @@ namespace BidLocks.Generators.Diagnostics
         public static readonly DiagnosticDescriptor MissingCancellationToken = Warning(
             "BL0104",
             "A [BidLock] method has no CancellationToken parameter",
-            "{0} has no CancellationToken parameter, so its wait for the lock cannot be cancelled and its body is not told when the lease is lost");
+            "{0} has no CancellationToken parameter, so its wait for the lock cannot be cancelled and its body is not told when the lease is lost: add a CancellationToken parameter");
 
         /// <summary>BL0105.</summary>
         public static readonly DiagnosticDescriptor BlockingWait = Warning(
@@ -119,7 +127,7 @@ namespace BidLocks.Generators.Diagnostics
             "The {0} template formats {1} ({2}), {3}; name a member that identifies it, such as an id");
 
         /// <summary>The help page of a diagnostic id.</summary>
-        public static string HelpLink(string id) => HelpLinkBase + id + ".md";
+        public static string? HelpLink(string id) => HelpLinkBase is null ? null : HelpLinkBase + id + ".md";
 
         // The parser's message says what is wrong and what to write instead, so the error's message is that text.
         private static DiagnosticDescriptor Error(string id, string title) => new(

@@ -33,7 +33,7 @@ namespace BidLocks.Generators.Parsing
             {
                 failures.Add(new ParseFailure(
                     BidLockFailureReason.NotPartialDefinition,
-                    $"{method.Name} must be a partial method declaration without a body, for example 'public partial Task {method.Name}(...);': the generator writes its body.",
+                    NotPartialDefinitionMessage(method, syntax),
                     methodLocation));
                 return ParseResult.Failure(failures.ToImmutableArray());
             }
@@ -116,6 +116,32 @@ namespace BidLocks.Generators.Parsing
                 core,
                 timing));
         }
+
+        // Written with the method's own accessibility and return type, so that it can be pasted as it is, and saying
+        // where the body goes: a newcomer with a body has nowhere else to learn the {Name}Core convention.
+        private static string NotPartialDefinitionMessage(IMethodSymbol method, MethodDeclarationSyntax syntax)
+        {
+            string returnType = method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+            string modifiers = Accessibility(method.DeclaredAccessibility) + (method.IsStatic ? " static" : string.Empty);
+            string definition = $"'{modifiers} partial {returnType} {method.Name}(...);'";
+            string core = $"'private {(method.IsStatic ? "static " : string.Empty)}{(method.IsAsync ? "async " : string.Empty)}{returnType} {method.Name}Core(...)'";
+            bool hasBody = syntax.Body is not null || syntax.ExpressionBody is not null;
+            return hasBody || method.PartialImplementationPart is null
+                ? $"{method.Name} must be a partial method definition without a body, for example {definition}: the generator writes its body, which takes the lock and then calls {method.Name}Core. "
+                    + $"Move the body into {core} with the same parameters (it may add a trailing BidLockLease parameter)."
+                : $"{method.Name} has an implementation of its own, but the generator writes it: it takes the lock and then calls {method.Name}Core. "
+                    + $"Rename the implementation to {core} (same parameters; it may add a trailing BidLockLease parameter) and keep {definition}.";
+        }
+
+        private static string Accessibility(Accessibility accessibility) => accessibility switch
+        {
+            Microsoft.CodeAnalysis.Accessibility.Public => "public",
+            Microsoft.CodeAnalysis.Accessibility.Internal => "internal",
+            Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
+            Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
+            Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
+            _ => "private",
+        };
 
         private static bool IsUnimplementedPartialDefinition(IMethodSymbol method, MethodDeclarationSyntax syntax)
         {

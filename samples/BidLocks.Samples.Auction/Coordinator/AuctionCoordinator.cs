@@ -30,7 +30,7 @@ internal static class AuctionCoordinator
         var bidders = new List<BidderProcess>();
         try
         {
-            var demoSetSqlitePath = PrepareEnvironment(options, folder);
+            var (demoSetSqlitePath, demoSetEnvironment) = PrepareEnvironment(options, folder);
             MarketplaceLedger.Create(folder.LedgerPath);
 
             var (backend, reason, warning, exitCode) = await OpenBackendAsync(options).ConfigureAwait(false);
@@ -43,6 +43,11 @@ internal static class AuctionCoordinator
             if (options.RedisUrl is not null)
             {
                 notes.Add("--redis set REDIS_URL and USE_REDIS_LOCKS=true for this run");
+            }
+
+            if (demoSetEnvironment)
+            {
+                notes.Add("no environment was set, so the demo declared DOTNET_ENVIRONMENT=Development (unset means Production, which requires Redis)");
             }
 
             if (backend == "sqlite" && demoSetSqlitePath)
@@ -106,11 +111,20 @@ internal static class AuctionCoordinator
     }
 
     /// <summary>
-    /// Makes the settings the bidders inherit. Returns whether the demo chose the SQLite file itself: by default each run
-    /// gets its own, so that a run never waits on locks left by another (or by the test suite).
+    /// Makes the settings the bidders inherit. Returns whether the demo chose the SQLite file itself (by default each run
+    /// gets its own, so that a run never waits on locks left by another, or by the test suite) and whether it declared
+    /// the environment: a demo runs on a developer's machine, and with no environment at all BidLocks, like .NET's
+    /// hosts, assumes Production and requires Redis. A Production set by the caller stays Production.
     /// </summary>
-    private static bool PrepareEnvironment(AuctionOptions options, RunFolder folder)
+    private static (bool SqlitePath, bool Environment) PrepareEnvironment(AuctionOptions options, RunFolder folder)
     {
+        var declareDevelopment = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"))
+            && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT"));
+        if (declareDevelopment)
+        {
+            Environment.SetEnvironmentVariable("DOTNET_ENVIRONMENT", "Development");
+        }
+
         if (options.RedisUrl is { } url)
         {
             // Through the environment rather than the bidders' arguments: a URL may hold a password, and any user of
@@ -121,11 +135,11 @@ internal static class AuctionCoordinator
 
         if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(SqlitePathVariable)))
         {
-            return false;
+            return (false, declareDevelopment);
         }
 
         Environment.SetEnvironmentVariable(SqlitePathVariable, folder.LockDatabasePath);
-        return true;
+        return (true, declareDevelopment);
     }
 
     /// <summary>

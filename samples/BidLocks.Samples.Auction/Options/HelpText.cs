@@ -24,7 +24,8 @@ public static class HelpText
           -h, --help        this text
 
         Backend: as BidLocks picks it (REDIS_URL, REDIS_HOST, USE_REDIS_LOCKS, DOTNET_ENVIRONMENT,
-        BIDLOCKS_SQLITE_PATH). With none set, the lock is SQLite in a file of this run's temp folder.
+        BIDLOCKS_SQLITE_PATH). With none set, the demo declares DOTNET_ENVIRONMENT=Development (unset means
+        Production, which requires Redis) and the lock is SQLite in a file of this run's temp folder.
 
         Exit codes: 0 success (with --no-lock, duplicates are the expected result); 1 the run failed or, with the
         lock, a duplicate bid was found; 2 bad arguments or settings; 130 interrupted twice.

@@ -4,8 +4,9 @@ namespace BidLocks;
 
 /// <summary>
 /// Reports the container's lock backend to ASP.NET Core health checks; <c>AddBidLocks</c> registers it as
-/// <see cref="Name"/>. A backend that could not even be started reports unhealthy with the reason. The description and
-/// data never hold a password.
+/// <see cref="Name"/>. A backend that could not even be started reports unhealthy with the reason; SQLite that runs
+/// because a named Redis was unreachable at start reports Degraded with the reason (data <c>fellBackFrom</c> =
+/// <c>redis</c>). The description and data never hold a password.
 /// </summary>
 public sealed class BidLockHealthCheck : IHealthCheck
 {
@@ -50,6 +51,12 @@ public sealed class BidLockHealthCheck : IHealthCheck
         if (health.ServerVersion is { } version)
         {
             data["version"] = version;
+        }
+
+        // The description says why; this lets a dashboard filter on it.
+        if (manager is SqliteBidLockManager { FallbackReason: not null })
+        {
+            data["fellBackFrom"] = "redis";
         }
 
         var status = health.Status switch

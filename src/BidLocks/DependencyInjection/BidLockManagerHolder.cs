@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -5,11 +6,14 @@ namespace BidLocks;
 
 /// <summary>
 /// The container's one manager: created once by <see cref="BidLockManagerFactory"/> from the bound options, the
-/// container's logger factory and the environment, asynchronously when the host starts (see
-/// <see cref="BidLockStartupService"/>) or at first use otherwise; disposed with the container, which releases every
-/// lease it still holds and closes its connections.
+/// container's logger factory, the host's environment (when there is a host) and the environment variables,
+/// asynchronously when the host starts (see <see cref="BidLockStartupService"/>) or at first use otherwise; disposed
+/// with the container, which releases every lease it still holds and closes its connections. While it lives it is
+/// also the process's shared manager (<see cref="SharedManagerRegistry"/>), so that <c>[BidLock]</c> types without a
+/// manager member lock with it too.
 /// </summary>
-internal sealed class BidLockManagerHolder(IOptions<BidLockOptions> options, BidLockEnvironment environment, ILoggerFactory? loggerFactory = null)
+internal sealed class BidLockManagerHolder(
+    IOptions<BidLockOptions> options, BidLockEnvironment environment, ILoggerFactory? loggerFactory = null, IHostEnvironment? hostEnvironment = null)
     : IAsyncDisposable, IDisposable
 {
     private readonly object _gate = new();
@@ -42,7 +46,9 @@ internal sealed class BidLockManagerHolder(IOptions<BidLockOptions> options, Bid
     {
         if (TakeForDisposal() is { } creation)
         {
-            await (await creation.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+            var manager = await creation.ConfigureAwait(false);
+            SharedManagerRegistry.Detach(manager);
+            await manager.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -51,6 +57,7 @@ internal sealed class BidLockManagerHolder(IOptions<BidLockOptions> options, Bid
         if (TakeForDisposal() is { } creation)
         {
             var manager = creation.GetAwaiter().GetResult();
+            SharedManagerRegistry.Detach(manager);
             if (manager is IDisposable disposable)
             {
                 disposable.Dispose();
@@ -80,6 +87,18 @@ internal sealed class BidLockManagerHolder(IOptions<BidLockOptions> options, Bid
         // A copy: the bound options stay as configured, and the container's logging is added only here.
         var settings = options.Value.Clone();
         settings.LoggerFactory ??= loggerFactory;
-        return await BidLockManagerFactory.CreateAsync(settings, environment.Lookup, CancellationToken.None).ConfigureAwait(false);
+        var started = await BidLockManagerFactory.StartAsync(settings, environment.Lookup, hostEnvironment?.EnvironmentName, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            SharedManagerRegistry.Attach(started);
+        }
+        catch
+        {
+            // Refused as the process's shared manager: this container does not start, and its manager is not left open.
+            await started.Manager.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return started.Manager;
     }
 }

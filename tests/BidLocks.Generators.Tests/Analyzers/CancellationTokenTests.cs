@@ -50,4 +50,12 @@ public sealed class CancellationTokenTests
                 private Task BidAsyncCore(string postingId) => Task.CompletedTask;
             }
             """).RunAsync(TestContext.Current.CancellationToken);
+
+    [Fact]
+    public void The_message_says_what_to_add()
+    {
+        var message = string.Format(System.Globalization.CultureInfo.InvariantCulture, DiagnosticDescriptors.MissingCancellationToken.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), "BidAsync");
+
+        Assert.EndsWith(": add a CancellationToken parameter", message);
+    }
 }

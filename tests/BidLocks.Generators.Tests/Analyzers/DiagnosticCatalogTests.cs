@@ -56,7 +56,9 @@ public sealed class DiagnosticCatalogTests
         string docs = Path.Combine(RepositoryRoot(), "docs", "diagnostics");
         foreach (DiagnosticDescriptor descriptor in Descriptors)
         {
-            Assert.Equal($"https://github.com/bidlocks/bidlocks/blob/main/docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
+            // This build sets no RepositoryUrl (Directory.Build.props): no link, rather than one nobody can check. The
+            // package test packs with one and checks the link made from it.
+            Assert.Equal(string.Empty, descriptor.HelpLinkUri);
             string page = File.ReadAllText(Path.Combine(docs, descriptor.Id + ".md"));
             Assert.StartsWith($"# {descriptor.Id}:", page, StringComparison.Ordinal);
             foreach (string section in new[] { "## What", "## Why it matters", "## How to fix", "## Example", "```csharp" })

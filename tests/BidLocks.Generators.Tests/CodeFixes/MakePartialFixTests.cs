@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis.Testing;
 using BidLocks.CodeFixes;
 using BidLocks.Generators.Analyzers;
 using BidLocks.Generators.Diagnostics;
@@ -128,6 +129,67 @@ public sealed class MakePartialFixTests
                 private static partial Task BidAsync(string p, CancellationToken ct);
 
                 private static Task BidAsyncCore(string p, CancellationToken ct) => Task.CompletedTask;
+            }
+            """);
+        test.ExpectedDiagnostics.Add(Expect.Diagnostic(DiagnosticDescriptors.NotPartialDefinition, 0));
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    // Issue #11: a partial method with a body and no definition got no fix, so `dotnet format analyzers` said
+    // "didn't return a Fix All action" for every BL0001 of the project.
+    [Fact]
+    public async Task Moves_the_body_of_a_partial_method_that_has_no_definition()
+    {
+        var test = new BidLockCodeFixTest<BidLockMethodAnalyzer, MakePartialCodeFix>(
+            """
+            public partial class Bids
+            {
+                [BidLock("m", "{p}")]
+                public partial async Task<int> {|#0:BidAsync|}(string p, CancellationToken ct)
+                {
+                    await Task.Yield();
+                    return 1;
+                }
+            }
+            """,
+            """
+            public partial class Bids
+            {
+                [BidLock("m", "{p}")]
+                public partial Task<int> BidAsync(string p, CancellationToken ct);
+
+                private async Task<int> BidAsyncCore(string p, CancellationToken ct)
+                {
+                    await Task.Yield();
+                    return 1;
+                }
+            }
+            """);
+        test.ExpectedDiagnostics.Add(Expect.Diagnostic(DiagnosticDescriptors.NotPartialDefinition, 0));
+        test.ExpectedDiagnostics.Add(DiagnosticResult.CompilerError("CS0759").WithLocation(0).WithArguments("Bids.BidAsync(string, System.Threading.CancellationToken)"));
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Turns_an_implementation_beside_the_definition_into_the_Core()
+    {
+        var test = new BidLockCodeFixTest<BidLockMethodAnalyzer, MakePartialCodeFix>(
+            """
+            public partial class Bids
+            {
+                [BidLock("m", "{p}")]
+                public partial Task {|#0:BidAsync|}(string p, CancellationToken ct);
+
+                public partial Task BidAsync(string p, CancellationToken ct) => Task.CompletedTask;
+            }
+            """,
+            """
+            public partial class Bids
+            {
+                [BidLock("m", "{p}")]
+                public partial Task BidAsync(string p, CancellationToken ct);
+
+                private Task BidAsyncCore(string p, CancellationToken ct) => Task.CompletedTask;
             }
             """);
         test.ExpectedDiagnostics.Add(Expect.Diagnostic(DiagnosticDescriptors.NotPartialDefinition, 0));

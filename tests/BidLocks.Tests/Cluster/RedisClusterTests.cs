@@ -190,7 +190,9 @@ public sealed class RedisClusterTests(RedisCluster cluster, ITestOutputHelper ou
         for (var i = 0; chosen.Values.Any(list => list.Count < perMaster); i++)
         {
             var posting = "q" + i.ToString(CultureInfo.InvariantCulture);
-            var owner = _raw.GetServer((RedisKey)RedisTestConnections.LockKey(_marketplace, posting)).EndPoint;
+            // The slot's owner by the cluster's own map (works on StackExchange.Redis 2.8, which has no GetServer(RedisKey)).
+            var slot = _raw.GetHashSlot(RedisTestConnections.LockKey(_marketplace, posting));
+            var owner = masters[0].ClusterConfiguration!.GetBySlot(slot)!.EndPoint;
             var list = chosen.First(pair => pair.Key.Equals(owner)).Value;
             if (list.Count < perMaster)
             {

@@ -237,7 +237,8 @@ public sealed class AddBidLocksTests : IDisposable
         // Logging as every host has it (the health check service needs it).
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(environment)));
+        // Without a table of its own, a test runs as on a developer's machine: no environment at all means Production.
+        services.AddSingleton(new BidLockEnvironment(environment.Length == 0 ? TestEnvironment.Of(("DOTNET_ENVIRONMENT", "Development")) : TestEnvironment.Of(environment)));
         return services;
     }
 

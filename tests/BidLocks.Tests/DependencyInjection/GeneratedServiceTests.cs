@@ -16,7 +16,7 @@ public sealed class GeneratedServiceTests : IDisposable
     public async Task A_BidLock_service_from_the_container_locks_through_the_containers_manager()
     {
         var services = new ServiceCollection();
-        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of()));
+        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(("DOTNET_ENVIRONMENT", "Development"))));
         services.AddBidLocks(options => options.SqlitePath = _database.Path);
         services.AddSingleton<AuctionBidder>();
         await using var provider = services.BuildServiceProvider();
@@ -37,7 +37,7 @@ public sealed class GeneratedServiceTests : IDisposable
     public async Task The_body_runs_while_the_containers_manager_holds_the_lock()
     {
         var services = new ServiceCollection();
-        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of()));
+        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(("DOTNET_ENVIRONMENT", "Development"))));
         services.AddBidLocks(options => options.SqlitePath = _database.Path);
         services.AddSingleton<AuctionBidder>();
         await using var provider = services.BuildServiceProvider();

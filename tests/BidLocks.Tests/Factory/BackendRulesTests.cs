@@ -46,7 +46,7 @@ public sealed class BackendRulesTests
     [InlineData("no")]
     public void Rule1_false_rules_out_a_named_Redis(string value)
     {
-        var plan = Decide(("USE_REDIS_LOCKS", value), ("REDIS_URL", Url), ("BIDLOCKS_SQLITE_PATH", "/var/lib/bids/locks.db"));
+        var plan = Decide(("USE_REDIS_LOCKS", value), ("REDIS_URL", Url), ("BIDLOCKS_SQLITE_PATH", "/var/lib/bids/locks.db"), ("DOTNET_ENVIRONMENT", "Development"));
 
         Assert.Equal(BackendKind.Sqlite, plan.Kind);
         Assert.Equal("/var/lib/bids/locks.db", plan.SqlitePath);
@@ -78,7 +78,7 @@ public sealed class BackendRulesTests
     [InlineData("  ")]
     public void Rule1_an_empty_value_counts_as_unset(string value)
     {
-        Assert.Equal(BackendKind.RedisOrSqlite, Decide(("USE_REDIS_LOCKS", value), ("REDIS_URL", Url)).Kind);
+        Assert.Equal(BackendKind.RedisOrSqlite, Decide(("USE_REDIS_LOCKS", value), ("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", "Development")).Kind);
     }
 
     // Rule 2: REDIS_URL names a server; outside Production an unreachable one may fall back, in Production never.
@@ -144,7 +144,7 @@ public sealed class BackendRulesTests
     [Fact]
     public void Rule3_REDIS_HOST_outside_Production_may_fall_back_and_in_Production_is_required()
     {
-        Assert.Equal(BackendKind.RedisOrSqlite, Decide(("REDIS_HOST", "cache.internal")).Kind);
+        Assert.Equal(BackendKind.RedisOrSqlite, Decide(("REDIS_HOST", "cache.internal"), ("DOTNET_ENVIRONMENT", "Development")).Kind);
         Assert.Equal(BackendKind.RedisRequired, Decide(("REDIS_HOST", "cache.internal"), ("ASPNETCORE_ENVIRONMENT", "Production")).Kind);
     }
 
@@ -170,6 +170,23 @@ public sealed class BackendRulesTests
         Assert.Contains("REDIS_HOST", error.Message);
     }
 
+    // Issue #11, item 2: as in .NET's hosts, no environment at all means Production, which requires Redis.
+    [Fact]
+    public void Rule4_no_environment_is_Production_as_in_dotnet_and_requires_Redis()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Decide(("BIDLOCKS_SQLITE_PATH", "/var/lib/bids/locks.db")));
+
+        Assert.Contains("no environment is set (DOTNET_ENVIRONMENT, ASPNETCORE_ENVIRONMENT), which .NET treats as Production", error.Message);
+        Assert.Contains("requires Redis", error.Message);
+        Assert.Contains("DOTNET_ENVIRONMENT=Development", error.Message);
+    }
+
+    [Fact]
+    public void Rule4_no_environment_with_a_named_Redis_requires_it_without_fallback()
+    {
+        Assert.Equal(BackendKind.RedisRequired, Decide(("REDIS_URL", Url)).Kind);
+    }
+
     [Fact]
     public void Rule4_DOTNET_ENVIRONMENT_is_read_before_ASPNETCORE_ENVIRONMENT()
     {
@@ -180,10 +197,9 @@ public sealed class BackendRulesTests
     }
 
     [Theory]
-    [InlineData(null)]
     [InlineData("Development")]
     [InlineData("Staging")]
-    public void Rule4_outside_Production_SQLite_in_the_temp_folder_is_the_default(string? environmentName)
+    public void Rule4_outside_Production_SQLite_in_the_temp_folder_is_the_default(string environmentName)
     {
         var plan = Decide(("DOTNET_ENVIRONMENT", environmentName));
 
@@ -195,7 +211,7 @@ public sealed class BackendRulesTests
     [Fact]
     public void Rule4_BIDLOCKS_SQLITE_PATH_names_the_file_made_absolute()
     {
-        var plan = Decide(("BIDLOCKS_SQLITE_PATH", "relative/locks.db"));
+        var plan = Decide(("BIDLOCKS_SQLITE_PATH", "relative/locks.db"), ("DOTNET_ENVIRONMENT", "Development"));
 
         Assert.Equal(Path.GetFullPath("relative/locks.db"), plan.SqlitePath);
     }
@@ -203,7 +219,7 @@ public sealed class BackendRulesTests
     [Fact]
     public void Rule4_a_BIDLOCKS_SQLITE_PATH_that_is_no_file_path_is_refused_by_name()
     {
-        var error = Assert.ThrowsAny<ArgumentException>(() => Decide(("BIDLOCKS_SQLITE_PATH", ":memory:")));
+        var error = Assert.ThrowsAny<ArgumentException>(() => Decide(("BIDLOCKS_SQLITE_PATH", ":memory:"), ("DOTNET_ENVIRONMENT", "Development")));
 
         Assert.Equal("BIDLOCKS_SQLITE_PATH", error.ParamName);
     }

@@ -1,0 +1,66 @@
+using BidLocks.Tests.Sqlite;
+using BidLocks.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace BidLocks.Tests.DependencyInjection;
+
+/// <summary>
+/// Issue #11, item 3: a named Redis that was unreachable at start, so that the manager fell back to SQLite (allowed
+/// outside Production), shows as Degraded with the reason, in the manager's own health and in the container's
+/// health check, without the password. "Unreachable" is a free 127.0.0.1 port with nothing listening.
+/// </summary>
+public sealed class FallbackHealthTests : IDisposable
+{
+    private const string Password = "s3cret-pa55";
+    private readonly TempDatabase _database = new();
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_Redis_that_fell_back_to_SQLite_is_Degraded_with_the_reason()
+    {
+        var url = TestEnvironment.UnreachableRedisUrl(Password);
+        var port = new Uri(url).Port;
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(("DOTNET_ENVIRONMENT", "Development"), ("REDIS_URL", url))));
+        services.AddBidLocks(options =>
+        {
+            options.SqlitePath = _database.Path;
+            options.RedisConnectTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var manager = provider.GetRequiredService<IBidLockManager>();
+        var health = await manager.CheckHealthAsync(TestContext.Current.CancellationToken);
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("sqlite", manager.Backend);
+        Assert.Equal(BidLockHealthStatus.Degraded, health.Status);
+        Assert.Contains($"127.0.0.1:{port}", health.Description);
+        Assert.Contains("unreachable at start", health.Description);
+        Assert.Contains(_database.Path, health.Description);
+        var entry = report.Entries["bidlocks"];
+        Assert.Equal(HealthStatus.Degraded, entry.Status);
+        Assert.StartsWith(health.Description[..health.Description.IndexOf("Cause:", StringComparison.Ordinal)], entry.Description);
+        Assert.Equal("redis", entry.Data["fellBackFrom"]);
+        Assert.DoesNotContain(Password, health.Description);
+        Assert.DoesNotContain(Password, string.Join(" ", entry.Data.Values));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task SQLite_chosen_on_purpose_stays_Healthy()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(("DOTNET_ENVIRONMENT", "Development"))));
+        services.AddBidLocks(options => options.SqlitePath = _database.Path);
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthStatus.Healthy, report.Entries["bidlocks"].Status);
+        Assert.False(report.Entries["bidlocks"].Data.ContainsKey("fellBackFrom"));
+    }
+
+    public void Dispose() => _database.Dispose();
+}

@@ -73,7 +73,7 @@ public sealed class RedisQueueTests(SharedRedisServer redis)
         await using var failing = new FaultAfterQueuingManager(
             new FaultAfterQueuingStore(store, () => fault == "cancelled"
                 ? Cancelled(quit)
-                : new RedisConnectionException(ConnectionFailureType.SocketFailure, CommandFlags.None, "dropped after queuing", null, CommandStatus.Sent)),
+                : new RedisConnectionException(ConnectionFailureType.SocketFailure, "dropped after queuing")),
             options);
         var held = await holderInstance.AcquireAsync(_marketplace, "failed-waiter", cancellationToken: cancel);
 

@@ -15,7 +15,7 @@ namespace BidLocks;
 /// (<see cref="PoolingAsyncValueTaskMethodBuilder{TResult}"/>): without them every lock taken allocated about 2 KB of
 /// boxes, more than the Redis client itself. Their value tasks, like every value task, may be awaited only once.
 /// </remarks>
-public abstract class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposable
+public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposable
 {
     /// <summary>The activity source (<c>BidLocks</c>) that traces each wait for a lock.</summary>
     public static readonly ActivitySource ActivitySource = new(LockMetrics.MeterName);

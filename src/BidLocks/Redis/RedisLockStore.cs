@@ -11,7 +11,7 @@ namespace BidLocks;
 /// extension. Every failure of the client surfaces as an exception, which the manager turns into
 /// <see cref="BidLockUnavailableException"/>.
 /// </summary>
-internal sealed class RedisLockStore : ILockStore
+internal sealed partial class RedisLockStore : ILockStore
 {
     public const string BackendName = "redis";
 
@@ -180,7 +180,7 @@ internal sealed class RedisLockStore : ILockStore
 
         var endpoint = _connection.GetEndPoints() is [var first, ..] ? first : null;
         var server = endpoint is null ? null : await RedisServerIdentity.ReadAsync(_connection, _database.Database).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var version = server?.Version.ToString();
+        var version = server?.Version?.ToString();
         var where = $"{server?.ToString() ?? "Redis (version unknown)"} at {RedisEndpoints.Describe(endpoint)}";
         var pinged = $"answered PING in {latency.TotalMilliseconds:F1} ms";
         if (latency > DegradedLatency)

@@ -7,7 +7,7 @@ namespace BidLocks;
 /// is. Garnet reports the Redis version it imitates (<c>redis_version:7.4.3</c>) beside its own
 /// (<c>garnet_version</c>), so the version alone would name the wrong server.
 /// </summary>
-internal sealed record RedisServerIdentity(string Product, Version Version)
+internal sealed record RedisServerIdentity(string Product, Version? Version)
 {
     /// <summary>The oldest Redis whose commands the scripts use (<c>SET … KEEPTTL</c> arrived in 6.0).</summary>
     public static readonly Version MinimumRedis = new(6, 0, 0);
@@ -17,7 +17,7 @@ internal sealed record RedisServerIdentity(string Product, Version Version)
 
     public bool IsGarnet => Product == "Garnet";
 
-    public override string ToString() => $"{Product} {Version}";
+    public override string ToString() => $"{Product} {Version?.ToString() ?? "(version unknown)"}";
 
     /// <summary>
     /// Reads <c>INFO server</c> through a script: StackExchange.Redis sends INFO itself only to a connection opened in
@@ -26,7 +26,6 @@ internal sealed record RedisServerIdentity(string Product, Version Version)
     /// </summary>
     public static async Task<RedisServerIdentity> ReadAsync(IConnectionMultiplexer connection, int database)
     {
-        var server = connection.GetServer(connection.GetEndPoints()[0]);
         string info;
         try
         {
@@ -34,7 +33,8 @@ internal sealed record RedisServerIdentity(string Product, Version Version)
         }
         catch (RedisServerException)
         {
-            return new RedisServerIdentity("Redis", server.Version);
+            // The client's own guess is no better: without INFO it assumes an old default version.
+            return new RedisServerIdentity("Redis", null);
         }
 
         var fields = info.Split('\n')
@@ -43,14 +43,14 @@ internal sealed record RedisServerIdentity(string Product, Version Version)
             .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.OrdinalIgnoreCase);
         return fields.TryGetValue("garnet_version", out var garnet)
             ? new RedisServerIdentity("Garnet", ParseVersion(garnet))
-            : new RedisServerIdentity("Redis", fields.TryGetValue("redis_version", out var redis) ? ParseVersion(redis) : server.Version);
+            : new RedisServerIdentity("Redis", fields.TryGetValue("redis_version", out var redis) ? ParseVersion(redis) : null);
     }
 
-    /// <summary>Why the scripts cannot run on this server; null when they can.</summary>
+    /// <summary>Why the scripts cannot run on this server; null when they can, or when its version cannot be read.</summary>
     public string? Refusal()
     {
         var minimum = IsGarnet ? MinimumGarnet : MinimumRedis;
-        return Version < minimum
+        return Version is not null && Version < minimum
             ? $"{this} is too old for BidLocks, which needs {Product} {minimum.ToString(2)} or newer."
             : null;
     }

@@ -23,7 +23,7 @@ namespace BidLocks;
 /// asynchronous hop would cost more than the step. They block only while another writer holds the file, for at most
 /// <see cref="BidLockOptions.SqliteBusyTimeout"/>.</para>
 /// </remarks>
-internal sealed class SqliteLockStore : ILockStore
+internal sealed partial class SqliteLockStore : ILockStore
 {
     public const string BackendName = "sqlite";
 

@@ -26,7 +26,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
 
     private readonly ILockStore _store;
     private readonly LocalWaitQueues _queues = new();
-    private readonly ConcurrentDictionary<LeaseRenewal, byte> _held = new();
+    private readonly RenewalScheduler _renewals;
     private readonly LockMetrics _metrics;
     private readonly ILogger _logger;
     private readonly string _keyPrefix;
@@ -49,6 +49,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         _defaultTtl = options.DefaultTtl;
         _maxHold = options.MaxHold;
         _time = options.TimeProvider;
+        _renewals = new RenewalScheduler(_time);
         store.OnRemoteRelease(_queues.NotifyReleased);
     }
 
@@ -59,6 +60,8 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     private protected ILogger Logger => _logger;
 
     TimeProvider ILeaseHost.Time => _time;
+
+    RenewalScheduler ILeaseHost.Renewals => _renewals;
 
     /// <inheritdoc />
     public ValueTask<BidLockLease> AcquireAsync(string marketplaceId, string postingId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
@@ -132,7 +135,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
             return;
         }
 
-        foreach (var lease in _held.Keys)
+        foreach (var lease in _renewals.Held())
         {
             try
             {
@@ -144,6 +147,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
             }
         }
 
+        _renewals.Dispose();
         await _store.DisposeAsync().ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }
@@ -218,7 +222,6 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
 
         var renewal = new LeaseRenewal(this, key, holderId, attempt.FencingToken, attempt.Expiry, ttl, maxHold);
         var lease = new BidLockLease(renewal);
-        _held.TryAdd(renewal, 0);
         renewal.Start();
         node.Lease = lease;
         return lease;
@@ -406,15 +409,10 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         }
     }
 
-    ValueTask<bool> ILeaseHost.ReleaseAsync(LeaseRenewal lease)
-    {
-        _held.TryRemove(lease, out _);
-        return ReleaseAsync(lease.Key, lease.HolderId, CancellationToken.None);
-    }
+    ValueTask<bool> ILeaseHost.ReleaseAsync(LeaseRenewal lease) => ReleaseAsync(lease.Key, lease.HolderId, CancellationToken.None);
 
     void ILeaseHost.OnLost(LeaseRenewal lease, string reason)
     {
-        _held.TryRemove(lease, out _);
         _metrics.LeaseLost();
         Log.LeaseLost(_logger, Backend, lease.Key.Value, lease.FencingToken, reason);
     }

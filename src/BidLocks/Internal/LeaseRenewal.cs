@@ -16,13 +16,11 @@ internal sealed class LeaseRenewal
     private readonly TimeProvider _time;
     private readonly TimeSpan _ttl;
     private readonly TimeSpan _holdDeadline;
-    private readonly object _gate = new();
-    private ITimer? _timer;
     private CancellationTokenSource? _lostSource;
     private long _expiresAtTicks;
     private long _deadlineTicks;
     private long _fencingToken;
-    private bool _finished;
+    private int _finished;
     private int _lost;
     private int _released;
 
@@ -39,6 +37,18 @@ internal sealed class LeaseRenewal
     }
 
     public BidLockKey Key { get; }
+
+    // Scheduling state, guarded by the host's RenewalScheduler: links of its list of held leases, when this lease is
+    // due for renewal (monotonic), and whether it is in that list and whether a renewal is running.
+    internal LeaseRenewal? Previous { get; set; }
+
+    internal LeaseRenewal? Next { get; set; }
+
+    internal TimeSpan DueAt { get; set; }
+
+    internal bool IsScheduled { get; set; }
+
+    internal bool IsRenewing { get; set; }
 
     public string HolderId { get; }
 
@@ -84,16 +94,11 @@ internal sealed class LeaseRenewal
         }
     }
 
-    public void Start()
-    {
-        lock (_gate)
-        {
-            if (!_finished)
-            {
-                _timer = _time.CreateTimer(static state => ((LeaseRenewal)state!).OnTimer(), this, NextRenewalDelay(), Timeout.InfiniteTimeSpan);
-            }
-        }
-    }
+    /// <summary>Counts the lease as held by its manager and renews it from now on.</summary>
+    public void Start() => _host.Renewals.Add(this, LeaseClock.MonotonicNow(_time) + NextRenewalDelay());
+
+    /// <summary>Called by the scheduler when the lease is due for renewal (or its hold cap).</summary>
+    public void OnDue() => _ = RenewAsync();
 
     public ValueTask<bool> ReleaseAsync()
     {
@@ -119,8 +124,6 @@ internal sealed class LeaseRenewal
         var third = TimeSpan.FromTicks(_ttl.Ticks / 3);
         return untilDeadline < third ? Max(untilDeadline, TimeSpan.Zero) : third;
     }
-
-    private void OnTimer() => _ = RenewAsync();
 
     private async Task RenewAsync()
     {
@@ -226,16 +229,7 @@ internal sealed class LeaseRenewal
         }
     }
 
-    private bool IsStopped
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _finished;
-            }
-        }
-    }
+    private bool IsStopped => Volatile.Read(ref _finished) != 0;
 
     public void SetFencingToken(long fence) => Volatile.Write(ref _fencingToken, fence);
 
@@ -245,16 +239,7 @@ internal sealed class LeaseRenewal
         Volatile.Write(ref _deadlineTicks, expiry.Deadline.Ticks);
     }
 
-    private void Reschedule(TimeSpan delay)
-    {
-        lock (_gate)
-        {
-            if (!_finished)
-            {
-                _timer?.Change(delay, Timeout.InfiniteTimeSpan);
-            }
-        }
-    }
+    private void Reschedule(TimeSpan delay) => _host.Renewals.Reschedule(this, LeaseClock.MonotonicNow(_time) + delay);
 
     private void MarkLost(string reason)
     {
@@ -268,17 +253,15 @@ internal sealed class LeaseRenewal
         Volatile.Read(ref _lostSource)?.Cancel();
     }
 
+    // A lost lease is not "finished": its release (to free the posting at once) is still to come.
     private void StopRenewing(bool keepFinished = true)
     {
-        ITimer? timer;
-        lock (_gate)
+        if (keepFinished)
         {
-            _finished = keepFinished || _finished;
-            timer = _timer;
-            _timer = null;
+            Volatile.Write(ref _finished, 1);
         }
 
-        timer?.Dispose();
+        _host.Renewals.Remove(this);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
@@ -290,6 +273,9 @@ internal sealed class LeaseRenewal
 internal interface ILeaseHost
 {
     TimeProvider Time { get; }
+
+    /// <summary>The manager's held leases and their renewals.</summary>
+    RenewalScheduler Renewals { get; }
 
     ValueTask<LeaseExpiry?> ExtendAsync(LeaseRenewal lease, TimeSpan ttl);
 

@@ -1,0 +1,155 @@
+namespace BidLocks;
+
+/// <summary>
+/// Every lease a manager holds, and the one timer that renews each when it is due. A timer per lease cost more to
+/// make and dispose than the rest of an uncontended acquire, although most leases are released long before their
+/// first renewal (a third of the TTL). The timer is set for the earliest due lease; adding a lease that is due later
+/// does not touch it, so an uncontended acquire and release only link and unlink a list node.
+/// </summary>
+/// <remarks>All scheduling state of a lease (its links, due time, in-flight flag) is guarded by this object's lock.</remarks>
+internal sealed class RenewalScheduler : IDisposable
+{
+    private static readonly TimeSpan Idle = TimeSpan.MaxValue;
+    private readonly object _gate = new();
+    private readonly TimeProvider _time;
+    private readonly ITimer _timer;
+    private readonly List<LeaseRenewal> _due = [];
+    private LeaseRenewal? _first;
+    private TimeSpan _wakeAt = Idle;
+
+    public RenewalScheduler(TimeProvider time)
+    {
+        _time = time;
+        _timer = time.CreateTimer(static state => ((RenewalScheduler)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Holds <paramref name="lease"/> and renews it from <paramref name="dueAt"/> (monotonic) on.</summary>
+    public void Add(LeaseRenewal lease, TimeSpan dueAt)
+    {
+        lock (_gate)
+        {
+            lease.Next = _first;
+            if (_first is not null)
+            {
+                _first.Previous = lease;
+            }
+
+            _first = lease;
+            lease.IsScheduled = true;
+            lease.DueAt = dueAt;
+            WakeBy(dueAt);
+        }
+    }
+
+    /// <summary>After a renewal: the lease is due again at <paramref name="dueAt"/>, unless it was removed meanwhile.</summary>
+    public void Reschedule(LeaseRenewal lease, TimeSpan dueAt)
+    {
+        lock (_gate)
+        {
+            lease.IsRenewing = false;
+            if (lease.IsScheduled)
+            {
+                lease.DueAt = dueAt;
+                WakeBy(dueAt);
+            }
+        }
+    }
+
+    /// <summary>The lease is released or lost: no more renewals, and no longer held by the manager.</summary>
+    public void Remove(LeaseRenewal lease)
+    {
+        lock (_gate)
+        {
+            if (!lease.IsScheduled)
+            {
+                return;
+            }
+
+            if (lease.Previous is null)
+            {
+                _first = lease.Next;
+            }
+            else
+            {
+                lease.Previous.Next = lease.Next;
+            }
+
+            if (lease.Next is not null)
+            {
+                lease.Next.Previous = lease.Previous;
+            }
+
+            lease.Previous = lease.Next = null;
+            lease.IsScheduled = false;
+        }
+    }
+
+    /// <summary>The leases held now (for the manager's disposal, which releases them).</summary>
+    public List<LeaseRenewal> Held()
+    {
+        var held = new List<LeaseRenewal>();
+        lock (_gate)
+        {
+            for (var lease = _first; lease is not null; lease = lease.Next)
+            {
+                held.Add(lease);
+            }
+        }
+
+        return held;
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void WakeBy(TimeSpan dueAt)
+    {
+        if (dueAt < _wakeAt)
+        {
+            _wakeAt = dueAt;
+            var delay = dueAt - LeaseClock.MonotonicNow(_time);
+            _timer.Change(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnTimer()
+    {
+        LeaseRenewal[] due;
+        lock (_gate)
+        {
+            var now = LeaseClock.MonotonicNow(_time);
+            var next = Idle;
+            for (var lease = _first; lease is not null; lease = lease.Next)
+            {
+                if (lease.IsRenewing)
+                {
+                    continue;
+                }
+
+                if (lease.DueAt <= now)
+                {
+                    lease.IsRenewing = true;
+                    _due.Add(lease);
+                }
+                else if (lease.DueAt < next)
+                {
+                    next = lease.DueAt;
+                }
+            }
+
+            _wakeAt = Idle;
+            if (next != Idle)
+            {
+                WakeBy(next);
+            }
+
+            due = [.. _due];
+            _due.Clear();
+        }
+
+        // Outside the lock: a renewal's synchronous part may call back into Reschedule or Remove.
+        foreach (var lease in due)
+        {
+            lease.OnDue();
+        }
+    }
+}

@@ -27,6 +27,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     private readonly ILockStore _store;
     private readonly LocalWaitQueues _queues = new();
     private readonly RenewalScheduler _renewals;
+    private readonly BidLockKeyCache _keys;
     private readonly LockMetrics _metrics;
     private readonly ILogger _logger;
     private readonly string _keyPrefix;
@@ -44,6 +45,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         _metrics = new LockMetrics(store.Backend);
         _logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? NullLogger.Instance;
         _keyPrefix = options.KeyPrefix;
+        _keys = new BidLockKeyCache(options.KeyPrefix);
         _instanceId = options.InstanceId ?? HolderIds.DefaultInstanceId;
         _defaultTimeout = options.DefaultTimeout;
         _defaultTtl = options.DefaultTtl;
@@ -420,7 +422,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     private BidLockKey CreateKey(string marketplaceId, string postingId)
     {
         ThrowIfDisposed();
-        return BidLockKey.Create(_keyPrefix, marketplaceId, postingId);
+        return _keys.Get(marketplaceId, postingId);
     }
 
     private TimeSpan ResolveTimeout(TimeSpan? timeout, string name)

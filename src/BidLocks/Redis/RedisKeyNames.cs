@@ -16,7 +16,6 @@ internal sealed class RedisKeyNames
         RedisKey waiters = key + ":waiters";
         Lock = [lockKey];
         LockFence = [lockKey, fence];
-        FastAcquire = [lockKey, fence, queue];
         Queued = [lockKey, fence, queue, waiters];
         LockQueue = [lockKey, queue, waiters];
     }
@@ -26,9 +25,6 @@ internal sealed class RedisKeyNames
 
     /// <summary>KEYS: lock, fence.</summary>
     public RedisKey[] LockFence { get; }
-
-    /// <summary>KEYS: lock, fence, queue.</summary>
-    public RedisKey[] FastAcquire { get; }
 
     /// <summary>KEYS: lock, fence, queue, waiters.</summary>
     public RedisKey[] Queued { get; }

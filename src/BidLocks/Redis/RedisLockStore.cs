@@ -29,6 +29,7 @@ internal sealed partial class RedisLockStore : ILockStore
     private static readonly RedisScript Abandon = new(RedisScripts.Abandon);
     private static readonly RedisScript Extend = new(RedisScripts.Extend);
     private static readonly RedisScript Fence = new(RedisScripts.Fence);
+    private static readonly RedisValue WaiterTtlMilliseconds = Milliseconds(WaiterTtl);
     private static readonly RedisValue WithFence = "1";
     private static readonly RedisValue WithoutFence = "0";
 
@@ -63,17 +64,28 @@ internal sealed partial class RedisLockStore : ILockStore
         cancellationToken.ThrowIfCancellationRequested();
         // Expiry is counted from before the request: the server's own clock can only start later.
         var started = LeaseClock.Read(_time);
-        var keys = _names.For(key).FastAcquire;
-        RedisValue[] values = [holderId, Milliseconds(ttl), fence ? WithFence : WithoutFence];
+        var names = _names.For(key);
         long code;
-        try
+        if (!fence)
         {
-            // The script helper's own layer is inlined here and in ReleaseAsync: these two run for every lock.
-            code = (long)await AcquireFast.SendAsync(_database, keys, values).ConfigureAwait(false);
+            // The plain SET NX a hand-written Redis lock sends: the key exists whenever the lock is held or anyone is
+            // queued (see RedisScripts), so it succeeds only when nobody waits.
+            var taken = await _database.StringSetAsync(names.Lock[0], "=" + holderId, ttl, When.NotExists).ConfigureAwait(false);
+            code = taken ? 0 : RedisScripts.TakeSlowPath;
         }
-        catch (RedisServerException exception) when (RedisScript.IsUnknown(exception))
+        else
         {
-            code = await AcquireFast.ResendAsync(_database, keys, values).ConfigureAwait(false);
+            var keys = names.LockFence;
+            RedisValue[] values = [holderId, Milliseconds(ttl)];
+            try
+            {
+                // The script helper's own layer is inlined here and in ReleaseAsync: these two run for every lock.
+                code = (long)await AcquireFast.SendAsync(_database, keys, values).ConfigureAwait(false);
+            }
+            catch (RedisServerException exception) when (RedisScript.IsUnknown(exception))
+            {
+                code = await AcquireFast.ResendAsync(_database, keys, values).ConfigureAwait(false);
+            }
         }
 
         return code >= 0
@@ -144,7 +156,7 @@ internal sealed partial class RedisLockStore : ILockStore
         var handedOver = await ReleaseQueued.EvaluateAsync(
             _database,
             names.LockQueue,
-            [holderId, _channel.Name, _channel.MessageFor(key.Value)]).ConfigureAwait(false);
+            [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds]).ConfigureAwait(false);
         return handedOver == 1;
     }
 
@@ -155,7 +167,7 @@ internal sealed partial class RedisLockStore : ILockStore
             await Abandon.EvaluateAsync(
                 _database,
                 _names.For(key).LockQueue,
-                [holderId, _channel.Name, _channel.MessageFor(key.Value)]).ConfigureAwait(false);
+                [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds]).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -226,7 +238,7 @@ internal sealed partial class RedisLockStore : ILockStore
         var code = await AcquireQueued.EvaluateAsync(
             _database,
             _names.For(key).Queued,
-            [holderId, Milliseconds(ttl), Milliseconds(WaiterTtl), fence ? WithFence : WithoutFence]).ConfigureAwait(false);
+            [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence]).ConfigureAwait(false);
         return code >= 0
             ? AcquireAttempt.Success(code, started.Plus(ttl))
             : AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));

@@ -1,97 +1,100 @@
 namespace BidLocks;
 
 /// <summary>
-/// The Lua scripts behind every Redis lock step. StackExchange.Redis sends each by EVALSHA once the server knows it
-/// (and EVAL again after a restart emptied the script cache).
+/// The Lua scripts behind the Redis lock steps. StackExchange.Redis sends each by EVALSHA once the server knows it
+/// (and EVAL again after a restart emptied the script cache). The uncontended acquire is no script at all: a plain
+/// <c>SET K =holder NX PX ttl</c> (<see cref="RedisLockStore"/>), the same command a hand-written Redis lock sends.
 /// </summary>
 /// <remarks>
 /// <para>Keys of one lock, all inside one <c>{…}</c> hash tag so Redis Cluster keeps them on one slot:
 /// <c>K</c> the lock, <c>K:fence</c> the last fencing token, <c>K:queue</c> (sorted set: waiter → arrival number) and
 /// <c>K:waiters</c> (hash: waiter → deadline, ms) for the cross-process FIFO.</para>
-/// <para>The lock's value is <c>=holder</c>, or <c>+holder</c> once a waiter has queued behind it (its release must
-/// then hand over), or <c>~</c> while it is reserved for the waiter at the head of the queue. While the queue is not
-/// empty the value is never <c>=</c>: the fast first try takes the lock only when nobody is queued, and a waiter that
-/// queues behind an <c>=</c> hold flags it, so every release with waiters hands over and publishes.</para>
-/// <para>Only commands and options that Redis 6.0 has (no <c>SET … GET</c>, no <c>NX</c> with <c>GET</c>).</para>
+/// <para>The lock's value is one of:</para>
+/// <list type="bullet">
+/// <item><c>=holder</c>: held, nobody queued; the key's own TTL is the hold's.</item>
+/// <item><c>+expiresAtMs:holder</c>: held with waiters queued; the hold ends at the server time in the value, and the
+/// key lives on past it while any waiter does.</item>
+/// <item><c>~</c>: free, but reserved for the queue: only its live head may take it.</item>
+/// </list>
+/// <para>The invariant that makes the plain <c>SET NX</c> fair: while any waiter is queued and alive, the key exists.
+/// Each waiter, whenever it queues or looks again, stretches the key's TTL to at least its own place's lifetime; a
+/// hold with waiters therefore carries its real expiry in the value, and a hand-over leaves <c>~</c> for as long as a
+/// waiter may live. So a newcomer's <c>SET NX</c> succeeds only when nobody waits, and every release with waiters
+/// (a <c>+</c> hold) hands over and publishes.</para>
+/// <para>Only commands and options that Redis 6.0 has (no <c>SET … GET</c>, no <c>PEXPIRE</c> conditions).</para>
 /// <para>Fences: max(last fence + 1, server time in µs). The clock part keeps them increasing after a restart that
 /// lost the fence key; the stored part keeps them increasing if the clock steps back. The fence key lives for a week
-/// (604800000 ms) after its last use so idle postings do not keep keys for ever; a week of idleness outlasts any clock correction.</para>
+/// (604800000 ms) after its last use so idle postings do not keep keys for ever; a week of idleness outlasts any clock
+/// correction.</para>
 /// <para>Results are one integer, so a reply costs no array: on success the fence, or 0 when the caller asked for none
-/// (the fence is a clock read and a write, the largest part of an uncontended acquire); <see cref="TakeSlowPath"/>
-/// when the fast script saw anything but a free lock with nobody queued; <c>-2 - retryAfterMs</c> when busy.</para>
+/// (the fence is a clock read and two commands, the largest part of an acquire); <c>-2 - retryAfterMs</c> when busy.</para>
 /// </remarks>
 internal static class RedisScripts
 {
     public const long TakeSlowPath = -1;
 
     /// <summary>
-    /// First try. KEYS: lock, fence, queue. ARGV: holder, ttl ms, fence wanted (1 or 0). Takes the lock only when it
-    /// is free and nobody is queued for it: a newcomer never passes a queued waiter (the queued path serves the head).
+    /// First try when a fence is wanted: the plain <c>SET NX</c> of the unfenced first try, then the fence.
+    /// KEYS: lock, fence. ARGV: holder, ttl ms. <see cref="TakeSlowPath"/> when the key exists (held, or waiters queued).
     /// </summary>
-    public const string AcquireFast = """
-        if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+    public const string AcquireFast = Common + """
         if not redis.call('SET', KEYS[1], '=' .. ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
-        if ARGV[3] == '0' then return 0 end
-        local t = redis.call('TIME')
-        local f = t[1] * 1000000 + t[2]
-        local last = tonumber(redis.call('GET', KEYS[2]))
-        if last and last >= f then f = last + 1 end
-        redis.call('SET', KEYS[2], string.format('%.0f', f), 'PX', 604800000)
-        return f
+        return fence(KEYS[2])
         """;
 
     /// <summary>
-    /// Every other try: joins the queue when the lock is taken, and takes it only when free and this holder is at
-    /// the head of the live queue. KEYS: lock, fence, queue, waiters. ARGV: holder, ttl ms, waiter ttl ms, fence
-    /// wanted (1 or 0). A holder that asks again keeps the lock with a new TTL (and a new, higher fence).
+    /// Every other try: joins the queue when the lock is held or another waiter is first, and takes it only when no
+    /// hold is live and this holder is at the head of the live queue. KEYS: lock, fence, queue, waiters. ARGV: holder,
+    /// ttl ms, waiter ttl ms, fence wanted (1 or 0). A holder that asks again keeps the lock with a new TTL (and a new,
+    /// higher fence).
     /// </summary>
     public const string AcquireQueued = Common + """
-        local h = ARGV[1]
+        local h, ttl, waiterTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
         local v = redis.call('GET', KEYS[1])
-        if v == '=' .. h or v == '+' .. h then
-          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        local holder, untilMs = holdOf(v)
+        local function taken()
           if ARGV[4] == '0' then return 0 end
           return fence(KEYS[2])
         end
+        if holder == h then
+          holdFor(KEYS[1], v, h, ttl)
+          return taken()
+        end
         local function enqueue(retryMs)
-          -- Arrival order is a sequence, one past the last in the queue: exact however close two arrivals are (a
-          -- microsecond clock would print with 14 digits and tie arrivals within ~100 µs).
+          -- Arrival order is a sequence, one past the last in the queue: exact however close two arrivals are.
           local last = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')[2]
           redis.call('ZADD', KEYS[3], 'NX', (tonumber(last) or 0) + 1, h)
-          redis.call('HSET', KEYS[4], h, nowMs + tonumber(ARGV[3]))
-          redis.call('PEXPIRE', KEYS[3], ARGV[3])
-          redis.call('PEXPIRE', KEYS[4], ARGV[3])
+          redis.call('HSET', KEYS[4], h, now() + waiterTtl)
+          redis.call('PEXPIRE', KEYS[3], waiterTtl)
+          redis.call('PEXPIRE', KEYS[4], waiterTtl)
+          -- The lock key outlives this waiter's place, so that a newcomer's plain SET NX cannot pass it.
+          if redis.call('PTTL', KEYS[1]) < waiterTtl then redis.call('PEXPIRE', KEYS[1], waiterTtl) end
           if retryMs < 0 then retryMs = 0 end
           return -2 - retryMs
         end
-        if v and v ~= '~' then
-          if string.sub(v, 1, 1) == '=' then redis.call('SET', KEYS[1], '+' .. string.sub(v, 2), 'KEEPTTL') end
-          return enqueue(redis.call('PTTL', KEYS[1]))
+        if holder then
+          if not untilMs then
+            -- A waiter now queues behind this hold: its expiry moves into the value, as the key may outlive it.
+            untilMs = now() + redis.call('PTTL', KEYS[1])
+            redis.call('SET', KEYS[1], '+' .. string.format('%.0f', untilMs) .. ':' .. holder, 'KEEPTTL')
+          end
+          return enqueue(untilMs - now())
         end
         local head, deadline = liveHead(KEYS[3], KEYS[4])
         if head and head ~= h then
-          if not v then redis.call('SET', KEYS[1], '~', 'PX', deadline - nowMs) end
-          return enqueue(deadline - nowMs)
+          if v ~= '~' then redis.call('SET', KEYS[1], '~', 'PX', waiterTtl) end
+          return enqueue(deadline - now())
         end
         if head then
           redis.call('ZREM', KEYS[3], h)
           redis.call('HDEL', KEYS[4], h)
         end
-        local mark = '='
-        if redis.call('EXISTS', KEYS[3]) == 1 then mark = '+' end
-        redis.call('SET', KEYS[1], mark .. h, 'PX', ARGV[2])
-        if ARGV[4] == '0' then return 0 end
-        return fence(KEYS[2])
-        """;
-
-    /// <summary>
-    /// A fence for a hold taken without one, while it is still held (a re-entrant acquire wants the token its outer
-    /// acquire skipped). KEYS: lock, fence. ARGV: holder. 0 when the holder no longer holds the lock.
-    /// </summary>
-    public const string Fence = Common + """
-        local v = redis.call('GET', KEYS[1])
-        if v ~= '=' .. ARGV[1] and v ~= '+' .. ARGV[1] then return 0 end
-        return fence(KEYS[2])
+        if redis.call('EXISTS', KEYS[3]) == 1 then
+          redis.call('SET', KEYS[1], '+' .. string.format('%.0f', now() + ttl) .. ':' .. h, 'PX', math.max(ttl, waiterTtl))
+        else
+          redis.call('SET', KEYS[1], '=' .. h, 'PX', ttl)
+        end
+        return taken()
         """;
 
     /// <summary>KEYS: lock. ARGV: holder. Deletes an unflagged hold; a flagged one (waiters queued) takes the slow path.</summary>
@@ -101,56 +104,90 @@ internal static class RedisScripts
           redis.call('DEL', KEYS[1])
           return 1
         end
-        if v == '+' .. ARGV[1] then return -1 end
+        if v and string.sub(v, 1, 1) == '+' then return -1 end
         return 0
         """;
 
     /// <summary>
-    /// Releases and hands over: reserves the lock for the live head of the queue and tells waiters, or deletes it
-    /// when nobody waits. KEYS: lock, queue, waiters. ARGV: holder, channel, message.
+    /// Releases a hold with waiters and hands over: reserves the lock for the live head of the queue and tells
+    /// waiters, or deletes it when nobody waits. KEYS: lock, queue, waiters. ARGV: holder, channel, message, waiter ttl
+    /// ms. 1 when the hold was live.
     /// </summary>
     public const string ReleaseQueued = Common + """
-        local v = redis.call('GET', KEYS[1])
-        if v ~= '=' .. ARGV[1] and v ~= '+' .. ARGV[1] then return 0 end
+        local holder, untilMs = holdOf(redis.call('GET', KEYS[1]))
+        if holder ~= ARGV[1] then return 0 end
         redis.call('ZREM', KEYS[2], ARGV[1])
         redis.call('HDEL', KEYS[3], ARGV[1])
-        handOver(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3])
+        handOver(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4])
+        if untilMs and untilMs <= now() then return 0 end
         return 1
         """;
 
     /// <summary>
     /// A waiter gave up (timeout, cancellation, failure, a grant that came back too late): leaves the queue, and
     /// passes on a reservation or a hold it may have (a lost reply may hide a grant). KEYS: lock, queue, waiters.
-    /// ARGV: holder, channel, message.
+    /// ARGV: holder, channel, message, waiter ttl ms.
     /// </summary>
     public const string Abandon = Common + """
         redis.call('ZREM', KEYS[2], ARGV[1])
         redis.call('HDEL', KEYS[3], ARGV[1])
         local v = redis.call('GET', KEYS[1])
-        if v == '~' or v == '=' .. ARGV[1] or v == '+' .. ARGV[1] then
-          handOver(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3])
+        if v == '~' or holdOf(v) == ARGV[1] then
+          handOver(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4])
         end
         return 1
         """;
 
     /// <summary>KEYS: lock. ARGV: holder, ttl ms. 1 when the holder still holds the lock (its TTL is then reset).</summary>
-    public const string Extend = """
+    public const string Extend = Common + """
         local v = redis.call('GET', KEYS[1])
-        if v == '=' .. ARGV[1] or v == '+' .. ARGV[1] then
-          redis.call('PEXPIRE', KEYS[1], ARGV[2])
-          return 1
-        end
-        return 0
+        if holdOf(v) ~= ARGV[1] then return 0 end
+        holdFor(KEYS[1], v, ARGV[1], tonumber(ARGV[2]))
+        return 1
         """;
 
-    // Shared by the queued scripts: the server clock, a new fence, the live head of the queue (dead waiters, whose
-    // deadline passed, are dropped on the way) and the hand-over to it.
+    /// <summary>
+    /// A fence for a hold taken without one, while it is still held (a re-entrant acquire wants the token its outer
+    /// acquire skipped). KEYS: lock, fence. ARGV: holder. 0 when the holder no longer holds the lock.
+    /// </summary>
+    public const string Fence = Common + """
+        if holdOf(redis.call('GET', KEYS[1])) ~= ARGV[1] then return 0 end
+        return fence(KEYS[2])
+        """;
+
+    // Shared by the scripts: the server clock (read only when needed: the unflagged release never pays for it), the
+    // hold a value names, a new fence, the live head of the queue (dead waiters, whose deadline passed, are dropped on
+    // the way) and the hand-over to it.
     private const string Common = """
-        local t = redis.call('TIME')
-        local nowUs = t[1] * 1000000 + t[2]
-        local nowMs = math.floor(nowUs / 1000)
+        local clock
+        local function nowUs()
+          if not clock then
+            local t = redis.call('TIME')
+            clock = t[1] * 1000000 + t[2]
+          end
+          return clock
+        end
+        local function now() return math.floor(nowUs() / 1000) end
+        local function holdOf(v)
+          if not v then return nil end
+          local mark = string.sub(v, 1, 1)
+          if mark == '=' then return string.sub(v, 2), nil end
+          if mark ~= '+' then return nil end
+          local colon = string.find(v, ':', 2, true)
+          local untilMs = tonumber(string.sub(v, 2, colon - 1))
+          if untilMs <= now() then return nil, untilMs end
+          return string.sub(v, colon + 1), untilMs
+        end
+        local function holdFor(key, v, holder, ttl)
+          if string.sub(v, 1, 1) == '=' then
+            redis.call('PEXPIRE', key, ttl)
+          else
+            redis.call('SET', key, '+' .. string.format('%.0f', now() + ttl) .. ':' .. holder, 'KEEPTTL')
+            if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+          end
+        end
         local function fence(key)
-          local f = nowUs
+          local f = nowUs()
           local last = tonumber(redis.call('GET', key))
           if last and last >= f then f = last + 1 end
           redis.call('SET', key, string.format('%.0f', f), 'PX', 604800000)
@@ -161,15 +198,16 @@ internal static class RedisScripts
             local head = redis.call('ZRANGE', queue, 0, 0)[1]
             if not head then return nil end
             local deadline = tonumber(redis.call('HGET', waiters, head))
-            if deadline and deadline > nowMs then return head, deadline end
+            if deadline and deadline > now() then return head, deadline end
             redis.call('ZREM', queue, head)
             redis.call('HDEL', waiters, head)
           end
         end
-        local function handOver(lock, queue, waiters, channel, message)
-          local head, deadline = liveHead(queue, waiters)
+        local function handOver(lock, queue, waiters, channel, message, waiterTtl)
+          local head = liveHead(queue, waiters)
           if head then
-            redis.call('SET', lock, '~', 'PX', deadline - nowMs)
+            -- Reserved for as long as any waiter may live: each place lapses within waiterTtl of its last look.
+            redis.call('SET', lock, '~', 'PX', waiterTtl)
             redis.call('PUBLISH', channel, message)
           else
             redis.call('DEL', lock, queue, waiters)

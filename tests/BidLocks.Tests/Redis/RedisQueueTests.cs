@@ -20,10 +20,12 @@ public sealed class RedisQueueTests(SharedRedisServer redis)
         var lockKey = RedisTestConnections.LockKey(_marketplace, "barging");
 
         // The lock is free (its holder's hold ran out) while a live waiter of another process is queued, asleep
-        // until its next try: written here as that process would have left it, so no retry of its can race the test.
-        var deadline = DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds();
+        // until its next try: written here as the protocol leaves it (the hold's expiry in the value, already past;
+        // the key kept alive for the waiter), so no retry of the waiter's can race the test.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await db.SortedSetAddAsync(lockKey + ":queue", "sleeping-waiter", 1);
-        await db.HashSetAsync(lockKey + ":waiters", "sleeping-waiter", deadline);
+        await db.HashSetAsync(lockKey + ":waiters", "sleeping-waiter", now + 60_000);
+        Assert.True(await db.StringSetAsync(lockKey, $"+{now - 1}:crashed-holder", TimeSpan.FromMinutes(1)));
 
         var barged = await newcomerInstance.TryAcquireAsync(_marketplace, "barging", TimeSpan.Zero, cancel);
 
@@ -46,8 +48,12 @@ public sealed class RedisQueueTests(SharedRedisServer redis)
         var waiter = Task.Run(async () => await waiterInstance.AcquireAsync(_marketplace, "expired-holder", TimeSpan.FromSeconds(30), cancel), cancel);
         await KeyspaceWatch.UntilAsync(raw, lockKey + ":queue", async db => await db.SortedSetLengthAsync(lockKey + ":queue") == 1, cancel);
 
-        // The crashed holder's hold runs out (deleted here rather than waited for).
-        Assert.True(await raw.GetDatabase().KeyDeleteAsync(lockKey));
+        // The crashed holder's hold runs out: its expiry, kept in the value since the waiter queued, moved into the
+        // past here rather than waited for. The key itself stays, as it must while anyone waits.
+        var flagged = (string?)await raw.GetDatabase().StringGetAsync(lockKey);
+        Assert.NotNull(flagged);
+        Assert.Equal("crashed-holder", flagged[(flagged.IndexOf(':') + 1)..]);
+        Assert.True(await raw.GetDatabase().StringSetAsync(lockKey, $"+{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1}:crashed-holder", keepTtl: true));
         var newcomer = await newcomerInstance.TryAcquireAsync(_marketplace, "expired-holder", TimeSpan.Zero, cancel);
         await using var served = await waiter;
 

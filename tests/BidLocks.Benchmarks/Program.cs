@@ -3,7 +3,7 @@ using BidLocks.Benchmarks;
 // Side-by-side lock benchmark (docs/benchmarks.md): the Redis lock beside the libraries .NET teams use, then the SQLite
 // lock beside raw SQLite. Every figure is the median of interleaved rounds with their range.
 var arguments = BenchmarkArguments.Parse(args);
-Console.Error.WriteLine(BenchmarkArguments.Usage);
+Console.Error.WriteLine($"usage: {BenchmarkArguments.Usage}");
 if (arguments.RunRedis)
 {
     await RedisSection.RunAsync(arguments);

@@ -81,7 +81,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     public ValueTask<bool> AcquireLockAsync(string marketplaceId, string postingId, string holderId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var key = CreateKey(marketplaceId, postingId);
-        IdValidation.Require(holderId, nameof(holderId), BidLockDefaults.MaxHolderIdLength);
+        IdValidation.RequireHolder(holderId, nameof(holderId), BidLockDefaults.MaxHolderIdLength);
         var wait = ResolveTimeout(timeout, nameof(timeout));
         return AcquireNamedAsync(key, holderId, wait, cancellationToken);
     }
@@ -90,7 +90,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     public ValueTask<bool> ReleaseLockAsync(string marketplaceId, string postingId, string holderId, CancellationToken cancellationToken = default)
     {
         var key = CreateKey(marketplaceId, postingId);
-        IdValidation.Require(holderId, nameof(holderId), BidLockDefaults.MaxHolderIdLength);
+        IdValidation.RequireHolder(holderId, nameof(holderId), BidLockDefaults.MaxHolderIdLength);
         return ReleaseAsync(key, holderId, cancellationToken);
     }
 

@@ -110,7 +110,7 @@ public sealed class BidLockOptions
         RequirePositive(MaxHold, nameof(MaxHold), allowZero: false);
         if (InstanceId is not null)
         {
-            IdValidation.Require(InstanceId, nameof(InstanceId), 128);
+            IdValidation.RequireHolder(InstanceId, nameof(InstanceId), 128);
         }
 
         if (TimeProvider is null)

@@ -3,6 +3,19 @@ namespace BidLocks;
 /// <summary>Rejects ids that could corrupt a key or collide after encoding, before any I/O.</summary>
 internal static class IdValidation
 {
+    /// <summary>
+    /// As <see cref="Require"/>, for a holder id (or the instance id that starts generated ones): it must not begin
+    /// with <c>+</c> or <c>~</c>, which mark a Redis lock's value as having waiters or being reserved.
+    /// </summary>
+    public static void RequireHolder(string? value, string paramName, int maxLength)
+    {
+        Require(value, paramName, maxLength);
+        if (value![0] is '+' or '~')
+        {
+            throw new ArgumentException($"A holder id must not begin with '{value[0]}': '+' and '~' mark the state of a Redis lock's value.", paramName);
+        }
+    }
+
     public static void Require(string? value, string paramName, int maxLength)
     {
         if (value is null)

@@ -70,7 +70,7 @@ internal sealed partial class RedisLockStore : ILockStore
         {
             // The plain SET NX a hand-written Redis lock sends: the key exists whenever the lock is held or anyone is
             // queued (see RedisScripts), so it succeeds only when nobody waits.
-            var taken = await _database.StringSetAsync(names.Lock[0], "=" + holderId, ttl, When.NotExists).ConfigureAwait(false);
+            var taken = await _database.StringSetAsync(names.Lock[0], holderId, ttl, When.NotExists).ConfigureAwait(false);
             code = taken ? 0 : RedisScripts.TakeSlowPath;
         }
         else

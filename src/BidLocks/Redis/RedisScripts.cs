@@ -3,7 +3,7 @@ namespace BidLocks;
 /// <summary>
 /// The Lua scripts behind the Redis lock steps. StackExchange.Redis sends each by EVALSHA once the server knows it
 /// (and EVAL again after a restart emptied the script cache). The uncontended acquire is no script at all: a plain
-/// <c>SET K =holder NX PX ttl</c> (<see cref="RedisLockStore"/>), the same command a hand-written Redis lock sends.
+/// <c>SET K holder NX PX ttl</c> (<see cref="RedisLockStore"/>), the same command a hand-written Redis lock sends.
 /// </summary>
 /// <remarks>
 /// <para>Keys of one lock, all inside one <c>{…}</c> hash tag so Redis Cluster keeps them on one slot:
@@ -11,7 +11,9 @@ namespace BidLocks;
 /// <c>K:waiters</c> (hash: waiter → deadline, ms) for the cross-process FIFO.</para>
 /// <para>The lock's value is one of:</para>
 /// <list type="bullet">
-/// <item><c>=holder</c>: held, nobody queued; the key's own TTL is the hold's.</item>
+/// <item><c>holder</c> (the holder id itself, which never begins with <c>+</c> or <c>~</c>): held, nobody queued; the
+/// key's own TTL is the hold's. The value is exactly what the plain <c>SET NX</c> writes, so the client sends the id
+/// as it is.</item>
 /// <item><c>+expiresAtMs:holder</c>: held with waiters queued; the hold ends at the server time in the value, and the
 /// key lives on past it while any waiter does.</item>
 /// <item><c>~</c>: free, but reserved for the queue: only its live head may take it.</item>
@@ -38,7 +40,7 @@ internal static class RedisScripts
     /// KEYS: lock, fence. ARGV: holder, ttl ms. <see cref="TakeSlowPath"/> when the key exists (held, or waiters queued).
     /// </summary>
     public const string AcquireFast = Common + """
-        if not redis.call('SET', KEYS[1], '=' .. ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
+        if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
         return fence(KEYS[2])
         """;
 
@@ -92,7 +94,7 @@ internal static class RedisScripts
         if redis.call('EXISTS', KEYS[3]) == 1 then
           redis.call('SET', KEYS[1], '+' .. string.format('%.0f', now() + ttl) .. ':' .. h, 'PX', math.max(ttl, waiterTtl))
         else
-          redis.call('SET', KEYS[1], '=' .. h, 'PX', ttl)
+          redis.call('SET', KEYS[1], h, 'PX', ttl)
         end
         return taken()
         """;
@@ -100,7 +102,7 @@ internal static class RedisScripts
     /// <summary>KEYS: lock. ARGV: holder. Deletes an unflagged hold; a flagged one (waiters queued) takes the slow path.</summary>
     public const string ReleaseFast = """
         local v = redis.call('GET', KEYS[1])
-        if v == '=' .. ARGV[1] then
+        if v == ARGV[1] then
           redis.call('DEL', KEYS[1])
           return 1
         end
@@ -169,17 +171,15 @@ internal static class RedisScripts
         end
         local function now() return math.floor(nowUs() / 1000) end
         local function holdOf(v)
-          if not v then return nil end
-          local mark = string.sub(v, 1, 1)
-          if mark == '=' then return string.sub(v, 2), nil end
-          if mark ~= '+' then return nil end
+          if not v or v == '~' then return nil end
+          if string.sub(v, 1, 1) ~= '+' then return v, nil end
           local colon = string.find(v, ':', 2, true)
           local untilMs = tonumber(string.sub(v, 2, colon - 1))
           if untilMs <= now() then return nil, untilMs end
           return string.sub(v, colon + 1), untilMs
         end
         local function holdFor(key, v, holder, ttl)
-          if string.sub(v, 1, 1) == '=' then
+          if v == holder then
             redis.call('PEXPIRE', key, ttl)
           else
             redis.call('SET', key, '+' .. string.format('%.0f', now() + ttl) .. ':' .. holder, 'KEEPTTL')

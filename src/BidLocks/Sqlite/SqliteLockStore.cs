@@ -169,12 +169,15 @@ internal sealed partial class SqliteLockStore : ILockStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         // The holder's row goes even when it has expired (nobody else took it); only a live hold counts as released.
-        var (deleted, wasLive) = Write("release", (Key: key.Value, Holder: holderId, Time: _time), static (session, state) =>
+        var (wake, wasLive) = Write("release", (Key: key.Value, Holder: holderId, Time: _time), static (session, state) =>
         {
             var expiresAt = session.DeleteHold(state.Key, state.Holder);
-            return (expiresAt is not null, expiresAt > UnixMilliseconds(state.Time.GetUtcNow()));
+            // Only a queued waiter needs the hint: a waiter joins the queue in the same transaction that finds the lock
+            // taken, so none can be between its look and its place. Uncontended releases write no hint, and no process
+            // wakes for them.
+            return (expiresAt is not null && session.AnyWaiter(state.Key), expiresAt > UnixMilliseconds(state.Time.GetUtcNow()));
         });
-        if (deleted)
+        if (wake)
         {
             // After the commit, so that a waiter woken by it sees the lock free.
             _releaseSignal.Signal();

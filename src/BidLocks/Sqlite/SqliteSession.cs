@@ -13,7 +13,7 @@ internal sealed class SqliteSession : IDisposable
     private readonly SqliteCommand _begin, _commit, _rollback;
     private readonly SqliteCommand _selectHold, _selectHead, _selectOwnDeadline;
     private readonly SqliteCommand _extendHold, _nextFence, _putHold, _deleteHold;
-    private readonly SqliteCommand _joinQueue, _leaveQueue;
+    private readonly SqliteCommand _joinQueue, _leaveQueue, _anyWaiter;
 
     public SqliteSession(SqliteConnection connection)
     {
@@ -44,6 +44,7 @@ internal sealed class SqliteSession : IDisposable
             "$key",
             "$holder",
             "$deadline");
+        _anyWaiter = Prepare("SELECT 1 FROM bidlock_waiters WHERE key = $key LIMIT 1", "$key");
         // Leaving also sweeps the key's lapsed places, so a queue never keeps dead waiters for long.
         _leaveQueue = Prepare("DELETE FROM bidlock_waiters WHERE key = $key AND (holder = $holder OR deadline <= $now)", "$key", "$holder", "$now");
     }
@@ -100,6 +101,9 @@ internal sealed class SqliteSession : IDisposable
     /// <summary>Deletes the holder's row; returns the expiry it had, or null when the holder had none.</summary>
     public long? DeleteHold(string key, string holder) => Scalar(_deleteHold, key, holder) as long?;
 
+    /// <summary>True when any waiter (live or lapsed) has a place in the key's queue.</summary>
+    public bool AnyWaiter(string key) => Scalar(_anyWaiter, key) is not null;
+
     public void JoinQueue(string key, string holder, long deadline) => NonQuery(_joinQueue, key, holder, deadline);
 
     public void LeaveQueue(string key, string holder, long now) => NonQuery(_leaveQueue, key, holder, now);
@@ -131,7 +135,7 @@ internal sealed class SqliteSession : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _begin, _commit, _rollback, _selectHold, _selectHead, _selectOwnDeadline, _extendHold, _nextFence, _putHold, _deleteHold, _joinQueue, _leaveQueue })
+        foreach (var command in new[] { _begin, _commit, _rollback, _selectHold, _selectHead, _selectOwnDeadline, _extendHold, _nextFence, _putHold, _deleteHold, _joinQueue, _leaveQueue, _anyWaiter })
         {
             command.Dispose();
         }

@@ -20,7 +20,7 @@ public sealed class RedisUserConnectionTests(SharedRedisServer redis)
         await manager.DisposeAsync();
 
         Assert.Same(connection, manager.Connection);
-        Assert.Equal("=" + lease.HolderId, (string?)value);
+        Assert.Equal(lease.HolderId, (string?)value);
         Assert.False(lease.IsHeld);
         Assert.True(connection.IsConnected);
         Assert.True(await connection.GetDatabase().PingAsync() >= TimeSpan.Zero);

@@ -63,7 +63,7 @@ public sealed class HolderTokenTests(ITestOutputHelper output)
             instance + ":" + random[..^1],                         // one digit short
             random,                                                // the token without its instance
             instance,                                              // the instance alone
-            "=" + lease.HolderId,                                  // the lock's stored value
+            "=" + lease.HolderId,                                  // the holder id behind a mark, as older lock values were
             "*",                                                   // a glob
             "' OR '1'='1",                                         // SQL
             "holder') or true or ('",                              // Lua-ish

@@ -52,7 +52,17 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         _maxHold = options.MaxHold;
         _time = options.TimeProvider;
         _renewals = new RenewalScheduler(_time);
-        store.OnRemoteRelease(_queues.NotifyReleased);
+        store.OnRemoteRelease(key =>
+        {
+            if (key is null)
+            {
+                _queues.NotifyAll();
+            }
+            else
+            {
+                _queues.NotifyReleased(key);
+            }
+        });
     }
 
     /// <inheritdoc />

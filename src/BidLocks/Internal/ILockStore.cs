@@ -68,9 +68,10 @@ internal interface ILockStore : IAsyncDisposable
 
     /// <summary>
     /// Registers the callback the store calls when it learns that another process released a lock, so local
-    /// waiters retry at once instead of at their next backoff.
+    /// waiters retry at once instead of at their next backoff: with the lock's key, or null when the store cannot
+    /// tell which lock (every waiter then looks again).
     /// </summary>
-    void OnRemoteRelease(Action<string> releasedKey);
+    void OnRemoteRelease(Action<string?> releasedKey);
 }
 
 /// <summary>What one try at a lock found.</summary>

@@ -103,7 +103,7 @@ internal sealed class InMemoryLockStore : ILockStore
     }
 
     // Every release in this process is seen by the manager itself; there is nobody else to hear from.
-    public void OnRemoteRelease(Action<string> releasedKey)
+    public void OnRemoteRelease(Action<string?> releasedKey)
     {
     }
 

@@ -66,6 +66,21 @@ internal sealed class LocalWaitQueues
         queue?.Released.Set();
     }
 
+    /// <summary>
+    /// Wakes the head waiter of every key: for a store whose release hints do not say which lock was released
+    /// (SQLite's hint file). Each head looks once; those whose lock is still taken wait again.
+    /// </summary>
+    public void NotifyAll()
+    {
+        lock (_queues)
+        {
+            foreach (var queue in _queues.Values)
+            {
+                queue.Released.Set();
+            }
+        }
+    }
+
     private void Leave(Queue queue, bool release)
     {
         if (release)

@@ -210,7 +210,7 @@ internal sealed partial class RedisLockStore : ILockStore
 
     public string? Explain(Exception exception) => RedisAcl.Explain(exception, _keyPrefix);
 
-    public void OnRemoteRelease(Action<string> releasedKey) => _channel.OnRelease(releasedKey);
+    public void OnRemoteRelease(Action<string?> releasedKey) => _channel.OnRelease(releasedKey);
 
     public async ValueTask DisposeAsync()
     {

@@ -58,9 +58,8 @@ internal sealed partial class SqliteLockStore : ILockStore
     private readonly TimeSpan _busyTimeout;
     private readonly ILogger _logger;
     private readonly bool _watchChanges;
-    private readonly ConcurrentDictionary<(string Key, string Holder), byte> _waiting = new();
     private readonly object _watchGate = new();
-    private Action<string>? _onRemoteRelease;
+    private Action<string?>? _onRemoteRelease;
     private IDisposable? _watch;
     private volatile bool _watchStarted;
 
@@ -103,19 +102,19 @@ internal sealed partial class SqliteLockStore : ILockStore
     public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        // Listed before the look, not after a busy answer: a release written between the look and the listing would
-        // otherwise wake nobody, and the waiter would sleep through its whole backoff.
-        _waiting.TryAdd((key.Value, holderId), 0);
-        try
+        // The first try takes a free lock nobody waits for in one statement (besides the fence); anything else
+        // rolls back and goes through the queue. A fence is always taken: here it is one statement of the same step.
+        var outcome = Write("acquire", new AcquireRequest(key.Value, holderId, Milliseconds(ttl), _time), static (session, request) =>
         {
-            return new(Acquire(key.Value, holderId, ttl));
-        }
-        catch
-        {
-            // A failed first try is not followed by AbandonAsync.
-            _waiting.TryRemove((key.Value, holderId), out _);
-            throw;
-        }
+            var clock = LeaseClock.Read(request.Time);
+            var now = UnixMilliseconds(clock.Wall);
+            var expiresAt = now + request.TtlMs;
+            var fence = session.NextFence(request.Key, UnixMicroseconds(clock.Wall));
+            return session.TakeIfFree(request.Key, request.Holder, fence, expiresAt, now)
+                ? (Fence: fence, Expiry: clock.Until(DateTimeOffset.FromUnixTimeMilliseconds(expiresAt)))
+                : (Fence: 0L, Expiry: default(LeaseExpiry));
+        }, commitWhen: static outcome => outcome.Fence > 0);
+        return new(outcome.Fence > 0 ? AcquireAttempt.Success(outcome.Fence, outcome.Expiry) : Acquire(key.Value, holderId, ttl));
     }
 
     public ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
@@ -130,7 +129,6 @@ internal sealed partial class SqliteLockStore : ILockStore
 
     public ValueTask AbandonAsync(BidLockKey key, string holderId)
     {
-        _waiting.TryRemove((key.Value, holderId), out _);
         try
         {
             Write("leave the queue of", (Key: key.Value, Holder: holderId, Time: _time), static (session, state) =>
@@ -171,11 +169,12 @@ internal sealed partial class SqliteLockStore : ILockStore
         // The holder's row goes even when it has expired (nobody else took it); only a live hold counts as released.
         var (wake, wasLive) = Write("release", (Key: key.Value, Holder: holderId, Time: _time), static (session, state) =>
         {
-            var expiresAt = session.DeleteHold(state.Key, state.Holder);
             // Only a queued waiter needs the hint: a waiter joins the queue in the same transaction that finds the lock
             // taken, so none can be between its look and its place. Uncontended releases write no hint, and no process
             // wakes for them.
-            return (expiresAt is not null && session.AnyWaiter(state.Key), expiresAt > UnixMilliseconds(state.Time.GetUtcNow()));
+            var now = UnixMilliseconds(state.Time.GetUtcNow());
+            var released = session.Release(state.Key, state.Holder, now);
+            return (released is { Waiters: true }, released?.ExpiresAt > now);
         });
         if (wake)
         {
@@ -227,7 +226,7 @@ internal sealed partial class SqliteLockStore : ILockStore
         return new(new BidLockHealth(status, Backend, description, latency, version));
     }
 
-    public void OnRemoteRelease(Action<string> releasedKey) => _onRemoteRelease = releasedKey;
+    public void OnRemoteRelease(Action<string?> releasedKey) => _onRemoteRelease = releasedKey;
 
     public ValueTask DisposeAsync()
     {
@@ -257,7 +256,7 @@ internal sealed partial class SqliteLockStore : ILockStore
             return (Step: step, Expiry: clock.Until(DateTimeOffset.FromUnixTimeMilliseconds(step.ExpiresAt)));
         });
         return outcome.Step.Fence > 0
-            ? Acquired(key, holderId, outcome.Step.Fence, outcome.Expiry)
+            ? AcquireAttempt.Success(outcome.Step.Fence, outcome.Expiry)
             : Busy(key, holderId, outcome.Step.RetryAfterMs);
     }
 
@@ -310,19 +309,13 @@ internal sealed partial class SqliteLockStore : ILockStore
         return session.SelectHead(key, now) is { } head && head.Holder != holder ? head.Deadline - now : null;
     }
 
-    private AcquireAttempt Acquired(string key, string holderId, long fence, LeaseExpiry expiry)
-    {
-        _waiting.TryRemove((key, holderId), out _);
-        return AcquireAttempt.Success(fence, expiry);
-    }
-
     private AcquireAttempt Busy(string key, string holderId, long retryAfterMs)
     {
         var longest = Volatile.Read(ref _watch) is null ? LongestSleepWithoutHints : LongestSleepWithHints;
         return AcquireAttempt.Busy(TimeSpan.FromMilliseconds(Math.Clamp(retryAfterMs, 0, (long)longest.TotalMilliseconds)));
     }
 
-    private TResult Write<TState, TResult>(string operation, TState state, Func<SqliteSession, TState, TResult> step)
+    private TResult Write<TState, TResult>(string operation, TState state, Func<SqliteSession, TState, TResult> step, Func<TResult, bool>? commitWhen = null)
     {
         var start = Stopwatch.GetTimestamp();
         var session = Rent(operation);
@@ -340,7 +333,16 @@ internal sealed partial class SqliteLockStore : ILockStore
             session.SetBusyTimeout(_busyTimeout - Stopwatch.GetElapsedTime(start));
             session.Begin();
             var result = step(session, state);
-            session.Commit();
+            if (commitWhen is null || commitWhen(result))
+            {
+                session.Commit();
+            }
+            else
+            {
+                // Nothing of a step that did not succeed is kept (a fence drawn for a lock that was not taken).
+                session.Rollback();
+            }
+
             reusable = true;
             return result;
         }
@@ -418,19 +420,8 @@ internal sealed partial class SqliteLockStore : ILockStore
         }
     }
 
-    private void WakeWaiters()
-    {
-        var wake = _onRemoteRelease;
-        if (wake is null)
-        {
-            return;
-        }
-
-        foreach (var waiting in _waiting.Keys)
-        {
-            wake(waiting.Key);
-        }
-    }
+    // The hint does not say which lock was released: every waiter of this process looks again.
+    private void WakeWaiters() => _onRemoteRelease?.Invoke(null);
 
     private static long UnixMilliseconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 

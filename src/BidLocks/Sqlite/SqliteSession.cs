@@ -13,7 +13,7 @@ internal sealed class SqliteSession : IDisposable
     private readonly SqliteCommand _begin, _commit, _rollback;
     private readonly SqliteCommand _selectHold, _selectHead, _selectOwnDeadline;
     private readonly SqliteCommand _extendHold, _nextFence, _putHold, _deleteHold;
-    private readonly SqliteCommand _joinQueue, _leaveQueue, _anyWaiter;
+    private readonly SqliteCommand _joinQueue, _leaveQueue, _takeIfFree, _release;
 
     public SqliteSession(SqliteConnection connection)
     {
@@ -44,7 +44,25 @@ internal sealed class SqliteSession : IDisposable
             "$key",
             "$holder",
             "$deadline");
-        _anyWaiter = Prepare("SELECT 1 FROM bidlock_waiters WHERE key = $key LIMIT 1", "$key");
+        // The first try's whole test and write: a new row, or an expired one replaced, and only when nobody waits.
+        _takeIfFree = Prepare(
+            "INSERT INTO bidlock_holds (key, holder, fence, expires_at) "
+                + "SELECT $key, $holder, $fence, $expires WHERE NOT EXISTS (SELECT 1 FROM bidlock_waiters WHERE key = $key AND deadline > $now) "
+                + "ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, fence = excluded.fence, expires_at = excluded.expires_at "
+                + "WHERE bidlock_holds.expires_at <= $now",
+            "$key",
+            "$holder",
+            "$fence",
+            "$expires",
+            "$now");
+        // A release in one statement: the expiry the hold had, and whether a live waiter is queued. (A waiter whose
+        // place lapsed looks again by itself within its longest sleep.)
+        _release = Prepare(
+            "DELETE FROM bidlock_holds WHERE key = $key AND holder = $holder "
+                + "RETURNING expires_at, EXISTS (SELECT 1 FROM bidlock_waiters WHERE key = $key AND deadline > $now)",
+            "$key",
+            "$holder",
+            "$now");
         // Leaving also sweeps the key's lapsed places, so a queue never keeps dead waiters for long.
         _leaveQueue = Prepare("DELETE FROM bidlock_waiters WHERE key = $key AND (holder = $holder OR deadline <= $now)", "$key", "$holder", "$now");
     }
@@ -54,6 +72,8 @@ internal sealed class SqliteSession : IDisposable
     public void Begin() => _begin.ExecuteNonQuery();
 
     public void Commit() => _commit.ExecuteNonQuery();
+
+    public void Rollback() => _rollback.ExecuteNonQuery();
 
     /// <summary>Ends a transaction that failed; false when even that failed (the connection is then not reused).</summary>
     public bool TryRollback()
@@ -101,8 +121,15 @@ internal sealed class SqliteSession : IDisposable
     /// <summary>Deletes the holder's row; returns the expiry it had, or null when the holder had none.</summary>
     public long? DeleteHold(string key, string holder) => Scalar(_deleteHold, key, holder) as long?;
 
-    /// <summary>True when any waiter (live or lapsed) has a place in the key's queue.</summary>
-    public bool AnyWaiter(string key) => Scalar(_anyWaiter, key) is not null;
+    /// <summary>Takes the lock when it is free or expired and nobody waits for it; false otherwise.</summary>
+    public bool TakeIfFree(string key, string holder, long fence, long expiresAt, long now) => NonQuery(_takeIfFree, key, holder, fence, expiresAt, now) == 1;
+
+    /// <summary>Deletes the holder's row: the expiry it had and whether live waiters are queued; null when it had none.</summary>
+    public (long ExpiresAt, bool Waiters)? Release(string key, string holder, long now)
+    {
+        using var reader = Run(_release, key, holder, now);
+        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1) != 0) : null;
+    }
 
     public void JoinQueue(string key, string holder, long deadline) => NonQuery(_joinQueue, key, holder, deadline);
 
@@ -135,7 +162,7 @@ internal sealed class SqliteSession : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _begin, _commit, _rollback, _selectHold, _selectHead, _selectOwnDeadline, _extendHold, _nextFence, _putHold, _deleteHold, _joinQueue, _leaveQueue, _anyWaiter })
+        foreach (var command in new[] { _begin, _commit, _rollback, _selectHold, _selectHead, _selectOwnDeadline, _extendHold, _nextFence, _putHold, _deleteHold, _joinQueue, _leaveQueue, _takeIfFree, _release })
         {
             command.Dispose();
         }

@@ -10,7 +10,8 @@ namespace BidLocks;
 /// </summary>
 internal sealed class SqliteSessionPool : IDisposable
 {
-    private readonly ConcurrentStack<SqliteSession> _idle = new();
+    // A plain stack under a lock: a concurrent stack allocated a node for every session returned, that is every step.
+    private readonly Stack<SqliteSession> _idle = new();
     private readonly string _connectionString;
     private readonly string _path;
     private readonly TimeSpan _busyTimeout;
@@ -46,9 +47,12 @@ internal sealed class SqliteSessionPool : IDisposable
     public SqliteSession Rent()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_idle.TryPop(out var session))
+        lock (_idle)
         {
-            return session;
+            if (_idle.TryPop(out var session))
+            {
+                return session;
+            }
         }
 
         var created = Open();
@@ -63,16 +67,13 @@ internal sealed class SqliteSessionPool : IDisposable
     /// <summary>Gives a session back; a session that failed mid-transaction is closed instead.</summary>
     public void Return(SqliteSession session, bool reusable)
     {
-        if (reusable && !_disposed && _idle.Count < _maxIdle)
+        lock (_idle)
         {
-            _idle.Push(session);
-            // Disposed meanwhile: nobody else will close it.
-            if (_disposed && _idle.TryPop(out var late))
+            if (reusable && !_disposed && _idle.Count < _maxIdle)
             {
-                late.Dispose();
+                _idle.Push(session);
+                return;
             }
-
-            return;
         }
 
         session.Dispose();
@@ -80,10 +81,13 @@ internal sealed class SqliteSessionPool : IDisposable
 
     public void Dispose()
     {
-        _disposed = true;
-        while (_idle.TryPop(out var session))
+        lock (_idle)
         {
-            session.Dispose();
+            _disposed = true;
+            while (_idle.TryPop(out var session))
+            {
+                session.Dispose();
+            }
         }
     }
 

@@ -29,7 +29,7 @@ internal sealed class FaultAfterQueuingStore(ILockStore inner, Func<Exception> f
 
     public ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
 
-    public void OnRemoteRelease(Action<string> releasedKey) => inner.OnRemoteRelease(releasedKey);
+    public void OnRemoteRelease(Action<string?> releasedKey) => inner.OnRemoteRelease(releasedKey);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 

@@ -90,6 +90,10 @@ namespace BidLocks.Generators.Diagnostics
         public static readonly DiagnosticDescriptor UnsupportedContainingType = Error(
             "BL0016", "The type cannot hold a generated [BidLock] method");
 
+        /// <summary>BL0017.</summary>
+        public static readonly DiagnosticDescriptor UnsupportedCollectionTemplate = Error(
+            "BL0017", "A [BidLock] template reads a collection where a multi-posting lock cannot use it");
+
         /// <summary>BL0101.</summary>
         public static readonly DiagnosticDescriptor CoreCalledDirectly = Warning(
             "BL0101",

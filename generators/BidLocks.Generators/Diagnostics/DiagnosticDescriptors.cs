@@ -130,6 +130,12 @@ namespace BidLocks.Generators.Diagnostics
             "A [BidLock] template formats a value whose text does not identify it",
             "The {0} template formats {1} ({2}), {3}; name a member that identifies it, such as an id");
 
+        /// <summary>BL0107.</summary>
+        public static readonly DiagnosticDescriptor NestedLockOnAnotherKey = Warning(
+            "BL0107",
+            "A [BidLock] body calls another [BidLock] method that locks a different posting",
+            "{0} holds the lock on \"{1}\" while it calls {2}, which locks \"{3}\": two calls that take the same postings in the opposite order wait for each other until they time out; lock every posting the bid touches as one multi-posting lock (a collection in the posting id template, or AcquireManyAsync)");
+
         /// <summary>The help page of a diagnostic id.</summary>
         public static string? HelpLink(string id) => HelpLinkBase is null ? null : HelpLinkBase + id + ".md";
 

@@ -25,6 +25,9 @@ public static class MultiSoak
         var postings = shape.Select(PostingName).ToArray();
         var ledger = new SoakLedger(arguments.Text("ledger"));
         var timeout = TimeSpan.FromMilliseconds(arguments.Number("timeout-ms"));
+        // A patient call still waiting this long when the run stops is stuck: a deadlock that formed too late in the run
+        // to reach its timeout would otherwise go unseen.
+        var stuckAfter = timeout / 2;
         var byHand = arguments.Flag("by-hand");
         var counters = new Counters(shape.Max() + 1);
         // The first posting in lock order: a probe that fails on any other one had taken a posting and gave it back.
@@ -64,11 +67,13 @@ public static class MultiSoak
             {
                 var probe = !byHand && call % 4 == 3;
                 var started = Stopwatch.GetTimestamp();
+                var acquired = false;
                 try
                 {
                     var leases = byHand
                         ? await TakeByHandAsync(manager, marketplace, postings, timeout, stop.Token)
                         : [await manager.AcquireManyAsync(marketplace, probe ? probeSet : postings, new BidLockAcquireOptions(probe ? TimeSpan.Zero : timeout), stop.Token)];
+                    acquired = true;
                     try
                     {
                         counters.Waited(Stopwatch.GetElapsedTime(started));
@@ -107,6 +112,11 @@ public static class MultiSoak
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
+                    if (!acquired && Stopwatch.GetElapsedTime(started) >= stuckAfter)
+                    {
+                        counters.Stuck();
+                    }
+
                     break;
                 }
             }
@@ -151,13 +161,15 @@ public static class MultiSoak
     private sealed class Counters(int postings)
     {
         private readonly long[] _bids = new long[postings];
-        private long _held, _timeouts, _probeFailures, _probeRollbacks, _unavailable, _ledgerErrors, _maxWaitTicks;
+        private long _held, _timeouts, _stuck, _probeFailures, _probeRollbacks, _unavailable, _ledgerErrors, _maxWaitTicks;
 
         public void Bid(int posting) => Interlocked.Increment(ref _bids[posting]);
 
         public void Held() => Interlocked.Increment(ref _held);
 
         public void TimedOut() => Interlocked.Increment(ref _timeouts);
+
+        public void Stuck() => Interlocked.Increment(ref _stuck);
 
         public void Unavailable() => Interlocked.Increment(ref _unavailable);
 
@@ -182,7 +194,7 @@ public static class MultiSoak
         }
 
         public MultiSoakSummary Summary(int[] shape, double seconds) => new(
-            Environment.ProcessId, shape, _bids, _held, _timeouts, TimeSpan.FromTicks(_maxWaitTicks).TotalMilliseconds,
+            Environment.ProcessId, shape, _bids, _held, _timeouts, _stuck, TimeSpan.FromTicks(_maxWaitTicks).TotalMilliseconds,
             _probeFailures, _probeRollbacks, _unavailable, _ledgerErrors, seconds);
     }
 }

@@ -14,8 +14,9 @@ namespace BidLocks.Tests.Reliability;
 [Collection(ReliabilityCollection.Name)]
 public sealed class MultiPostingSoakTests(ITestOutputHelper output) : IDisposable
 {
-    // Patient calls wait this long: far longer than any fair wait behind three other sets, so a timeout means a deadlock.
-    private static readonly TimeSpan PatientTimeout = TimeSpan.FromSeconds(20);
+    // Patient calls wait this long: far longer than any fair wait behind three other sets (the longest seen is under
+    // 1.5 s), so a timeout, or a call still waiting after half of it when the run stops, means a deadlock.
+    private static readonly TimeSpan PatientTimeout = TimeSpan.FromSeconds(12);
     private readonly TempDatabase _folder = new();
 
     [Fact(Timeout = SoakDuration.TestTimeoutMs)]
@@ -84,9 +85,10 @@ public sealed class MultiPostingSoakTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal(0, report.Deadlocks);
         Assert.Equal(0, report.Unavailable);
         Assert.Equal(0, report.LeftHeld);
-        // Every process, whatever order it names its set in, got it many times; and failed probes really did take
-        // part of a set and give it back.
-        Assert.All(report.SetsPerProcess, sets => Assert.True(sets > 50, report.ToString()));
+        // Every process, whatever order it names its set in, got it again and again (a deadlocked run gets a few sets
+        // at most; a healthy one hundreds, fewer on a loaded machine); and failed probes really did take part of a set
+        // and give it back.
+        Assert.All(report.SetsPerProcess, sets => Assert.True(sets > 10, report.ToString()));
         Assert.True(report.ProbeRollbacks > 0, report.ToString());
     }
 }

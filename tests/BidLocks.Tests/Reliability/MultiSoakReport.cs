@@ -6,7 +6,7 @@ namespace BidLocks.Tests.Reliability;
 /// <summary>
 /// The multi-posting soak's verdict. An overlap is a bid the ledger lost or gained on a posting (counter ≠ bids, fence
 /// log ≠ bids) or a half-written counter; a fence break is a fence not above the one before it on its posting; a
-/// deadlock is a patient call that waited out its timeout; a posting left held is one the test could not take at once
+/// deadlock is a patient call that waited out its timeout, or was still waiting after half of it when the run stopped; a posting left held is one the test could not take at once
 /// after every process had stopped bidding (a partly taken set that was never given back).
 /// </summary>
 public sealed record MultiSoakReport(
@@ -39,7 +39,7 @@ public sealed record MultiSoakReport(
             [.. summaries.Select(summary => summary.SetsHeld)],
             overlaps,
             fenceBreaks,
-            summaries.Sum(summary => summary.Timeouts),
+            summaries.Sum(summary => summary.Timeouts + summary.Stuck),
             summaries.Max(summary => summary.MaxWaitMs),
             summaries.Sum(summary => summary.ProbeFailures),
             summaries.Sum(summary => summary.ProbeRollbacks),
@@ -52,7 +52,7 @@ public sealed record MultiSoakReport(
         CultureInfo.InvariantCulture,
         $"{MultiSoakProcesses.Shapes.Length} processes ({string.Join(" ", MultiSoakProcesses.Shapes.Select(shape => "{" + string.Join(",", shape) + "}"))}) "
             + $"x {MultiSoakProcesses.WorkersPerProcess} workers, {Seconds:F1} s: sets held per process {string.Join("/", SetsPerProcess)}, "
-            + $"bids per posting {string.Join("/", BidsPerPosting)}, overlaps {Overlaps}, fence breaks {FenceBreaks}, deadlocks (timeouts) {Deadlocks}, "
+            + $"bids per posting {string.Join("/", BidsPerPosting)}, overlaps {Overlaps}, fence breaks {FenceBreaks}, deadlocks (timeouts or stuck at the end) {Deadlocks}, "
             + $"longest wait {MaxWaitMs:F0} ms, probes refused {ProbeFailures}, {ProbeRollbacks} of them after taking part of the set (given back), "
             + $"unavailable {Unavailable}, postings left held {LeftHeld}");
 }

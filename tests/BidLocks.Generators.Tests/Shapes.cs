@@ -378,6 +378,12 @@ internal static class Shapes
                     public partial ValueTask WatchAsync(Market market, int[] numbers, CancellationToken cancellationToken);
 
                     private ValueTask WatchAsyncCore(Market market, int[] numbers, CancellationToken cancellationToken) => default;
+
+                    // A member the collection itself has is read from the collection: one posting, not a set.
+                    [BidLock("m", "size-{lines.Count}")]
+                    public partial Task CountAsync(List<Line> lines, CancellationToken cancellationToken);
+
+                    private Task CountAsyncCore(List<Line> lines, CancellationToken cancellationToken) => Task.CompletedTask;
                 }
             }
             """,

@@ -59,26 +59,8 @@ public sealed class MultiSoakProcesses : IAsyncDisposable
             "--timeout-ms", ((int)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
             .. (byHand ? ["--by-hand"] : Array.Empty<string>()),
         ])).ToList();
-        var soak = new MultiSoakProcesses(ledger, marketplace, hosts);
-        try
-        {
-            foreach (var host in hosts)
-            {
-                await host.ExpectLineAsync("ready");
-            }
-
-            foreach (var host in hosts)
-            {
-                await host.WriteLineAsync("go");
-            }
-        }
-        catch
-        {
-            await soak.DisposeAsync();
-            throw;
-        }
-
-        return soak;
+        await ReadySetGo.StartTogetherAsync(hosts);
+        return new MultiSoakProcesses(ledger, marketplace, hosts);
     }
 
     /// <summary>Tells every process to stop bidding and returns what each did; their managers stay open.</summary>

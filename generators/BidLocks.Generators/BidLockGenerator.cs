@@ -11,7 +11,7 @@ namespace BidLocks.Generators
     /// <summary>
     /// Implements every <c>[BidLock]</c> partial method: take the lock, call <c>{Name}Core</c>, release the lock.
     /// A method it cannot implement gets no implementation, so the build fails with CS8795 rather than run unlocked,
-    /// and the generator reports the errors that say why (BL0001–BL0016).
+    /// and the generator reports the errors that say why (BL0001–BL0017).
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class BidLockGenerator : IIncrementalGenerator

@@ -18,6 +18,12 @@ public static class BidLockDefaults
     /// <summary>Longest marketplace or posting id accepted, in UTF-16 code units.</summary>
     public const int MaxIdLength = 256;
 
+    /// <summary>
+    /// Most postings one multi-posting lock (<see cref="IBidLockManager.AcquireManyAsync"/>) may cover, after
+    /// duplicates collapse. Each posting is one lock taken in turn, so a bigger set waits longer and holds more.
+    /// </summary>
+    public const int MaxPostingsPerLock = 64;
+
     /// <summary>Longest holder id accepted, in UTF-16 code units.</summary>
     public const int MaxHolderIdLength = 256;
 }

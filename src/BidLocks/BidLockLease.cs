@@ -12,7 +12,7 @@ namespace BidLocks;
 /// A lease can be outlived: a paused process may still run after its lock expired. Pass
 /// <see cref="FencingToken"/> to the protected resource and have it reject a token lower than one it has seen.
 /// </remarks>
-public sealed class BidLockLease : IAsyncDisposable
+public sealed partial class BidLockLease : IAsyncDisposable
 {
     private readonly LeaseRenewal? _renewal;
     private readonly BidLockLease? _outer;
@@ -39,7 +39,10 @@ public sealed class BidLockLease : IAsyncDisposable
     /// <summary>The marketplace id the lock is on.</summary>
     public string MarketplaceId { get; }
 
-    /// <summary>The posting id the lock is on.</summary>
+    /// <summary>
+    /// The posting id the lock is on. For a multi-posting lease, the first of <see cref="PostingIds"/> (the first
+    /// in lock order).
+    /// </summary>
     public string PostingId { get; }
 
     /// <summary>Who holds the lock: <c>&lt;instance&gt;:&lt;random 128-bit&gt;</c>.</summary>
@@ -51,29 +54,34 @@ public sealed class BidLockLease : IAsyncDisposable
     /// was asked to skip it (<see cref="BidLockAcquireOptions.SkipFencingToken"/>; a <c>[BidLock]</c> body that does
     /// not take the lease); a re-entrant acquire that wants one then takes it while the lock is still held.
     /// </summary>
-    public long FencingToken => _outer?.FencingToken ?? _renewal!.FencingToken;
+    /// <remarks>For a multi-posting lease, the token of <see cref="PostingId"/>; see <see cref="FencingTokens"/> for each posting's.</remarks>
+    public long FencingToken => _members is { } set ? set[0].FencingToken : _outer?.FencingToken ?? _renewal!.FencingToken;
 
-    /// <summary>When the lock expires unless renewed again.</summary>
-    public DateTimeOffset ExpiresAt => _outer?.ExpiresAt ?? _renewal!.ExpiresAt;
+    /// <summary>When the lock expires unless renewed again; for a multi-posting lease, the earliest of its postings'.</summary>
+    public DateTimeOffset ExpiresAt => _members is { } set ? EarliestExpiry(set) : _outer?.ExpiresAt ?? _renewal!.ExpiresAt;
 
     /// <summary>
     /// Fires when the lock is no longer held: the lease was lost (expired, taken, or the backend unreachable until its
     /// expiry), capped, or released. A re-entrant lease's token fires with its outer lease's, so a task forked from
-    /// the holder learns when the holder lets the lock go. Stop work that needs the lock.
+    /// the holder learns when the holder lets the lock go. A multi-posting lease's token fires when any of its
+    /// postings' does. Stop work that needs the lock.
     /// </summary>
-    public CancellationToken LostToken => _outer?.LostToken ?? _renewal!.LostToken;
+    public CancellationToken LostToken => _members is { } set ? SetLostToken(set) : _outer?.LostToken ?? _renewal!.LostToken;
 
-    /// <summary>True once the lease has been lost (it may not have been released).</summary>
-    public bool IsLost => _outer?.IsLost ?? _renewal!.IsLost;
+    /// <summary>True once the lease has been lost (it may not have been released); for a multi-posting lease, once any posting's has.</summary>
+    public bool IsLost => _members is { } set ? set.Any(static member => member.IsLost) : _outer?.IsLost ?? _renewal!.IsLost;
 
     /// <summary>True while neither released nor lost.</summary>
-    public bool IsHeld => Volatile.Read(ref _released) == 0 && (_outer?.IsHeld ?? (!_renewal!.IsLost && !_renewal.IsReleased));
+    public bool IsHeld => Volatile.Read(ref _released) == 0 && (_members is { } set
+        ? set.All(static member => member.IsHeld)
+        : _outer?.IsHeld ?? (!_renewal!.IsLost && !_renewal.IsReleased));
 
     internal LeaseRenewal? Renewal => _renewal;
 
     /// <summary>
     /// Releases the lock. True when this call released it; false when it was already released, expired or taken
-    /// by someone else. Releasing a re-entrant lease leaves the outer lease held.
+    /// by someone else. Releasing a re-entrant lease leaves the outer lease held. A multi-posting lease releases
+    /// every posting (the last in lock order first) and is true when each was released by this call.
     /// </summary>
     /// <exception cref="BidLockUnavailableException">The backend could not be reached; the lock expires by its TTL.</exception>
     public ValueTask<bool> ReleaseAsync()
@@ -81,6 +89,11 @@ public sealed class BidLockLease : IAsyncDisposable
         if (Interlocked.Exchange(ref _released, 1) != 0)
         {
             return new ValueTask<bool>(false);
+        }
+
+        if (_members is { } set)
+        {
+            return ReleaseSetAsync(set);
         }
 
         return _outer is not null ? new ValueTask<bool>(_outer.IsHeld) : _renewal!.ReleaseAsync();
@@ -116,5 +129,7 @@ public sealed class BidLockLease : IAsyncDisposable
     internal BidLockLease Reenter() => new(this);
 
     /// <inheritdoc />
-    public override string ToString() => $"BidLockLease({MarketplaceId}, {PostingId}, fence {FencingToken}, holder {HolderId})";
+    public override string ToString() => _members is { } set
+        ? $"BidLockLease({MarketplaceId}, [{string.Join(", ", set.Select(static member => $"{member.PostingId}: fence {member.FencingToken}"))}], holder {HolderId})"
+        : $"BidLockLease({MarketplaceId}, {PostingId}, fence {FencingToken}, holder {HolderId})";
 }

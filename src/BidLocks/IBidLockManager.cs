@@ -20,6 +20,25 @@ public interface IBidLockManager : IAsyncDisposable
     ValueTask<BidLockLease> AcquireAsync(string marketplaceId, string postingId, BidLockAcquireOptions options, CancellationToken cancellationToken = default)
         => AcquireAsync(marketplaceId, postingId, options.Timeout, cancellationToken);
 
+    /// <summary>
+    /// Locks several postings of one marketplace as one lease, all or nothing. The postings are taken one at a time in
+    /// one global order (their encoded keys, ordinal), so two callers whose sets overlap, in whatever order they list
+    /// them, cannot deadlock; duplicates collapse. <see cref="BidLockAcquireOptions.Timeout"/> covers the whole set:
+    /// when it passes, or the backend fails, or <paramref name="cancellationToken"/> fires, the postings already taken
+    /// are released before the call throws. Postings the calling flow already holds are re-entered at once.
+    /// </summary>
+    /// <returns>
+    /// One lease for the set: <see cref="BidLockLease.PostingIds"/> and <see cref="BidLockLease.FencingTokens"/> list
+    /// each posting; <see cref="BidLockLease.LostToken"/> fires when any posting's lease is lost; disposing it releases all.
+    /// </returns>
+    /// <exception cref="BidLockTimeoutException">A posting was not free within the timeout (it names that posting).</exception>
+    /// <exception cref="BidLockUnavailableException">The backend could not be reached.</exception>
+    /// <exception cref="ArgumentException">
+    /// An id is invalid, the set is null or empty, an element is null, or it has more than
+    /// <see cref="BidLockDefaults.MaxPostingsPerLock"/> distinct postings.
+    /// </exception>
+    ValueTask<BidLockLease> AcquireManyAsync(string marketplaceId, IEnumerable<string> postingIds, BidLockAcquireOptions options, CancellationToken cancellationToken = default);
+
     /// <summary>Waits for the lock; returns null instead of throwing when the timeout passes.</summary>
     ValueTask<BidLockLease?> TryAcquireAsync(string marketplaceId, string postingId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 

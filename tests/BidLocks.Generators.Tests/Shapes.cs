@@ -352,5 +352,40 @@ internal static class Shapes
                 }
             }
             """,
+
+        // Multi-posting templates: a collection parameter, a member path through each element with literal text around
+        // it, and an array of numbers; each takes every posting of the set through AcquireManyAsync.
+        ["CollectionTemplates"] = """
+            namespace Auction
+            {
+                public sealed record Line(string PostingId, decimal Amount);
+                public sealed record Bundle(string Marketplace, IReadOnlyList<Line> Lines);
+
+                public partial class BundleService(IBidLockManager locks)
+                {
+                    [BidLock("{marketplaceId}", "{postingIds}")]
+                    public partial Task<long> PlaceBundleAsync(string marketplaceId, IEnumerable<string> postingIds, CancellationToken cancellationToken);
+
+                    private Task<long> PlaceBundleAsyncCore(string marketplaceId, IEnumerable<string> postingIds, CancellationToken cancellationToken, BidLockLease lease)
+                        => Task.FromResult(lease.FencingToken);
+
+                    [BidLock("{bundle.Marketplace}", "lot-{bundle.Lines.PostingId}", TimeoutSeconds = 5)]
+                    public partial Task MoveAsync(Bundle bundle, CancellationToken cancellationToken);
+
+                    private Task MoveAsyncCore(Bundle bundle, CancellationToken cancellationToken) => Task.CompletedTask;
+
+                    [BidLock("{market.Code}", "n{numbers}")]
+                    public partial ValueTask WatchAsync(Market market, int[] numbers, CancellationToken cancellationToken);
+
+                    private ValueTask WatchAsyncCore(Market market, int[] numbers, CancellationToken cancellationToken) => default;
+
+                    // A member the collection itself has is read from the collection: one posting, not a set.
+                    [BidLock("m", "size-{lines.Count}")]
+                    public partial Task CountAsync(List<Line> lines, CancellationToken cancellationToken);
+
+                    private Task CountAsyncCore(List<Line> lines, CancellationToken cancellationToken) => Task.CompletedTask;
+                }
+            }
+            """,
     };
 }

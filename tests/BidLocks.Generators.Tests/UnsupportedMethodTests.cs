@@ -154,6 +154,41 @@ public sealed class UnsupportedMethodTests
             nameof(BidLockFailureReason.UnreadableTemplateMember), "CS8795"
         },
         {
+            "collection as the marketplace id",
+            "public partial class S { [BidLock(\"{ms}\", \"{p}\")] public partial Task M(string[] ms, string p); private Task MCore(string[] ms, string p) => Task.CompletedTask; }",
+            nameof(BidLockFailureReason.UnsupportedCollectionTemplate), "CS8795"
+        },
+        {
+            "nullable elements",
+            "public partial class S { [BidLock(\"m\", \"{ps}\")] public partial Task M(IEnumerable<string?> ps); private Task MCore(IEnumerable<string?> ps) => Task.CompletedTask; }",
+            nameof(BidLockFailureReason.UnsupportedCollectionTemplate), "CS8795"
+        },
+        {
+            "nullable element member",
+            "public record Line(string? Id); public partial class S { [BidLock(\"m\", \"{ls.Id}\")] public partial Task M(List<Line> ls); private Task MCore(List<Line> ls) => Task.CompletedTask; }",
+            nameof(BidLockFailureReason.UnsupportedCollectionTemplate), "CS8795"
+        },
+        {
+            "nullable value elements",
+            "public partial class S { [BidLock(\"m\", \"{ns}\")] public partial Task M(int?[] ns); private Task MCore(int?[] ns) => Task.CompletedTask; }",
+            nameof(BidLockFailureReason.UnsupportedCollectionTemplate), "CS8795"
+        },
+        {
+            "two collections",
+            "public partial class S { [BidLock(\"m\", \"{a}-{b}\")] public partial Task M(string[] a, string[] b); private Task MCore(string[] a, string[] b) => Task.CompletedTask; }",
+            nameof(BidLockFailureReason.UnsupportedCollectionTemplate), "CS8795"
+        },
+        {
+            "collection of collections",
+            "public partial class S { [BidLock(\"m\", \"{ps}\")] public partial Task M(List<string[]> ps); private Task MCore(List<string[]> ps) => Task.CompletedTask; }",
+            nameof(BidLockFailureReason.UnsupportedCollectionTemplate), "CS8795"
+        },
+        {
+            "more than one element type",
+            "public class Both : IEnumerable<string>, IEnumerable<int> { IEnumerator<string> IEnumerable<string>.GetEnumerator() => null!; IEnumerator<int> IEnumerable<int>.GetEnumerator() => null!; System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => null!; } public partial class S { [BidLock(\"m\", \"{b}\")] public partial Task M(Both b); private Task MCore(Both b) => Task.CompletedTask; }",
+            nameof(BidLockFailureReason.UnsupportedCollectionTemplate), "CS8795"
+        },
+        {
             "two manager fields",
             "public partial class S(IBidLockManager a, IBidLockManager b) { private readonly IBidLockManager _a = a; private readonly IBidLockManager _b = b; [BidLock(\"m\", \"{p}\")] public partial Task M(string p); private Task MCore(string p) => Task.CompletedTask; }",
             nameof(BidLockFailureReason.AmbiguousManager), "CS8795"

@@ -63,6 +63,33 @@ public sealed partial class AuctionDemoTests
         Assert.Contains("Without the lock: ", run.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Bundles_of_postings_in_random_order_place_no_duplicate_and_never_deadlock()
+    {
+        // Bundles of 3 out of 4 postings, each listed in random order: any two bundles share postings and often name
+        // them in opposite orders, which one lock per posting taken in list order would deadlock on.
+        var run = await DemoProcess.RunAsync(["--seconds", "3", "--processes", "2", "--workers", "3", "--postings", "4", "--bundle", "3"], TestContext.Current.CancellationToken);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("bundles of 3", run.Row("Bidders"), StringComparison.Ordinal);
+        Assert.Equal(0, run.Count("Duplicate bids"));
+        Assert.True(run.Count("Bids placed") > 0, run.ToString());
+        Assert.True(run.Count("Lock waits") > 0, "The bundles never waited for each other.\n" + run);
+        Assert.Equal(0, run.Count("Lock timeouts"));
+        Assert.Equal(0, run.Count("Errors"));
+        Assert.Matches(@"^\d+ \.\. \d+, increasing with every round of every posting$", run.Row("Fencing tokens"));
+        Assert.Contains("OK: ", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Bundles_without_the_lock_place_duplicate_bids()
+    {
+        var run = await DemoProcess.RunAsync(["--seconds", "3", "--processes", "2", "--workers", "3", "--postings", "4", "--bundle", "3", "--no-lock", "--latency-ms", "10"], TestContext.Current.CancellationToken);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.Count("Duplicate bids") > 0, "No duplicate bid without the lock.\n" + run);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Progress_is_plain_lines_when_stdout_is_not_a_terminal()
     {
@@ -83,6 +110,9 @@ public sealed partial class AuctionDemoTests
     [InlineData("--latency-ms", "1.5")]
     [InlineData("--redis", "localhost:6379")]
     [InlineData("--no-lock=yes")]
+    [InlineData("--bundle", "0")]
+    [InlineData("--bundle", "65")]
+    [InlineData("--bundle", "9", "--postings", "8")]
     [InlineData("--bogus")]
     [InlineData("postings")]
     public async Task Bad_arguments_exit_with_code_2_and_a_clear_message(params string[] arguments)
@@ -102,7 +132,7 @@ public sealed partial class AuctionDemoTests
         var run = await DemoProcess.RunAsync(["--help"], TestContext.Current.CancellationToken);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        foreach (var option in new[] { "--processes", "--workers", "--postings", "--seconds", "--no-lock", "--redis", "--help" })
+        foreach (var option in new[] { "--processes", "--workers", "--postings", "--seconds", "--bundle", "--no-lock", "--redis", "--help" })
         {
             Assert.Contains(option, run.Stdout, StringComparison.Ordinal);
         }

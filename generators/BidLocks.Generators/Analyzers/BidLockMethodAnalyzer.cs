@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace BidLocks.Generators.Analyzers
 {
     /// <summary>
-    /// Reports why the generator cannot implement a <c>[BidLock]</c> method (BL0001–BL0016). It runs the generator's own
+    /// Reports why the generator cannot implement a <c>[BidLock]</c> method (BL0001–BL0017). It runs the generator's own
     /// parser and reports its failures, so there is an error exactly when the generator writes nothing. The generator
     /// reports the same errors itself, because the command-line compiler stops at CS8795 before it runs analyzers; this
     /// analyzer stays for the IDE, whose code fixes work on its diagnostics, and for the analyzer tests.
@@ -38,6 +38,7 @@ namespace BidLocks.Generators.Analyzers
             DiagnosticDescriptors.AmbiguousCancellationToken,
             DiagnosticDescriptors.AmbiguousCore,
             DiagnosticDescriptors.HiddenManager,
+            DiagnosticDescriptors.UnsupportedCollectionTemplate,
             DiagnosticDescriptors.UnsupportedContainingType);
 
         /// <inheritdoc />

@@ -8,7 +8,7 @@ namespace BidLocks.Generators.Analyzers
 {
     /// <summary>
     /// BL0105: <c>.Result</c>, <c>.Wait()</c> or <c>.GetAwaiter().GetResult()</c> on a call that waits for a bid lock
-    /// (<c>AcquireAsync</c>, <c>TryAcquireAsync</c>, <c>AcquireLockAsync</c>, or a <c>[BidLock]</c> method). The wait can
+    /// (<c>AcquireAsync</c>, <c>AcquireManyAsync</c>, <c>TryAcquireAsync</c>, <c>AcquireLockAsync</c>, or a <c>[BidLock]</c> method). The wait can
     /// last the whole timeout, and a blocked thread-pool thread per waiting bid starves the pool under contention,
     /// which is exactly when locks are waited for; on a <c>ValueTask</c> it is also undefined before completion.
     /// </summary>
@@ -78,6 +78,7 @@ namespace BidLocks.Generators.Analyzers
 
             IMethodSymbol method = call.TargetMethod;
             bool waits = symbols.IsManagerMethod(method, "AcquireAsync")
+                || symbols.IsManagerMethod(method, "AcquireManyAsync")
                 || symbols.IsManagerMethod(method, "TryAcquireAsync")
                 || symbols.IsManagerMethod(method, "AcquireLockAsync")
                 || symbols.HasBidLock(method.OriginalDefinition);

@@ -50,7 +50,7 @@ namespace BidLocks.Generators.Analyzers
 
             var binder = new TemplateBinder(method, context.Compilation);
             binder.Bind(marketplaceId, "marketplace id", reader.Template(0, "marketplaceId"), ignored);
-            binder.Bind(postingId, "posting id", reader.Template(1, "postingId"), ignored);
+            binder.Bind(postingId, "posting id", reader.Template(1, "postingId"), ignored, allowCollection: true);
             foreach (BoundTemplateValue value in binder.Values)
             {
                 if (Problem(value.Type, formattable) is { } problem

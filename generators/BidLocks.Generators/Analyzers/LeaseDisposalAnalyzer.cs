@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace BidLocks.Generators.Analyzers
 {
     /// <summary>
-    /// BL0102: a lease from <c>AcquireAsync</c>/<c>TryAcquireAsync</c> that is not released on every path. A lease keeps
+    /// BL0102: a lease from <c>AcquireAsync</c>/<c>AcquireManyAsync</c>/<c>TryAcquireAsync</c> that is not released on every path. A lease keeps
     /// renewing itself until disposed, so a leaked lease holds the posting until its hold cap, not just its TTL.
     /// </summary>
     /// <remarks>
@@ -32,7 +32,7 @@ namespace BidLocks.Generators.Analyzers
         {
             var invocation = (IInvocationOperation)context.Operation;
             IMethodSymbol method = invocation.TargetMethod;
-            if (!symbols.IsManagerMethod(method, "AcquireAsync") && !symbols.IsManagerMethod(method, "TryAcquireAsync"))
+            if (!symbols.IsManagerMethod(method, "AcquireAsync") && !symbols.IsManagerMethod(method, "AcquireManyAsync") && !symbols.IsManagerMethod(method, "TryAcquireAsync"))
             {
                 return;
             }

@@ -90,6 +90,10 @@ namespace BidLocks.Generators.Diagnostics
         public static readonly DiagnosticDescriptor UnsupportedContainingType = Error(
             "BL0016", "The type cannot hold a generated [BidLock] method");
 
+        /// <summary>BL0017.</summary>
+        public static readonly DiagnosticDescriptor UnsupportedCollectionTemplate = Error(
+            "BL0017", "A [BidLock] template reads a collection where a multi-posting lock cannot use it");
+
         /// <summary>BL0101.</summary>
         public static readonly DiagnosticDescriptor CoreCalledDirectly = Warning(
             "BL0101",
@@ -125,6 +129,12 @@ namespace BidLocks.Generators.Diagnostics
             "BL0106",
             "A [BidLock] template formats a value whose text does not identify it",
             "The {0} template formats {1} ({2}), {3}; name a member that identifies it, such as an id");
+
+        /// <summary>BL0107.</summary>
+        public static readonly DiagnosticDescriptor NestedLockOnAnotherKey = Warning(
+            "BL0107",
+            "A [BidLock] body calls another [BidLock] method that locks a different posting",
+            "{0} holds the lock on \"{1}\" while it calls {2}, which locks \"{3}\": two calls that take the same postings in the opposite order wait for each other until they time out; lock every posting the bid touches as one multi-posting lock (a collection in the posting id template, or AcquireManyAsync)");
 
         /// <summary>The help page of a diagnostic id.</summary>
         public static string? HelpLink(string id) => HelpLinkBase is null ? null : HelpLinkBase + id + ".md";

@@ -42,6 +42,7 @@ namespace BidLocks.Generators.Diagnostics
             BidLockFailureReason.UnknownTemplateMember => DiagnosticDescriptors.UnknownTemplateMember,
             BidLockFailureReason.UnreadableTemplateMember => DiagnosticDescriptors.UnreadableTemplateMember,
             BidLockFailureReason.UnsupportedTemplateValue => DiagnosticDescriptors.UnsupportedTemplateValue,
+            BidLockFailureReason.UnsupportedCollectionTemplate => DiagnosticDescriptors.UnsupportedCollectionTemplate,
             BidLockFailureReason.AmbiguousManager => DiagnosticDescriptors.AmbiguousManager,
             BidLockFailureReason.HiddenManager => DiagnosticDescriptors.HiddenManager,
             BidLockFailureReason.InvalidTiming => DiagnosticDescriptors.InvalidTiming,

@@ -25,7 +25,16 @@ namespace BidLocks.Generators.Emit
             }
 
             writer.Line($"string {locals.MarketplaceId} = {KeyExpression(method.MarketplaceId)};");
-            writer.Line($"string {locals.PostingId} = {KeyExpression(method.PostingId)};");
+            CollectionModel? postings = method.PostingId.Collection;
+            if (postings is null)
+            {
+                writer.Line($"string {locals.PostingId} = {KeyExpression(method.PostingId)};");
+            }
+            else
+            {
+                WritePostingSet(writer, method.PostingId, postings, locals);
+            }
+
             writer.Line();
 
             WriteManager(writer, method, locals, callerToken);
@@ -35,9 +44,15 @@ namespace BidLocks.Generators.Emit
                 writer.Line("// The body never sees the lease, so nobody can read a fencing token: none is taken.");
             }
 
-            writer.Line($"global::BidLocks.BidLockLease {locals.Lease} = await {locals.Manager}.AcquireAsync(");
+            if (postings is not null)
+            {
+                writer.Line("// Every posting of the set, all or nothing, taken in the one order every caller uses: no deadlock between sets.");
+            }
+
+            string acquire = postings is null ? "AcquireAsync" : "AcquireManyAsync";
+            writer.Line($"global::BidLocks.BidLockLease {locals.Lease} = await {locals.Manager}.{acquire}(");
             writer.Line($"    {locals.MarketplaceId},");
-            writer.Line($"    {locals.PostingId},");
+            writer.Line($"    {(postings is null ? locals.PostingId : locals.PostingIds)},");
             string fencing = method.Core.PassesLease ? string.Empty : ", fencingToken: false";
             writer.Line($"    global::BidLocks.BidLockAcquireOptions.FromSeconds(timeoutSeconds: {CSharpLiterals.Double(timing.TimeoutSeconds)}, ttlSeconds: {CSharpLiterals.Double(timing.TtlSeconds)}, maxHoldSeconds: {CSharpLiterals.Double(timing.MaxHoldSeconds)}{fencing}),");
             writer.Line($"    {callerToken}).ConfigureAwait(false);");
@@ -79,6 +94,27 @@ namespace BidLocks.Generators.Emit
             {
                 writer.Line($"{declaration} {manager.Expression};");
             }
+        }
+
+        /// <summary>
+        /// A multi-posting template: one posting id per element of its collection, read here, before any I/O, so that a
+        /// null element fails naming the collection and the manager gets a list it can check and order.
+        /// </summary>
+        private static void WritePostingSet(SourceWriter writer, TemplateModel template, CollectionModel postings, LocalNames locals)
+        {
+            writer.Line($"global::System.Collections.Generic.List<string> {locals.PostingIds} = new global::System.Collections.Generic.List<string>();");
+            writer.Line($"foreach ({postings.ElementType} {postings.ElementVariable} in {postings.Expression})");
+            writer.Open();
+            foreach (NullCheckModel check in postings.ElementNullChecks)
+            {
+                string message = check.Name == postings.Name + "[]"
+                    ? $"{postings.Name} holds a null element."
+                    : $"{check.Name} is null for an element of {postings.Name}.";
+                writer.Line($"if ({check.Expression} is null) throw new global::System.ArgumentNullException({CSharpLiterals.String(check.Name)}, {CSharpLiterals.String(message)});");
+            }
+
+            writer.Line($"{locals.PostingIds}.Add({KeyExpression(template)});");
+            writer.Close();
         }
 
         private static string KeyExpression(TemplateModel template)
@@ -138,13 +174,14 @@ namespace BidLocks.Generators.Emit
             {
                 var taken = new HashSet<string>(method.Parameters.Select(p => p.Name.TrimStart('@')));
                 string prefix = "__";
-                while (new[] { "marketplaceId", "postingId", "manager", "lease", "bodyCancellation" }.Any(name => taken.Contains(prefix + name)))
+                while (new[] { "marketplaceId", "postingId", "postingIds", "manager", "lease", "bodyCancellation" }.Any(name => taken.Contains(prefix + name)))
                 {
                     prefix += "_";
                 }
 
                 MarketplaceId = prefix + "marketplaceId";
                 PostingId = prefix + "postingId";
+                PostingIds = prefix + "postingIds";
                 Manager = prefix + "manager";
                 Lease = prefix + "lease";
                 BodyCancellation = prefix + "bodyCancellation";
@@ -153,6 +190,8 @@ namespace BidLocks.Generators.Emit
             public string MarketplaceId { get; }
 
             public string PostingId { get; }
+
+            public string PostingIds { get; }
 
             public string Manager { get; }
 

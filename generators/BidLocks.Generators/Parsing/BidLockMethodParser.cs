@@ -79,7 +79,7 @@ namespace BidLocks.Generators.Parsing
             if (attributeReader.TryReadTemplates(out string? marketplaceTemplate, out string? postingTemplate, failures))
             {
                 marketplaceId = binder.Bind(marketplaceTemplate, "marketplace id", attributeReader.Template(0, "marketplaceId"), failures);
-                postingId = binder.Bind(postingTemplate, "posting id", attributeReader.Template(1, "postingId"), failures);
+                postingId = binder.Bind(postingTemplate, "posting id", attributeReader.Template(1, "postingId"), failures, allowCollection: true);
             }
 
             ManagerModel? manager = ManagerLocator.Locate(method, compilation, known, methodLocation, failures);

@@ -53,6 +53,12 @@ namespace BidLocks.Generators.Parsing
         /// <summary>A template value's type cannot be formatted (a pointer or ref struct).</summary>
         UnsupportedTemplateValue,
 
+        /// <summary>
+        /// A template reads a collection where none can be: in the marketplace id, two in one template, a collection of
+        /// collections, elements that may be null, or a type with more than one element type.
+        /// </summary>
+        UnsupportedCollectionTemplate,
+
         /// <summary>The type has more than one lock manager member or primary-constructor parameter.</summary>
         AmbiguousManager,
 

@@ -17,6 +17,10 @@ namespace BidLocks.Generators.Parsing
         private readonly List<NullCheckModel> _nullChecks = new();
         private readonly List<BoundTemplateValue> _values = new();
 
+        // The template being bound: may a hole be a collection (the posting id template), and the one that is, if any.
+        private bool _allowCollection;
+        private CollectionBinding? _collection;
+
         public TemplateBinder(IMethodSymbol method, Compilation compilation)
         {
             _method = method;
@@ -33,8 +37,11 @@ namespace BidLocks.Generators.Parsing
         /// <param name="role">"marketplace id" or "posting id", for messages.</param>
         /// <param name="site">Where the template was written: failures point at the hole, or at the whole argument.</param>
         /// <param name="failures">Receives the reasons the template is unusable.</param>
-        public TemplateModel? Bind(string? template, string role, TemplateSite site, List<ParseFailure> failures)
+        /// <param name="allowCollection">True for the posting id template: one hole may be a collection of postings.</param>
+        public TemplateModel? Bind(string? template, string role, TemplateSite site, List<ParseFailure> failures, bool allowCollection = false)
         {
+            _allowCollection = allowCollection;
+            _collection = null;
             if (template is null || template.Length == 0)
             {
                 failures.Add(new ParseFailure(
@@ -70,7 +77,7 @@ namespace BidLocks.Generators.Parsing
                 }
             }
 
-            return ok ? new TemplateModel(template, segments.ToEquatableArray()) : null;
+            return ok ? new TemplateModel(template, segments.ToEquatableArray(), _collection?.ToModel()) : null;
         }
 
         private TemplateSegment? BindHole(
@@ -96,11 +103,25 @@ namespace BidLocks.Generators.Parsing
             string expression = CSharpNames.Identifier(parameter.Name);
             string name = parameter.Name;
             ITypeSymbol type = parameter.Type;
+            bool inElement = false;
             for (int i = 1; i < path.Length; i++)
             {
                 // Reading a member of null would throw NullReferenceException; fail with the name of what was null.
-                AddNullCheckIfNullable(type, expression, name);
+                AddNullCheckIfNullable(type, expression, name, inElement);
                 ISymbol? member = FindReadableMember(type, path[i]);
+                if (member is null && !inElement && CollectionTypes.ElementType(type, out _) is { } elements)
+                {
+                    // A member the collection itself lacks is read from each element: {order.Lines.PostingId}.
+                    if (!EnterElements(ref expression, ref name, ref type, elements, template, role, location, failures))
+                    {
+                        return null;
+                    }
+
+                    inElement = true;
+                    AddNullCheckIfNullable(type, expression, name, inElement);
+                    member = FindReadableMember(type, path[i]);
+                }
+
                 if (member is null)
                 {
                     failures.Add(UnreadableOrUnknown(type, path, i, name, template, role, location));
@@ -121,8 +142,33 @@ namespace BidLocks.Generators.Parsing
                 return null;
             }
 
+            bool ambiguous = false;
+            if (!inElement && CollectionTypes.ElementType(type, out ambiguous) is { } elementType)
+            {
+                // The hole is the collection itself: each element is a posting id, {postingIds}.
+                AddNullCheckIfNullable(type, expression, name, inElement: false);
+                if (!EnterElements(ref expression, ref name, ref type, elementType, template, role, location, failures))
+                {
+                    return null;
+                }
+
+                inElement = true;
+            }
+            else if (ambiguous)
+            {
+                failures.Add(CollectionFailure(
+                    $"The {role} template \"{template}\" reads {name}, of type {type.ToDisplayString()}, which is a collection of more than one element type; name a collection of one element type, such as IEnumerable<string>.",
+                    location));
+                return null;
+            }
+
+            if (inElement && !ElementValueIsUsable(type, name, template, role, location, failures))
+            {
+                return null;
+            }
+
             // A null key part would silently become "" in a formatted key, merging distinct locks: reject it.
-            AddNullCheckIfNullable(type, expression, name);
+            AddNullCheckIfNullable(type, expression, name, inElement);
             _values.Add(new BoundTemplateValue(name, type, role, location));
             TemplateSegmentKind kind = type.SpecialType == SpecialType.System_String ? TemplateSegmentKind.StringValue : TemplateSegmentKind.Value;
             return new TemplateSegment(kind, expression);
@@ -193,15 +239,103 @@ namespace BidLocks.Generators.Parsing
             return "cannot be read";
         }
 
-        private void AddNullCheckIfNullable(ITypeSymbol type, string expression, string name)
+        private void AddNullCheckIfNullable(ITypeSymbol type, string expression, string name, bool inElement = false)
         {
             bool canBeNull = type.IsReferenceType
                 || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
                 || (type is ITypeParameterSymbol typeParameter && !typeParameter.HasValueTypeConstraint);
-            if (canBeNull && !_nullChecks.Any(check => check.Expression == expression))
+            List<NullCheckModel> checks = inElement ? _collection!.NullChecks : _nullChecks;
+            if (canBeNull && !checks.Any(check => check.Expression == expression))
             {
-                _nullChecks.Add(new NullCheckModel(expression, name));
+                checks.Add(new NullCheckModel(expression, name));
             }
+        }
+
+        /// <summary>
+        /// Switches a hole from the collection to its elements: the expression becomes the loop variable and the name
+        /// gets <c>[]</c>. Fails where a collection cannot be: the marketplace id, or a second collection.
+        /// </summary>
+        private bool EnterElements(
+            ref string expression, ref string name, ref ITypeSymbol type, ITypeSymbol elementType,
+            string template, string role, LocationInfo? location, List<ParseFailure> failures)
+        {
+            if (!_allowCollection)
+            {
+                failures.Add(CollectionFailure(
+                    $"The {role} template \"{template}\" reads {name}, a collection of {elementType.ToDisplayString()}; a lock covers one marketplace, so name a single marketplace id. A collection of postings belongs in the posting id template.",
+                    location));
+                return false;
+            }
+
+            if (_collection is not null)
+            {
+                failures.Add(CollectionFailure(
+                    $"The {role} template \"{template}\" reads two collections, {_collection.Name} and {name}; a multi-posting lock iterates one collection of postings.",
+                    location));
+                return false;
+            }
+
+            string variable = "__element";
+            while (_method.Parameters.Any(p => p.Name == variable))
+            {
+                variable += "_";
+            }
+
+            _collection = new CollectionBinding(expression, name, CSharpNames.Type(elementType), variable);
+            expression = variable;
+            name += "[]";
+            type = elementType;
+            return true;
+        }
+
+        // What each element yields must be a posting id: not itself a collection, and not declared as possibly null
+        // (a set of postings with holes in it cannot be locked, and a declared-nullable element says there will be).
+        private static bool ElementValueIsUsable(ITypeSymbol type, string name, string template, string role, LocationInfo? location, List<ParseFailure> failures)
+        {
+            if (CollectionTypes.ElementType(type, out _) is { } nested)
+            {
+                failures.Add(CollectionFailure(
+                    $"The {role} template \"{template}\" reads {name}, itself a collection of {nested.ToDisplayString()}; a multi-posting lock reads one posting id from each element, so name a collection whose elements are (or have a member that is) a posting id.",
+                    location));
+                return false;
+            }
+
+            if (type.NullableAnnotation == NullableAnnotation.Annotated || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
+            {
+                failures.Add(CollectionFailure(
+                    $"The {role} template \"{template}\" reads {name}, of type {type.ToDisplayString()}, which may be null; every element of a multi-posting lock must be a posting id: use a collection of non-nullable values.",
+                    location));
+                return false;
+            }
+
+            return true;
+        }
+
+        private static ParseFailure CollectionFailure(string message, LocationInfo? location)
+            => new(BidLockFailureReason.UnsupportedCollectionTemplate, message, location);
+
+        /// <summary>The collection a template iterates, while it is being bound.</summary>
+        private sealed class CollectionBinding
+        {
+            public CollectionBinding(string expression, string name, string elementType, string variable)
+            {
+                Expression = expression;
+                Name = name;
+                ElementType = elementType;
+                Variable = variable;
+            }
+
+            public string Expression { get; }
+
+            public string Name { get; }
+
+            public string ElementType { get; }
+
+            public string Variable { get; }
+
+            public List<NullCheckModel> NullChecks { get; } = new();
+
+            public CollectionModel ToModel() => new(Expression, Name, ElementType, Variable, NullChecks.ToEquatableArray());
         }
 
         // An instance field or a property with a getter, readable from the method's type, found on the type, its base

@@ -11,7 +11,11 @@ namespace BidLocks.Samples.Auction.Bidding;
 /// The read and the write are two separate ledger calls with latency between them, as they would be against a
 /// remote marketplace API, so nothing but a lock stops two bidders from both reading round 7 and both bidding round 8.
 /// </remarks>
-public sealed class BidPlacer(LedgerSession ledger, int instance, int worker, TimeSpan latency)
+/// <param name="placed">
+/// Called once a bid is in the ledger: the bidder counts bids here, not when a call returns, because a bundle stopped
+/// at the end of the run may have placed some of its bids and not the rest.
+/// </param>
+public sealed class BidPlacer(LedgerSession ledger, int instance, int worker, TimeSpan latency, Action? placed = null)
 {
     /// <summary>Every bid raises the top bid by one dollar.</summary>
     public const long IncrementCents = 100;
@@ -44,6 +48,7 @@ public sealed class BidPlacer(LedgerSession ledger, int instance, int worker, Ti
         var round = (top?.Round ?? 0) + 1;
         var amount = (top?.AmountCents ?? OpeningCents - IncrementCents) + IncrementCents;
         await ledger.InsertBidAsync(new LedgerBid(posting.Id, round, amount, instance, worker, fencingToken), cancellationToken).ConfigureAwait(false);
+        placed?.Invoke();
         return new BidReceipt(posting.Id, round, amount, fencingToken, started);
     }
 }

@@ -18,6 +18,26 @@ public sealed partial class LockedBidService(IBidLockManager locks, BidPlacer pl
     private Task<BidReceipt> PlaceBidAsyncCore(string marketplaceId, Posting posting, CancellationToken cancellationToken, BidLockLease lease)
         => placer.PlaceNextBidAsync(posting, lease.FencingToken, cancellationToken);
 
+    /// <summary>
+    /// A bundle bid: the template reads the <c>Id</c> of every posting in the list, so the generated method takes all of
+    /// them as one multi-posting lock (in one global order, whatever order the list is in: no deadlock between
+    /// bundles) and releases them all after the body.
+    /// </summary>
+    [BidLock("{marketplaceId}", "{postings.Id}", TimeoutSeconds = 30)]
+    public partial Task<IReadOnlyList<BidReceipt>> PlaceBundleAsync(string marketplaceId, IReadOnlyList<Posting> postings, CancellationToken cancellationToken);
+
+    // Runs only while this process holds every posting of the bundle; each bid carries its own posting's fencing token.
+    private async Task<IReadOnlyList<BidReceipt>> PlaceBundleAsyncCore(string marketplaceId, IReadOnlyList<Posting> postings, CancellationToken cancellationToken, BidLockLease lease)
+    {
+        var receipts = new List<BidReceipt>(postings.Count);
+        foreach (var posting in postings)
+        {
+            receipts.Add(await placer.PlaceNextBidAsync(posting, lease.GetFencingToken(posting.Id), cancellationToken).ConfigureAwait(false));
+        }
+
+        return receipts;
+    }
+
     /// <summary>The lock manager this service locks through (for its metrics).</summary>
     public IBidLockManager Locks => locks;
 }

@@ -9,4 +9,15 @@ public sealed class UnlockedBidService(BidPlacer placer) : IBidService
 {
     public Task<BidReceipt> PlaceBidAsync(string marketplaceId, Posting posting, CancellationToken cancellationToken)
         => placer.PlaceNextBidAsync(posting, fencingToken: null, cancellationToken);
+
+    public async Task<IReadOnlyList<BidReceipt>> PlaceBundleAsync(string marketplaceId, IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
+    {
+        var receipts = new List<BidReceipt>(postings.Count);
+        foreach (var posting in postings)
+        {
+            receipts.Add(await placer.PlaceNextBidAsync(posting, fencingToken: null, cancellationToken).ConfigureAwait(false));
+        }
+
+        return receipts;
+    }
 }

@@ -56,7 +56,7 @@ internal static class AuctionCoordinator
             }
 
             Console.WriteLine(
-                $"BidLocks auction demo: {options.Processes} bidder processes x {options.Workers} workers on {options.Postings} postings for {Numbers.Seconds(options.Seconds)} s, "
+                $"BidLocks auction demo: {options.Processes} bidder processes x {options.Workers} workers on {options.Postings} postings{(options.Bundle > 1 ? $" (bundles of {options.Bundle})" : string.Empty)} for {Numbers.Seconds(options.Seconds)} s, "
                 + (options.NoLock ? "WITHOUT a lock (--no-lock)" : $"bids through [BidLock] (lock backend: {backend})"));
 
             var marketplaceId = "auction-" + folder.RunId;

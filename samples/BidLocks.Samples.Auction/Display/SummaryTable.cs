@@ -18,7 +18,7 @@ internal static class SummaryTable
 
         Console.WriteLine();
         Console.WriteLine(locked ? "== Summary: bids through [BidLock] ==" : "== Summary: bids WITHOUT a lock (--no-lock) ==");
-        Row("Bidders", $"{options.Processes} processes x {options.Workers} workers, {options.Postings} postings, {Numbers.Seconds(report.Elapsed.TotalSeconds)} s, {options.LatencyMs} ms marketplace latency");
+        Row("Bidders", $"{options.Processes} processes x {options.Workers} workers, {options.Postings} postings{(options.Bundle > 1 ? $", bundles of {options.Bundle}" : string.Empty)}, {Numbers.Seconds(report.Elapsed.TotalSeconds)} s, {options.LatencyMs} ms marketplace latency");
         Row("Lock backend", locked ? $"{report.Backend}: {report.Reason}" : "none: the bids call the marketplace directly (UnlockedBidService)");
         if (report.Warning is not null)
         {

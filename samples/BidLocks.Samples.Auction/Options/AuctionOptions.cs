@@ -15,6 +15,12 @@ public sealed record AuctionOptions
     /// <summary>Postings on sale. Few postings and many workers mean many collisions.</summary>
     public int Postings { get; init; } = 8;
 
+    /// <summary>
+    /// Postings each bid covers: 1 is an ordinary bid; more is a bundle, which must hold every one of its postings at
+    /// once (a multi-posting lock), picked at random and named in random order, so bundles overlap in opposite orders.
+    /// </summary>
+    public int Bundle { get; init; } = 1;
+
     /// <summary>How long the bidders bid.</summary>
     public double Seconds { get; init; } = 10;
 

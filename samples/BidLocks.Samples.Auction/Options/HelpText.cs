@@ -17,6 +17,8 @@ public static class HelpText
           --postings N      postings on sale, 1-10000                            default 8
           --seconds S       how long to bid, 0.5-3600                            default 10
           --latency-ms N    marketplace latency between read and write, 0-1000   default 5
+          --bundle N        postings each bid covers, 1-64 (at most --postings)  default 1
+                            N > 1: a bundle bid holds all N at once (one multi-posting lock), in any order
           --no-lock         bid without the lock, to see the duplicates it prevents
           --redis URL       lock in Redis: redis://[user:password@]host[:port][/db] (rediss:// for TLS);
                             sets REDIS_URL and USE_REDIS_LOCKS=true for this run

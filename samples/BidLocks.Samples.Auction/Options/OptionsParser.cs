@@ -60,6 +60,9 @@ public static class OptionsParser
                 case "--latency-ms":
                     error = Int(name, Value(), 0, 1_000, v => options = options with { LatencyMs = v });
                     break;
+                case "--bundle":
+                    error = Int(name, Value(), 1, BidLockDefaults.MaxPostingsPerLock, v => options = options with { Bundle = v });
+                    break;
                 case "--seconds":
                     error = Seconds(name, Value(), v => options = options with { Seconds = v });
                     break;
@@ -89,6 +92,11 @@ public static class OptionsParser
             }
         }
 
+        if (options.Bundle > options.Postings)
+        {
+            return new ParseOutcome(null, $"--bundle {options.Bundle} needs at least as many postings (--postings is {options.Postings})");
+        }
+
         if (options.WorkerId is not null && (options.RunDirectory is null || options.MarketplaceId is null))
         {
             return new ParseOutcome(null, "--worker needs --run-dir and --marketplace (the coordinator passes them)");
@@ -111,6 +119,7 @@ public static class OptionsParser
             "--postings", options.Postings.ToString(CultureInfo.InvariantCulture),
             "--seconds", options.Seconds.ToString("R", CultureInfo.InvariantCulture),
             "--latency-ms", options.LatencyMs.ToString(CultureInfo.InvariantCulture),
+            "--bundle", options.Bundle.ToString(CultureInfo.InvariantCulture),
         };
         if (options.NoLock)
         {

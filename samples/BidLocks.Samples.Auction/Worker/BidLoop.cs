@@ -7,7 +7,11 @@ namespace BidLocks.Samples.Auction.Worker;
 /// One worker of a bidder process: bids on a random posting, again and again, until told to stop. Several run at
 /// once in every process, so bids collide inside a process as well as between processes.
 /// </summary>
-internal sealed class BidLoop(IBidService service, string marketplaceId, IReadOnlyList<Posting> postings, BidderCounters counters)
+/// <remarks>
+/// With <c>bundle</c> above 1, each bid is a bundle of that many distinct postings, picked at random and listed in random
+/// order, so two bundles that share postings often name them in opposite orders.
+/// </remarks>
+internal sealed class BidLoop(IBidService service, string marketplaceId, IReadOnlyList<Posting> postings, int bundle, BidderCounters counters)
 {
     /// <summary>How long each bid waited for its lock, in microseconds.</summary>
     public List<long> AcquireMicros { get; } = [];
@@ -16,13 +20,18 @@ internal sealed class BidLoop(IBidService service, string marketplaceId, IReadOn
     {
         while (!stop.IsCancellationRequested)
         {
-            var posting = postings[Random.Shared.Next(postings.Count)];
             var called = Stopwatch.GetTimestamp();
             try
             {
-                var receipt = await service.PlaceBidAsync(marketplaceId, posting, stop).ConfigureAwait(false);
-                AcquireMicros.Add((long)Stopwatch.GetElapsedTime(called, receipt.BodyStartedTimestamp).TotalMicroseconds);
-                counters.Bid();
+                if (bundle == 1)
+                {
+                    var receipt = await service.PlaceBidAsync(marketplaceId, postings[Random.Shared.Next(postings.Count)], stop).ConfigureAwait(false);
+                    AcquireMicros.Add((long)Stopwatch.GetElapsedTime(called, receipt.BodyStartedTimestamp).TotalMicroseconds);
+                    continue;
+                }
+
+                var receipts = await service.PlaceBundleAsync(marketplaceId, PickBundle(), stop).ConfigureAwait(false);
+                AcquireMicros.Add((long)Stopwatch.GetElapsedTime(called, receipts[0].BodyStartedTimestamp).TotalMicroseconds);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -42,5 +51,18 @@ internal sealed class BidLoop(IBidService service, string marketplaceId, IReadOn
                 await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None).ConfigureAwait(false);
             }
         }
+    }
+
+    // A partial shuffle: the first `bundle` of a random permutation, in the order drawn.
+    private Posting[] PickBundle()
+    {
+        var pool = postings.ToArray();
+        for (var i = 0; i < bundle; i++)
+        {
+            var j = Random.Shared.Next(i, pool.Length);
+            (pool[i], pool[j]) = (pool[j], pool[i]);
+        }
+
+        return pool[..bundle];
     }
 }

@@ -116,11 +116,11 @@ internal static class BidderInstance
             {
                 var session = MarketplaceLedger.OpenSession(ledgerPath);
                 sessions.Add(session);
-                var placer = new BidPlacer(session, instance, worker, latency);
+                var placer = new BidPlacer(session, instance, worker, latency, counters.Bid);
 
                 // The only difference between the two modes: which service the loops call.
                 IBidService service = manager is null ? new UnlockedBidService(placer) : new LockedBidService(manager, placer);
-                loops.Add(new BidLoop(service, options.MarketplaceId!, postings, counters));
+                loops.Add(new BidLoop(service, options.MarketplaceId!, postings, options.Bundle, counters));
             }
 
             using var run = CancellationTokenSource.CreateLinkedTokenSource(link.StopRequested);

@@ -43,6 +43,33 @@ internal static class ReentrantFlow
         return node;
     }
 
+    /// <summary>
+    /// Records, in the caller's flow, that it is taking every key of a multi-posting lock, one node each. Unlike
+    /// <see cref="Push"/> it keeps the nodes it pushes chained while none is held yet, so each is found once its
+    /// member is taken.
+    /// </summary>
+    public static Node[] PushSet(object manager, IReadOnlyList<string> keys)
+    {
+        var parent = Current.Value;
+        while (parent is not null && parent.Lease is not { IsHeld: true })
+        {
+            parent = parent.Parent;
+        }
+
+        var nodes = new Node[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            parent = nodes[i] = new Node(manager, keys[i], parent);
+        }
+
+        if (nodes.Length > 0)
+        {
+            Current.Value = nodes[^1];
+        }
+
+        return nodes;
+    }
+
     internal sealed class Node
     {
         public Node(object manager, string key, Node? parent)

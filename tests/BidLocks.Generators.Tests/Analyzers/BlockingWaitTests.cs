@@ -15,6 +15,7 @@ public sealed class BlockingWaitTests
         { "var lease = {|#0:locks.TryAcquireAsync(\"m\", \"p\").GetAwaiter().GetResult()|}; Hold(lease!);", ".GetAwaiter().GetResult()", "TryAcquireAsync" },
         { "var lease = {|#0:locks.AcquireAsync(\"m\", \"p\").ConfigureAwait(false).GetAwaiter().GetResult()|}; Hold(lease);", ".GetAwaiter().GetResult()", "AcquireAsync" },
         { "Console.WriteLine({|#0:bids.BidAsync(\"p\", default).Result|});", ".Result", "BidAsync" },
+        { "using var lease = Hold({|#0:locks.AcquireManyAsync(\"m\", new[] { \"p\" }, default(BidLockAcquireOptions)).Result|});", ".Result", "AcquireManyAsync" },
     };
 
     [Theory]

@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.Testing;
 namespace BidLocks.Generators.Tests.Analyzers;
 
 /// <summary>
-/// BL0001–BL0016: each error on the exact text the user must change, alongside the compiler's CS8795 (the generator
+/// BL0001–BL0017: each error on the exact text the user must change, alongside the compiler's CS8795 (the generator
 /// wrote nothing) where the method is a partial definition; and a near miss of each that raises nothing at all.
 /// </summary>
 public sealed class DeclarationErrorTests
@@ -43,6 +43,8 @@ public sealed class DeclarationErrorTests
         { "BL0014", "public partial class S { [BidLock(\"m\", \"{p}\")] public partial Task {|#0:M|}(string p, CancellationToken ct); private Task MCore(string p, CancellationToken ct) => Task.CompletedTask; private Task MCore(string p, CancellationToken ct, BidLockLease lease) => Task.CompletedTask; }" },
         { "BL0015", "public partial class S(IBidLockManager locks) { public object Locks => locks; [BidLock(\"m\", \"{locks}\")] public partial Task {|#0:M|}(string locks, CancellationToken ct); private Task MCore(string locks, CancellationToken ct) => Task.CompletedTask; }" },
         { "BL0016", "file partial class S { [BidLock(\"m\", \"{p}\")] public partial Task {|#0:M|}(string p, CancellationToken ct); private Task MCore(string p, CancellationToken ct) => Task.CompletedTask; }" },
+        { "BL0017", "public partial class S { [BidLock(\"{|#0:{ms}|}\", \"{p}\")] public partial Task {|#1:M|}(string[] ms, string p, CancellationToken ct); private Task MCore(string[] ms, string p, CancellationToken ct) => Task.CompletedTask; }" },
+        { "BL0017", "public partial class S { [BidLock(\"m\", \"{|#0:{ps}|}\")] public partial Task {|#1:M|}(IEnumerable<string?> ps, CancellationToken ct); private Task MCore(IEnumerable<string?> ps, CancellationToken ct) => Task.CompletedTask; }" },
     };
 
     /// <summary>(id the source comes close to, source): valid declarations next to each mistake.</summary>
@@ -64,6 +66,7 @@ public sealed class DeclarationErrorTests
         { "BL0014", "public partial class S { [BidLock(\"m\", \"{p}\")] public partial Task M(string p, CancellationToken ct); private Task MCore(string p, CancellationToken ct) => Task.CompletedTask; private Task MCore(int other) => Task.CompletedTask; }" },
         { "BL0015", "public partial class S(IBidLockManager locks) { public object Locks => locks; [BidLock(\"m\", \"{postingId}\")] public partial Task M(string postingId, CancellationToken ct); private Task MCore(string postingId, CancellationToken ct) => Task.CompletedTask; }" },
         { "BL0016", "public ref partial struct S { [BidLock(\"m\", \"{p}\")] public static partial Task M(string p, CancellationToken ct); private static Task MCore(string p, CancellationToken ct) => Task.CompletedTask; }" },
+        { "BL0017", "public record Line(string Id); public partial class S { [BidLock(\"{m}\", \"x-{ls.Id}-{m.Length}\")] public partial Task M(string m, List<Line> ls, CancellationToken ct); private Task MCore(string m, List<Line> ls, CancellationToken ct) => Task.CompletedTask; }" },
     };
 
     [Theory]

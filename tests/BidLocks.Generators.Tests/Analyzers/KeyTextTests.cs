@@ -22,7 +22,8 @@ public sealed class KeyTextTests
         { "PlainPosting posting", "{|#0:{posting}|}", "posting", "PlainPosting", TypeName },
         { "RecordPosting posting", "p-{|#0:{posting}|}", "posting", "RecordPosting", RecordText },
         { "Lot lot", "{|#0:{lot}|}", "lot", "Lot", RecordText },
-        { "string[] ids", "{|#0:{ids}|}", "ids", "string[]", TypeName },
+        // A multi-posting template judges each element's text.
+        { "PlainPosting[] postings", "{|#0:{postings}|}", "postings[]", "PlainPosting", TypeName },
         { "Lot? lot", "{|#0:{lot}|}", "lot", "Lot?", RecordText },
     };
 

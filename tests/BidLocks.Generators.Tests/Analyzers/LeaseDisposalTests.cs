@@ -18,6 +18,7 @@ public sealed class LeaseDisposalTests
         { "_ = await {|#0:locks.TryAcquireAsync(\"m\", \"p\")|};", "is discarded" },
         { "long fence = (await {|#0:locks.AcquireAsync(\"m\", \"p\")|}).FencingToken; Console.WriteLine(fence);", "is read once and dropped" },
         { "_ = {|#0:locks.AcquireAsync(\"m\", \"p\")|};", "is never awaited" },
+        { "var set = await {|#0:locks.AcquireManyAsync(\"m\", new[] { \"p\", \"q\" }, default(BidLockAcquireOptions))|}; Console.WriteLine(set.FencingToken);", "is never disposed" },
         { "var memory = new InMemoryBidLockManager(); var lease = await {|#0:memory.AcquireAsync(\"m\", \"p\")|}; Console.WriteLine(lease.FencingToken);", "is never disposed" },
     };
 
@@ -29,6 +30,7 @@ public sealed class LeaseDisposalTests
         "var lease = await locks.TryAcquireAsync(\"m\", \"p\"); if (lease is null) return; try { Work(); } finally { await lease.DisposeAsync(); }",
         "BidLockLease? lease = null; try { lease = await locks.AcquireAsync(\"m\", \"p\"); Work(); } finally { if (lease != null) await lease.ReleaseAsync(); }",
         "var lease = await locks.AcquireAsync(\"m\", \"p\"); await using (lease) { Work(); }",
+        "await using var set = await locks.AcquireManyAsync(\"m\", new[] { \"p\", \"q\" }, default(BidLockAcquireOptions)); Work();",
         "await using var lease = await locks.TryAcquireAsync(\"m\", \"p\") ?? throw new TimeoutException();",
         "_held = await locks.AcquireAsync(\"m\", \"p\");",
         "Keep(await locks.AcquireAsync(\"m\", \"p\"));",
@@ -43,7 +45,7 @@ public sealed class LeaseDisposalTests
     public async Task A_lease_that_can_leak_is_reported(string statements, string reason)
     {
         var test = new BidLockAnalyzerTest<LeaseDisposalAnalyzer>(Host(statements));
-        string method = statements.Contains("TryAcquireAsync", StringComparison.Ordinal) ? "TryAcquireAsync" : "AcquireAsync";
+        string method = new[] { "TryAcquireAsync", "AcquireManyAsync" }.FirstOrDefault(name => statements.Contains(name, StringComparison.Ordinal)) ?? "AcquireAsync";
         test.ExpectedDiagnostics.Add(Expect.Message(DiagnosticDescriptors.LeaseNotDisposed, 0, method, reason));
         await test.RunAsync(TestContext.Current.CancellationToken);
     }

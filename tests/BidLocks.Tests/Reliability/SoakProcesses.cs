@@ -43,26 +43,8 @@ public sealed class SoakProcesses : IAsyncDisposable
             "--postings", Postings.ToString(CultureInfo.InvariantCulture), "--workers", WorkersPerProcess.ToString(CultureInfo.InvariantCulture),
             .. (withoutLock ? ["--no-lock"] : Array.Empty<string>()),
         ])).ToList();
-        var soak = new SoakProcesses(ledger, hosts);
-        try
-        {
-            foreach (var host in hosts)
-            {
-                await host.ExpectLineAsync("ready");
-            }
-
-            foreach (var host in hosts)
-            {
-                await host.WriteLineAsync("go");
-            }
-        }
-        catch
-        {
-            await soak.DisposeAsync();
-            throw;
-        }
-
-        return soak;
+        await ReadySetGo.StartTogetherAsync(hosts);
+        return new SoakProcesses(ledger, hosts);
     }
 
     /// <summary>

@@ -1,0 +1,67 @@
+namespace BidLocks.Tests.Contract.Multi;
+
+/// <summary>
+/// What every backend keeps for multi-posting locks (<see cref="IBidLockManager.AcquireManyAsync"/>), written once.
+/// A class of its own, apart from <see cref="BidLockManagerContract"/>, so that its tests run under names that say
+/// "Multi"; each backend's class derives from it and says only how to make a manager.
+/// </summary>
+public abstract partial class MultiPostingContract : IAsyncLifetime
+{
+    private readonly List<IBidLockManager> _managers = [];
+
+    /// <summary>A marketplace id no other test uses.</summary>
+    protected string Marketplace { get; } = "mkt-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Makes a manager of the backend under test; several made by one test share the backend's storage.</summary>
+    protected abstract ValueTask<IBidLockManager> CreateBackendManagerAsync(BidLockOptions options);
+
+    /// <summary>Another manager that shares locks with <paramref name="first"/> (the same one for the in-memory backend).</summary>
+    protected virtual ValueTask<IBidLockManager> CreatePeerAsync(IBidLockManager first) => CreateManagerAsync();
+
+    protected async ValueTask<IBidLockManager> CreateManagerAsync()
+    {
+        var manager = await CreateBackendManagerAsync(new BidLockOptions());
+        lock (_managers)
+        {
+            _managers.Add(manager);
+        }
+
+        return manager;
+    }
+
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        foreach (var manager in _managers)
+        {
+            await manager.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    protected static BidLockAcquireOptions Wait(TimeSpan timeout) => new(Timeout: timeout);
+
+    /// <summary>Runs <paramref name="work"/> in a flow that holds no lock of the caller's (no re-entry).</summary>
+    protected static Task<T> InFreshFlow<T>(Func<Task<T>> work)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(work);
+        }
+    }
+
+    /// <summary>True when a flow that holds nothing can take <paramref name="posting"/> at once (and gives it back).</summary>
+    protected Task<bool> IsFreeAsync(IBidLockManager manager, string posting) => InFreshFlow(async () =>
+    {
+        var lease = await manager.TryAcquireAsync(Marketplace, posting, TimeSpan.Zero, TestContext.Current.CancellationToken);
+        if (lease is null)
+        {
+            return false;
+        }
+
+        await lease.ReleaseAsync();
+        return true;
+    });
+}

@@ -1,0 +1,13 @@
+using BidLocks.Tests.Contract.Multi;
+
+namespace BidLocks.Tests;
+
+/// <summary>Multi-posting locks against the in-process lock table.</summary>
+public sealed class InMemoryMultiPostingTests : MultiPostingContract
+{
+    // Each in-memory manager is its own lock table: a second "instance" in one process shares the manager.
+    protected override ValueTask<IBidLockManager> CreatePeerAsync(IBidLockManager first) => ValueTask.FromResult(first);
+
+    protected override ValueTask<IBidLockManager> CreateBackendManagerAsync(BidLockOptions options)
+        => ValueTask.FromResult<IBidLockManager>(new InMemoryBidLockManager(options));
+}

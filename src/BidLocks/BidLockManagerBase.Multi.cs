@@ -98,7 +98,6 @@ public abstract partial class BidLockManagerBase
 
         var renewal = new LeaseRenewal(this, key, holderId, attempt.FencingToken, attempt.Expiry, set.Ttl, set.MaxHold);
         var lease = new BidLockLease(renewal);
-        _held.TryAdd(renewal, 0);
         renewal.Start();
         return lease;
     }

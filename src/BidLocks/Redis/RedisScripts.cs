@@ -42,8 +42,11 @@ internal static class RedisScripts
 
     /// <summary>
     /// Every other try: joins the queue when the lock is taken, and takes it only when free and this holder is at
-    /// the head of the live queue. KEYS: lock, fence, queue, waiters. ARGV: holder, ttl ms, waiter ttl ms, fence
-    /// wanted (1 or 0). A holder that asks again keeps the lock with a new TTL (and a new, higher fence).
+    /// the head of the live queue. KEYS: lock, fence, queue, waiters, since. ARGV: holder, ttl ms, waiter ttl ms, fence
+    /// wanted (1 or 0). A holder that asks again keeps the lock with a new TTL (and a new, higher fence). A new hold
+    /// records when it began (server ms, then the holder) under the since key, for inspection: a waiter's holder id
+    /// says when it started waiting, not when it got the lock. The record lives a day, longer than any hold may last,
+    /// and a later holder's makes it stale (inspection checks the holder).
     /// </summary>
     public const string AcquireQueued = Common + """
         local h = ARGV[1]
@@ -80,6 +83,7 @@ internal static class RedisScripts
         local mark = '='
         if redis.call('EXISTS', KEYS[3]) == 1 then mark = '+' end
         redis.call('SET', KEYS[1], mark .. h, 'PX', ARGV[2])
+        redis.call('SET', KEYS[5], string.format('%.0f', nowMs) .. ' ' .. h, 'PX', 86400000)
         if ARGV[4] == '0' then return 0 end
         return fence(KEYS[2])
         """;
@@ -131,6 +135,21 @@ internal static class RedisScripts
           handOver(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3])
         end
         return 1
+        """;
+
+    /// <summary>
+    /// An operator breaks a stuck lock (<c>bidlocks release --force</c>), whoever holds it: the fence is raised, so the
+    /// old holder's token is below every later one, and the lock is handed to the live head of the queue (or deleted).
+    /// KEYS: lock, fence, queue, waiters. ARGV: channel, message. Returns {0} when the lock was free, else
+    /// {1, value, previous fence, new fence}, the fences as text.
+    /// </summary>
+    public const string ForceRelease = Common + """
+        local v = redis.call('GET', KEYS[1])
+        if not v then return {0} end
+        local last = redis.call('GET', KEYS[2]) or '0'
+        local f = fence(KEYS[2])
+        handOver(KEYS[1], KEYS[3], KEYS[4], ARGV[1], ARGV[2])
+        return {1, v, last, string.format('%.0f', f)}
         """;
 
     /// <summary>KEYS: lock. ARGV: holder, ttl ms. 1 when the holder still holds the lock (its TTL is then reset).</summary>

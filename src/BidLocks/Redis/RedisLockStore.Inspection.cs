@@ -132,14 +132,14 @@ internal sealed partial class RedisLockStore : ILockInspection
     private async Task<BidLockInfo?> Read(IBatch batch, string key)
     {
         var value = batch.StringGetAsync(key);
-        var ttl = batch.ExecuteAsync("PTTL", key);
+        var ttl = batch.KeyTimeToLiveAsync(key);
         var since = batch.StringGetAsync(key + RedisKeyNames.SinceSuffix);
         var fence = batch.StringGetAsync(key + RedisKeyNames.FenceSuffix);
         var waiters = batch.HashValuesAsync(key + RedisKeyNames.WaitersSuffix);
         await Task.WhenAll(value, ttl, since, fence, waiters).ConfigureAwait(false);
         var readAt = _time.GetUtcNow();
-        var remaining = (long)(await ttl.ConfigureAwait(false));
-        if (await value.ConfigureAwait(false) is not { HasValue: true } stored || remaining < 0)
+        // PTTL: no time to live means the key is gone (a lock key always has one).
+        if (await value.ConfigureAwait(false) is not { HasValue: true } stored || await ttl.ConfigureAwait(false) is not { } remaining)
         {
             // Free, or ended between the reads.
             return null;
@@ -168,7 +168,7 @@ internal sealed partial class RedisLockStore : ILockInspection
             HolderId: holder,
             InstanceId: instance,
             HeldSince: heldSince,
-            ExpiresAt: readAt.AddMilliseconds(remaining),
+            ExpiresAt: readAt + remaining,
             FencingToken: ParseLong(await fence.ConfigureAwait(false)),
             Waiters: live,
             ReadAt: readAt);

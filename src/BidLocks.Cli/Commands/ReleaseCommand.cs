@@ -25,8 +25,9 @@ internal sealed class ReleaseCommand : AsyncCommand<ReleaseSettings>
         }
 
         await using var backend = await OpenedBackend.OpenAsync(settings, cancellationToken);
-        var requestedBy = string.Create(CultureInfo.InvariantCulture, $"{Environment.UserName}@{Environment.MachineName} (bidlocks release --force, pid {Environment.ProcessId})")
-            + (settings.Reason is { } reason ? $": {reason}" : string.Empty);
+        var requestedBy = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Environment.UserName}@{Environment.MachineName} (bidlocks release --force, pid {Environment.ProcessId}{(settings.Reason is { } reason ? ", reason: " + reason : string.Empty)})");
         var broken = await backend.Manager.ForceReleaseAsync(settings.Marketplace, settings.Posting, requestedBy, cancellationToken);
         if (broken is null)
         {

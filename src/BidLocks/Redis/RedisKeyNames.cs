@@ -21,6 +21,7 @@ internal sealed class RedisKeyNames
         RedisKey since = key + SinceSuffix;
         Lock = [lockKey];
         LockFence = [lockKey, fence];
+        LockSince = [lockKey, since];
         FastAcquire = [lockKey, fence, queue];
         Queued = [lockKey, fence, queue, waiters, since];
         LockQueue = [lockKey, queue, waiters];
@@ -31,6 +32,9 @@ internal sealed class RedisKeyNames
 
     /// <summary>KEYS: lock, fence.</summary>
     public RedisKey[] LockFence { get; }
+
+    /// <summary>KEYS: lock, since.</summary>
+    public RedisKey[] LockSince { get; }
 
     /// <summary>KEYS: lock, fence, queue.</summary>
     public RedisKey[] FastAcquire { get; }

@@ -45,8 +45,9 @@ internal static class RedisScripts
     /// the head of the live queue. KEYS: lock, fence, queue, waiters, since. ARGV: holder, ttl ms, waiter ttl ms, fence
     /// wanted (1 or 0). A holder that asks again keeps the lock with a new TTL (and a new, higher fence). A new hold
     /// records when it began (server ms, then the holder) under the since key, for inspection: a waiter's holder id
-    /// says when it started waiting, not when it got the lock. The record lives a day, longer than any hold may last,
-    /// and a later holder's makes it stale (inspection checks the holder).
+    /// says when it started waiting, not when it got the lock. The record has the hold's TTL and is renewed with it
+    /// (<see cref="Extend"/>), so it is gone within one TTL of the hold's end; inspection checks that it names the
+    /// current holder.
     /// </summary>
     public const string AcquireQueued = Common + """
         local h = ARGV[1]
@@ -83,7 +84,7 @@ internal static class RedisScripts
         local mark = '='
         if redis.call('EXISTS', KEYS[3]) == 1 then mark = '+' end
         redis.call('SET', KEYS[1], mark .. h, 'PX', ARGV[2])
-        redis.call('SET', KEYS[5], string.format('%.0f', nowMs) .. ' ' .. h, 'PX', 86400000)
+        redis.call('SET', KEYS[5], string.format('%.0f', nowMs) .. ' ' .. h, 'PX', ARGV[2])
         if ARGV[4] == '0' then return 0 end
         return fence(KEYS[2])
         """;
@@ -152,11 +153,15 @@ internal static class RedisScripts
         return {1, v, last, string.format('%.0f', f)}
         """;
 
-    /// <summary>KEYS: lock. ARGV: holder, ttl ms. 1 when the holder still holds the lock (its TTL is then reset).</summary>
+    /// <summary>
+    /// KEYS: lock, since. ARGV: holder, ttl ms. 1 when the holder still holds the lock (its TTL is then reset, and that
+    /// of the since record, if the lock has one).
+    /// </summary>
     public const string Extend = """
         local v = redis.call('GET', KEYS[1])
         if v == '=' .. ARGV[1] or v == '+' .. ARGV[1] then
           redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          redis.call('PEXPIRE', KEYS[2], ARGV[2])
           return 1
         end
         return 0

@@ -42,7 +42,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     {
         options.Validate();
         _store = store;
-        _metrics = new LockMetrics(store.Backend);
+        _metrics = new LockMetrics(store.Backend, () => _renewals!.Held(), options.TimeProvider);
         _logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? NullLogger.Instance;
         _keyPrefix = options.KeyPrefix;
         _keys = new BidLockKeyCache(options.KeyPrefix);
@@ -421,7 +421,11 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         }
     }
 
-    ValueTask<bool> ILeaseHost.ReleaseAsync(LeaseRenewal lease) => ReleaseAsync(lease.Key, lease.HolderId, CancellationToken.None);
+    ValueTask<bool> ILeaseHost.ReleaseAsync(LeaseRenewal lease)
+    {
+        _metrics.HoldEnded(lease);
+        return ReleaseAsync(lease.Key, lease.HolderId, CancellationToken.None);
+    }
 
     void ILeaseHost.OnLost(LeaseRenewal lease, string reason)
     {

@@ -59,4 +59,35 @@ public interface IBidLockManager : IAsyncDisposable
 
     /// <summary>Removes holds whose TTL has passed; returns how many.</summary>
     ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Who holds the lock on (marketplace, posting), since when, until when, its fencing token and how many wait; null
+    /// when it is free. Read-only: it never takes, renews or releases anything. The default implementation, for managers
+    /// written outside this library, is not supported.
+    /// </summary>
+    /// <exception cref="ArgumentException">An id is null, empty, too long or not valid UTF-16 (before any I/O).</exception>
+    /// <exception cref="BidLockUnavailableException">The backend could not be read.</exception>
+    ValueTask<BidLockInfo?> InspectAsync(string marketplaceId, string postingId, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException($"{GetType().Name} does not support inspection.");
+
+    /// <summary>
+    /// The locks held now (of one marketplace when <paramref name="marketplaceId"/> is given), longest-held first, at most
+    /// <paramref name="limit"/> of them. Read-only; on Redis it pages through the keys with <c>SCAN</c> on every master
+    /// (never <c>KEYS</c>), so it does not block the server.
+    /// </summary>
+    /// <exception cref="ArgumentException">The marketplace id is invalid or <paramref name="limit"/> is below 1 (before any I/O).</exception>
+    /// <exception cref="BidLockUnavailableException">The backend could not be read.</exception>
+    ValueTask<IReadOnlyList<BidLockInfo>> ListHeldAsync(string? marketplaceId, int limit, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException($"{GetType().Name} does not support inspection.");
+
+    /// <summary>
+    /// Breaks a stuck lock whoever holds it, for an operator (<c>bidlocks release --force</c>): the hold is removed, the
+    /// next queued waiter is served, and the fence is raised so that the old holder's token is below every later one.
+    /// The old holder's lease notices at its next renewal and cancels its <see cref="BidLockLease.LostToken"/>. Logged as a
+    /// warning naming <paramref name="requestedBy"/>. Null when the lock was not held.
+    /// </summary>
+    /// <exception cref="ArgumentException">An id or <paramref name="requestedBy"/> is invalid (before any I/O).</exception>
+    /// <exception cref="BidLockUnavailableException">The backend could not be reached.</exception>
+    ValueTask<BidLockForcedRelease?> ForceReleaseAsync(string marketplaceId, string postingId, string requestedBy, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException($"{GetType().Name} does not support breaking locks.");
 }

@@ -6,9 +6,13 @@ namespace BidLocks.PackageTests;
 /// <summary>Runs the dotnet CLI as a child process and keeps everything it printed.</summary>
 internal static class DotNetCli
 {
-    public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, params string[] arguments)
+    public static Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, params string[] arguments)
+        => RunProgramAsync("dotnet", workingDirectory, environment, cancellationToken, arguments);
+
+    /// <summary>Runs <paramref name="program"/> (the dotnet CLI, or a tool it installed) the same way.</summary>
+    public static async Task<CliResult> RunProgramAsync(string program, string workingDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -33,7 +37,7 @@ internal static class DotNetCli
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         var output = new StringBuilder();
         var stdout = PumpAsync(process.StandardOutput, output);
         var stderr = PumpAsync(process.StandardError, output);
@@ -50,7 +54,7 @@ internal static class DotNetCli
         }
 
         await Task.WhenAll(stdout, stderr);
-        return new CliResult(process.ExitCode, output.ToString(), $"dotnet {string.Join(' ', arguments)}");
+        return new CliResult(process.ExitCode, output.ToString(), $"{Path.GetFileName(program)} {string.Join(' ', arguments)}");
     }
 
     private static async Task PumpAsync(StreamReader reader, StringBuilder output)

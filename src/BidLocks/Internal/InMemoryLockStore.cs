@@ -4,7 +4,7 @@ namespace BidLocks;
 /// Holds in a dictionary, guarded by one lock. Expiry is judged on the manager's monotonic clock: nothing outside the
 /// process reads it, so a stepped wall clock must not stretch or shorten a hold.
 /// </summary>
-internal sealed class InMemoryLockStore : ILockStore
+internal sealed partial class InMemoryLockStore : ILockStore
 {
     public const string BackendName = "in-memory";
 
@@ -34,9 +34,11 @@ internal sealed class InMemoryLockStore : ILockStore
                 return new(AcquireAttempt.Busy(hold.Expiry.Deadline - now.Monotonic));
             }
 
-            var fence = hold is not null && hold.HolderId == holderId && hold.IsLive(now) ? hold.Fence : ++_lastFence;
             var expiry = now.Plus(ttl);
-            _holds[key.Value] = new Hold(holderId, expiry, fence);
+            _holds[key.Value] = hold is not null && hold.HolderId == holderId && hold.IsLive(now)
+                ? hold with { Expiry = expiry }
+                : new Hold(holderId, expiry, ++_lastFence, now.Wall);
+            var fence = _holds[key.Value].Fence;
             return new(AcquireAttempt.Success(fence, expiry));
         }
     }
@@ -112,7 +114,11 @@ internal sealed class InMemoryLockStore : ILockStore
     private bool IsHeldBy(string key, string holderId, LeaseClock now, out Hold hold)
         => _holds.TryGetValue(key, out hold!) && hold.HolderId == holderId && hold.IsLive(now);
 
-    private sealed record Hold(string HolderId, LeaseExpiry Expiry, long Fence)
+    /// <param name="HolderId">Who holds it.</param>
+    /// <param name="Expiry">When the hold ends unless renewed.</param>
+    /// <param name="Fence">Its fencing token.</param>
+    /// <param name="HeldSince">When the holder got the lock (wall clock, for inspection).</param>
+    private sealed record Hold(string HolderId, LeaseExpiry Expiry, long Fence, DateTimeOffset HeldSince)
     {
         public bool IsLive(LeaseClock now) => Expiry.Deadline > now.Monotonic;
     }

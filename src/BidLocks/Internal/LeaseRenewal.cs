@@ -33,8 +33,12 @@ internal sealed class LeaseRenewal
         _fencingToken = fencingToken;
         _ttl = ttl;
         SetExpiry(expiry);
-        _holdDeadline = LeaseClock.MonotonicNow(_time) + maxHold;
+        HeldSince = LeaseClock.MonotonicNow(_time);
+        _holdDeadline = HeldSince + maxHold;
     }
+
+    /// <summary>When the lease began (monotonic): the hold-time histogram and the longest-hold gauge measure from it.</summary>
+    public TimeSpan HeldSince { get; }
 
     public BidLockKey Key { get; }
 

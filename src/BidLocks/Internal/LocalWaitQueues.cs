@@ -81,6 +81,15 @@ internal sealed class LocalWaitQueues
         }
     }
 
+    /// <summary>How many callers of this process are waiting for <paramref name="key"/> (the one trying included), for inspection.</summary>
+    public int Waiting(string key)
+    {
+        lock (_queues)
+        {
+            return _queues.TryGetValue(key, out var queue) ? queue.Users : 0;
+        }
+    }
+
     private void Leave(Queue queue, bool release)
     {
         if (release)

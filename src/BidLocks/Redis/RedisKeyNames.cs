@@ -8,15 +8,21 @@ namespace BidLocks;
 /// </summary>
 internal sealed class RedisKeyNames
 {
+    public const string FenceSuffix = ":fence";
+    public const string QueueSuffix = ":queue";
+    public const string WaitersSuffix = ":waiters";
+
     public RedisKeyNames(string key)
     {
         RedisKey lockKey = key;
-        RedisKey fence = key + ":fence";
-        RedisKey queue = key + ":queue";
-        RedisKey waiters = key + ":waiters";
+        RedisKey fence = key + FenceSuffix;
+        RedisKey queue = key + QueueSuffix;
+        RedisKey waiters = key + WaitersSuffix;
+        RedisKey since = key + SinceSuffix;
         Lock = [lockKey];
         LockFence = [lockKey, fence];
-        Queued = [lockKey, fence, queue, waiters];
+        LockSince = [lockKey, since];
+        Queued = [lockKey, fence, queue, waiters, since];
         LockQueue = [lockKey, queue, waiters];
     }
 
@@ -26,7 +32,16 @@ internal sealed class RedisKeyNames
     /// <summary>KEYS: lock, fence.</summary>
     public RedisKey[] LockFence { get; }
 
-    /// <summary>KEYS: lock, fence, queue, waiters.</summary>
+    /// <summary>KEYS: lock, since.</summary>
+    public RedisKey[] LockSince { get; }
+
+    /// <summary>
+    /// The suffix of the key that records when a queued waiter was handed the lock (<c>&lt;unix ms&gt; &lt;holder&gt;</c>), for
+    /// inspection; a lock taken at the first try needs none, since its holder id carries the time.
+    /// </summary>
+    public const string SinceSuffix = ":since";
+
+    /// <summary>KEYS: lock, fence, queue, waiters, since.</summary>
     public RedisKey[] Queued { get; }
 
     /// <summary>KEYS: lock, queue, waiters.</summary>

@@ -127,7 +127,7 @@ internal sealed partial class RedisLockStore : ILockStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = LeaseClock.Read(_time);
-        var result = await Extend.EvaluateAsync(_database, _names.For(key).Lock, [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
+        var result = await Extend.EvaluateAsync(_database, _names.For(key).LockSince, [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
         return result == 1 ? started.Plus(ttl) : null;
     }
 

@@ -46,9 +46,12 @@ internal static class RedisScripts
 
     /// <summary>
     /// Every other try: joins the queue when the lock is held or another waiter is first, and takes it only when no
-    /// hold is live and this holder is at the head of the live queue. KEYS: lock, fence, queue, waiters. ARGV: holder,
-    /// ttl ms, waiter ttl ms, fence wanted (1 or 0). A holder that asks again keeps the lock with a new TTL (and a new,
-    /// higher fence).
+    /// hold is live and this holder is at the head of the live queue. KEYS: lock, fence, queue, waiters, since. ARGV:
+    /// holder, ttl ms, waiter ttl ms, fence wanted (1 or 0). A holder that asks again keeps the lock with a new TTL (and
+    /// a new, higher fence). A new hold records when it began (server ms, then the holder) under the since key, for
+    /// inspection: a waiter's holder id says when it started waiting, not when it got the lock. The record has the
+    /// hold's TTL and is renewed with it (<see cref="Extend"/>), so it is gone within one TTL of the hold's end;
+    /// inspection checks that it names the current holder.
     /// </summary>
     public const string AcquireQueued = Common + """
         local h, ttl, waiterTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -96,6 +99,7 @@ internal static class RedisScripts
         else
           redis.call('SET', KEYS[1], h, 'PX', ttl)
         end
+        redis.call('SET', KEYS[5], string.format('%.0f', now()) .. ' ' .. h, 'PX', ttl)
         return taken()
         """;
 
@@ -140,11 +144,15 @@ internal static class RedisScripts
         return 1
         """;
 
-    /// <summary>KEYS: lock. ARGV: holder, ttl ms. 1 when the holder still holds the lock (its TTL is then reset).</summary>
+    /// <summary>
+    /// KEYS: lock, since. ARGV: holder, ttl ms. 1 when the holder still holds the lock (its TTL is then reset, and that
+    /// of the since record, if the lock has one).
+    /// </summary>
     public const string Extend = Common + """
         local v = redis.call('GET', KEYS[1])
         if holdOf(v) ~= ARGV[1] then return 0 end
         holdFor(KEYS[1], v, ARGV[1], tonumber(ARGV[2]))
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
         return 1
         """;
 
@@ -155,6 +163,20 @@ internal static class RedisScripts
     public const string Fence = Common + """
         if holdOf(redis.call('GET', KEYS[1])) ~= ARGV[1] then return 0 end
         return fence(KEYS[2])
+        """;
+
+    /// <summary>
+    /// An operator breaks a stuck lock (<c>bidlocks release --force</c>): whatever holds it loses it, the fence is raised
+    /// so the old holder's late writes are refused, and the next live waiter is served. KEYS: lock, fence, queue,
+    /// waiters. ARGV: channel, message, waiter ttl ms. {0} when the lock is free; else {1, value, last fence, new fence}.
+    /// </summary>
+    public const string ForceRelease = Common + """
+        local v = redis.call('GET', KEYS[1])
+        if not v then return {0} end
+        local last = redis.call('GET', KEYS[2]) or '0'
+        local f = fence(KEYS[2])
+        handOver(KEYS[1], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3])
+        return {1, v, last, string.format('%.0f', f)}
         """;
 
     // Shared by the scripts: the server clock (read only when needed: the unflagged release never pays for it), the

@@ -161,6 +161,37 @@ public sealed class RedisClusterTests(RedisCluster cluster, ITestOutputHelper ou
         Assert.Equal(0, holder.GetMetrics().BackendErrors + waiter.GetMetrics().BackendErrors);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Inspection_lists_the_held_locks_of_every_master_longest_first()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var holder = await ConnectAsync();
+        await using var inspector = await ConnectAsync();
+        var postings = PostingsOnEveryMaster(perMaster: 4);
+        var leases = new List<BidLockLease>();
+        foreach (var posting in postings)
+        {
+            leases.Add(await holder.AcquireAsync(_marketplace, posting, cancellationToken: cancel));
+        }
+
+        var held = await inspector.ListHeldAsync(_marketplace, 100, cancel);
+        var top = await inspector.ListHeldAsync(_marketplace, 3, cancel);
+        var one = await inspector.InspectAsync(_marketplace, postings[^1], cancel);
+
+        // Every master's locks, not only those of the node the client asked first.
+        Assert.Equal(postings.Order(), held.Select(info => info.PostingId).Order());
+        Assert.Equal(leases.Select(lease => lease.HolderId).Order(), held.Select(info => info.HolderId).Order());
+        Assert.True(held.Zip(held.Skip(1)).All(pair => pair.First.HeldSince <= pair.Second.HeldSince), "longest-held first");
+        Assert.Equal(held.Take(3).Select(info => info.Key), top.Select(info => info.Key));
+        Assert.Equal(leases[^1].HolderId, one?.HolderId);
+        foreach (var lease in leases)
+        {
+            await lease.ReleaseAsync();
+        }
+
+        Assert.Empty(await inspector.ListHeldAsync(_marketplace, 100, cancel));
+    }
+
     private Task<RedisBidLockManager> ConnectAsync()
         => RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = _cluster.Url }, TestContext.Current.CancellationToken);
 

@@ -87,7 +87,7 @@ public abstract partial class BidLockManagerContract
 
         Assert.Equal(Marketplace, lease.MarketplaceId);
         Assert.Equal("posting:with{odd}chars %", lease.PostingId);
-        Assert.Matches("^bidder-7:[0-9A-F]{32}$", lease.HolderId);
+        Assert.Matches("^bidder-7:[0-9A-F]{32}:[0-9]{13}$", lease.HolderId);
         Assert.True(lease.ExpiresAt > before + TimeSpan.FromSeconds(20));
         Assert.True(lease.FencingToken > 0);
         Assert.True(await lease.ReleaseAsync());

@@ -26,6 +26,8 @@ public sealed class HolderTokenTests(ITestOutputHelper output)
             var parts = lease.HolderId.Split(':');
             Assert.Equal("bidder-1", parts[0]);
             Assert.Matches("^[0-9A-F]{32}$", parts[1]);
+            // The third part is when it asked, in Unix ms (for inspection): this host's clock, give or take the test's run.
+            Assert.InRange(long.Parse(parts[2], CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             randomParts.Add(UInt128.Parse(parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
         }
 
@@ -52,15 +54,18 @@ public sealed class HolderTokenTests(ITestOutputHelper output)
         var earlier = await owner.AcquireAsync(_marketplace, "guarded", cancellationToken: cancel);
         Assert.True(await earlier.ReleaseAsync());
         await using var lease = await owner.AcquireAsync(_marketplace, "guarded", cancellationToken: cancel);
-        var (instance, random) = (lease.HolderId[..lease.HolderId.LastIndexOf(':')], lease.HolderId[(lease.HolderId.LastIndexOf(':') + 1)..]);
+        // <instance>:<random 128-bit>:<unix ms>; the time is no secret (inspection shows it), the random part is.
+        var (instance, random, time) = lease.HolderId.Split(':') is [var i, var r, var t] ? (i, r, t) : throw new InvalidOperationException(lease.HolderId);
 
         string[] guesses =
         [
             earlier.HolderId,                                      // a replayed, older holder id of the same lock
-            instance + ":" + new string('0', 32),                  // the right instance, a null token
-            instance + ":" + FlipLastDigit(random),                // one hex digit off
-            instance + ":" + random.ToLowerInvariant(),            // the same digits, other case
-            instance + ":" + random[..^1],                         // one digit short
+            instance + ":" + new string('0', 32) + ":" + time,      // the right instance and time, a null token
+            instance + ":" + FlipLastDigit(random) + ":" + time,   // one hex digit off
+            instance + ":" + random.ToLowerInvariant() + ":" + time, // the same digits, other case
+            instance + ":" + random[..^1] + ":" + time,            // one digit short
+            instance + ":" + random,                               // without its time
+            instance + ":" + random + ":" + FlipLastDigit(time),   // another time
             random,                                                // the token without its instance
             instance,                                              // the instance alone
             "=" + lease.HolderId,                                  // the holder id behind a mark, as older lock values were

@@ -1,0 +1,22 @@
+using BidLocks;
+
+namespace BidLocks.Samples.WebApi.Bidding;
+
+/// <summary>Places bids, one at a time per posting across every instance of the app.</summary>
+public partial class BidService(IBidLockManager locks, Marketplace marketplace, IConfiguration configuration, ILogger<BidService> logger)
+{
+    /// <summary>The marketplace this app bids on (<c>Sample:Marketplace</c>, default <c>ebay</c>).</summary>
+    public string MarketplaceId { get; } = configuration["Sample:Marketplace"] ?? "ebay";
+
+    // The generator writes this method: it takes the lock on (marketplaceId, postingId) through `locks`, calls the
+    // Core with the lease, and releases the lock on every path. A wait longer than 10 s is a 409 (BidLockProblems).
+    [BidLock("{marketplaceId}", "{postingId}", TimeoutSeconds = 10)]
+    public partial Task<BidReceipt> PlaceBidAsync(string marketplaceId, string postingId, BidRequest bid, CancellationToken cancellationToken);
+
+    private async Task<BidReceipt> PlaceBidAsyncCore(string marketplaceId, string postingId, BidRequest bid, CancellationToken cancellationToken, BidLockLease lease)
+    {
+        var receipt = await marketplace.SubmitAsync(postingId, bid, lease.FencingToken, cancellationToken);
+        logger.LogInformation("Placed {Amount} by {Bidder} on {Marketplace}/{Posting} with fence {FencingToken}", bid.Amount, bid.Bidder, marketplaceId, postingId, lease.FencingToken);
+        return receipt;
+    }
+}

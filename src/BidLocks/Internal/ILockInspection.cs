@@ -1,0 +1,25 @@
+namespace BidLocks;
+
+/// <summary>
+/// What a store offers operators besides the lock steps: reading who holds what (never changing it) and breaking a
+/// stuck hold. Kept apart from <see cref="ILockStore"/>, whose steps are the hot path.
+/// </summary>
+internal interface ILockInspection
+{
+    /// <summary>The lock's holder and state; null when it is free.</summary>
+    ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every held lock under <paramref name="keyPrefix"/> (of one marketplace when <paramref name="marketplaceId"/> is
+    /// given), ranked by <see cref="HeldLockRanking"/> and cut to <paramref name="limit"/>.
+    /// </summary>
+    ValueTask<IReadOnlyList<BidLockInfo>> ListHeldAsync(string keyPrefix, string? marketplaceId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes whatever hold the lock has, serves the next queued waiter, and raises the fence; null when nothing held it.
+    /// </summary>
+    ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, CancellationToken cancellationToken);
+}
+
+/// <summary>What a forced release took away: the holder (null for a reservation), the fence before and the fence raised.</summary>
+internal readonly record struct BrokenHold(string? HolderId, long PreviousFencingToken, long FencingToken);

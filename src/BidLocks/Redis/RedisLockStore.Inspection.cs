@@ -1,0 +1,210 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace BidLocks;
+
+/// <summary>
+/// Inspection on Redis with read commands only (GET, PTTL, HVALS; SCAN to find locks), so an operator's read-only user
+/// can run it and it can change nothing. Each lock is read in one pipelined round trip: a snapshot that is not atomic,
+/// which a hold ending between two reads can only make look already free. Finding locks pages through the keys with
+/// <c>SCAN … MATCH &lt;prefix&gt;{…} COUNT</c> on every master of a cluster, never <c>KEYS</c>, so the server is never blocked
+/// for longer than one page.
+/// </summary>
+internal sealed partial class RedisLockStore : ILockInspection
+{
+    /// <summary>Keys a <c>SCAN</c> call looks at, and locks read per pipelined batch.</summary>
+    internal const int ScanPageSize = 500;
+
+    private static readonly RedisScript ForceReleaseScript = new(RedisScripts.ForceRelease);
+
+    public async ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var batch = _database.CreateBatch();
+        var read = Read(batch, key.Value);
+        batch.Execute();
+        return await read.WaitAsync(cancellationToken).ConfigureAwait(false) is { } info
+            ? info with { MarketplaceId = key.MarketplaceId, PostingId = key.PostingId }
+            : null;
+    }
+
+    public async ValueTask<IReadOnlyList<BidLockInfo>> ListHeldAsync(string keyPrefix, string? marketplaceId, int limit, CancellationToken cancellationToken)
+    {
+        var pattern = BidLockKeyDecoder.ScanPattern(keyPrefix, marketplaceId);
+        var ranking = new HeldLockRanking(limit);
+        foreach (var server in Masters())
+        {
+            var page = new List<(string Key, string Marketplace, string Posting)>(ScanPageSize);
+            await foreach (var found in server.KeysAsync(_database.Database, pattern, ScanPageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (BidLockKeyDecoder.TryDecode(keyPrefix, found.ToString(), out var marketplace, out var posting))
+                {
+                    page.Add((found.ToString(), marketplace, posting));
+                }
+
+                if (page.Count == ScanPageSize)
+                {
+                    await ReadPageAsync(page, ranking, cancellationToken).ConfigureAwait(false);
+                    page.Clear();
+                }
+            }
+
+            await ReadPageAsync(page, ranking, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ranking.Result();
+    }
+
+    public async ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RedisKey[] keys = [key.Value, key.Value + RedisKeyNames.FenceSuffix, key.Value + RedisKeyNames.QueueSuffix, key.Value + RedisKeyNames.WaitersSuffix];
+        RedisValue[] values = [_channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds];
+        RedisResult result;
+        try
+        {
+            result = await ForceReleaseScript.SendAsync(_database, keys, values).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (RedisScript.IsUnknown(exception))
+        {
+            result = await _database.ScriptEvaluateAsync(RedisScripts.ForceRelease, keys, values).ConfigureAwait(false);
+        }
+
+        var parts = (RedisResult[])result!;
+        if ((long)parts[0] == 0)
+        {
+            return null;
+        }
+
+        var value = (string)parts[1]!;
+        return new BrokenHold(RedisLockValue.Parse(value).Holder, ParseLong((string?)parts[2]), ParseLong((string?)parts[3]));
+    }
+
+    /// <summary>
+    /// The servers that own keys: every master of a cluster, or the one server. A master that cannot be reached fails
+    /// the listing rather than leave its locks out without a word.
+    /// </summary>
+    private IEnumerable<IServer> Masters()
+    {
+        var masters = _connection.GetServers().Where(server => !server.IsReplica).ToList();
+        if (masters.Count == 0)
+        {
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis master is connected, so the locks cannot be listed.");
+        }
+
+        foreach (var server in masters)
+        {
+            if (!server.IsConnected)
+            {
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, $"The Redis master at {RedisEndpoints.Describe(server.EndPoint)} is not connected, so its locks cannot be listed.");
+            }
+
+            // StackExchange.Redis sends KEYS to a server it believes too old for SCAN; BidLocks never does.
+            if (!server.Features.Scan)
+            {
+                throw new NotSupportedException($"The Redis server at {RedisEndpoints.Describe(server.EndPoint)} does not support SCAN, and BidLocks never lists keys with KEYS.");
+            }
+        }
+
+        return masters;
+    }
+
+    private async Task ReadPageAsync(List<(string Key, string Marketplace, string Posting)> page, HeldLockRanking ranking, CancellationToken cancellationToken)
+    {
+        if (page.Count == 0)
+        {
+            return;
+        }
+
+        var batch = _database.CreateBatch();
+        var reads = page.Select(found => Read(batch, found.Key)).ToList();
+        batch.Execute();
+        for (var i = 0; i < reads.Count; i++)
+        {
+            if (await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false) is { } info)
+            {
+                ranking.Add(info with { MarketplaceId = page[i].Marketplace, PostingId = page[i].Posting });
+            }
+        }
+    }
+
+    /// <summary>Queues the reads of one lock on <paramref name="batch"/>; the task is its description, null when free.</summary>
+    private async Task<BidLockInfo?> Read(IBatch batch, string key)
+    {
+        var value = batch.StringGetAsync(key);
+        var ttl = batch.KeyTimeToLiveAsync(key);
+        var since = batch.StringGetAsync(key + RedisKeyNames.SinceSuffix);
+        var fence = batch.StringGetAsync(key + RedisKeyNames.FenceSuffix);
+        var waiters = batch.HashValuesAsync(key + RedisKeyNames.WaitersSuffix);
+        await Task.WhenAll(value, ttl, since, fence, waiters).ConfigureAwait(false);
+        var readAt = _time.GetUtcNow();
+        // PTTL: no time to live means the key is gone (a lock key always has one).
+        if (await value.ConfigureAwait(false) is not { HasValue: true } stored || await ttl.ConfigureAwait(false) is not { } remaining)
+        {
+            // Free, or ended between the reads.
+            return null;
+        }
+
+        var (holder, untilMs) = RedisLockValue.Parse(stored.ToString());
+        var nowMs = readAt.ToUnixTimeMilliseconds();
+        if (untilMs is { } flaggedUntil)
+        {
+            // A hold with waiters: its own end is in the value (the key lives on for the waiters).
+            if (flaggedUntil <= nowMs)
+            {
+                return null;
+            }
+
+            remaining = TimeSpan.FromMilliseconds(flaggedUntil - nowMs);
+        }
+
+        string? instance = null;
+        DateTimeOffset? heldSince = null;
+        if (holder is not null && HolderIds.TryParse(holder, out var parsedInstance, out var askedAt))
+        {
+            instance = parsedInstance;
+            heldSince = askedAt;
+        }
+
+        if (holder is not null && SinceRecord(await since.ConfigureAwait(false), holder) is { } granted)
+        {
+            heldSince = granted;
+        }
+
+        var live = (await waiters.ConfigureAwait(false)).Count(deadline => (long)deadline > nowMs);
+        return new BidLockInfo(
+            MarketplaceId: string.Empty,
+            PostingId: string.Empty,
+            Key: key,
+            HolderId: holder,
+            InstanceId: instance,
+            HeldSince: heldSince,
+            ExpiresAt: readAt + remaining,
+            FencingToken: ParseLong(await fence.ConfigureAwait(false)),
+            Waiters: live,
+            ReadAt: readAt);
+    }
+
+    /// <summary>When <paramref name="holder"/> was handed the lock, if the since record is its own.</summary>
+    private static DateTimeOffset? SinceRecord(RedisValue record, string holder)
+    {
+        if (!record.HasValue)
+        {
+            return null;
+        }
+
+        var text = record.ToString();
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0
+               && text.AsSpan(space + 1).SequenceEqual(holder)
+               && long.TryParse(text.AsSpan(0, space), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+            : null;
+    }
+
+    private static long ParseLong(RedisValue value)
+        => value.HasValue && long.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
+
+    private static long ParseLong(string? value)
+        => long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
+}

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace BidLocks;
 
 /// <summary>Settings for a lock manager. Bound from the <c>BidLocks</c> configuration section, or set in code.</summary>
-public sealed class BidLockOptions
+public sealed partial class BidLockOptions
 {
     /// <summary>The configuration section the options bind from.</summary>
     public const string SectionName = "BidLocks";
@@ -147,6 +147,8 @@ public sealed class BidLockOptions
         {
             throw new ArgumentOutOfRangeException(nameof(SqliteBusyTimeout), SqliteBusyTimeout, "SqliteBusyTimeout must be at least one second and at most one day.");
         }
+
+        ValidateReplication();
     }
 
     /// <summary>A copy whose later changes do not reach this instance (the logger factory and clock are shared).</summary>
@@ -164,6 +166,6 @@ public sealed class BidLockOptions
     public override string ToString()
         => $"BidLockOptions(KeyPrefix={KeyPrefix}, DefaultTimeout={DefaultTimeout}, DefaultTtl={DefaultTtl}, MaxHold={MaxHold}, InstanceId={InstanceId ?? "(default)"}"
             + $", UseRedis={UseRedis?.ToString() ?? "(unset)"}, RedisUrl={RedisConnectionSettings.RedactUrl(RedisUrl) ?? "(unset)"}, RedisHost={RedisHost ?? "(unset)"}"
-            + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")}, RedisTlsCaPath={RedisTlsCaPath ?? "(unset)"}, RedisConnectTimeout={RedisConnectTimeout}"
+            + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")}, RedisTlsCaPath={RedisTlsCaPath ?? "(unset)"}, RedisConnectTimeout={RedisConnectTimeout}, {DescribeReplication()}"
             + $", SqlitePath={SqlitePath ?? "(unset)"}, SqliteBusyTimeout={SqliteBusyTimeout}, EnvironmentName={EnvironmentName ?? "(unset)"})";
 }

@@ -4,19 +4,14 @@ namespace BidLocks.TestHost;
 
 /// <summary>
 /// The lock manager a child process uses: Redis when <c>--redis-url</c> is given (a <c>redis+sentinel://</c> URL too), else
-/// SQLite on <c>--db</c>. One place, so the hold and soak modes run the same code against either backend. Optional:
-/// <c>--min-replicas N</c> (Redis), <c>--default-ttl-ms T</c>.
+/// SQLite on <c>--db</c>. One place, so the hold and soak modes run the same code against either backend. With Redis,
+/// <c>--min-replicas N</c> sets <see cref="BidLockOptions.MinReplicas"/>.
 /// </summary>
 internal static class ManagerFromArguments
 {
     public static async Task<IBidLockManager> OpenAsync(Arguments arguments)
     {
         var options = new BidLockOptions();
-        if (arguments.Optional("default-ttl-ms") is { } ttl)
-        {
-            options.DefaultTtl = TimeSpan.FromMilliseconds(int.Parse(ttl, System.Globalization.CultureInfo.InvariantCulture));
-        }
-
         if (arguments.Optional("min-replicas") is { } replicas)
         {
             options.MinReplicas = int.Parse(replicas, System.Globalization.CultureInfo.InvariantCulture);

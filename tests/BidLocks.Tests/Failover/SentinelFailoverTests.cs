@@ -86,6 +86,43 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output)
         Assert.DoesNotContain(Uri.EscapeDataString(Password), everything, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 240_000)]
+    public async Task A_release_refused_during_the_switch_is_sent_again_to_the_new_primary()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var redis = await ReplicatedRedis.StartAsync(replicas: 2, Password);
+        await using var sentinels = await RedisSentinels.StartAsync(redis, Password);
+        using var events = new OutputOnDispose(output, () => redis.Events() + "\n" + sentinels.Events());
+        await using var manager = await ConnectAsync(sentinels, new CapturingLoggerFactory());
+        var key = RedisTestConnections.LockKey(_marketplace, "held-through-the-switch");
+        var lease = await manager.AcquireAsync(_marketplace, "held-through-the-switch", new BidLockAcquireOptions(TimeSpan.Zero, TimeSpan.FromSeconds(60)), cancel);
+        // What each replica holds before the kill: the promoted one's copy is what survives (read afterwards, the
+        // release sent again may already have removed it).
+        var copies = new Dictionary<int, RedisValue>();
+        foreach (var replica in redis.Replicas)
+        {
+            copies[replica.Port] = (await ReplicatedRedis.ReadKeyAsync(replica, key)).Value;
+        }
+
+        await redis.Primary.KillAsync();
+        // The holder is done while there is no primary: its release is refused, as every call is during the switch.
+        await Assert.ThrowsAsync<BidLockUnavailableException>(async () => await lease.ReleaseAsync());
+        var releasedAt = Stopwatch.GetTimestamp();
+        var newPort = await sentinels.WaitForSwitchAsync();
+        var promoted = redis.Replicas.Single(replica => replica.Port == newPort);
+        var survived = copies[newPort];
+        using (var raw = await RedisTestConnections.RawAsync(promoted))
+        {
+            await KeyspaceWatch.UntilAsync(raw, key, async database => !await database.KeyExistsAsync(key), cancel);
+        }
+
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"The grant survived the promotion ('{survived}'); the release refused during the switch reached the new primary {Stopwatch.GetElapsedTime(releasedAt).TotalMilliseconds:F0} ms after it was refused, not a 60 s TTL later."));
+        Assert.Equal("=" + lease.HolderId, (string?)survived);
+        await using var next = await manager.AcquireAsync(_marketplace, "held-through-the-switch", TimeSpan.Zero, cancel);
+    }
+
     private static Task<RedisBidLockManager> ConnectAsync(RedisSentinels sentinels, CapturingLoggerFactory logs)
         => RedisBidLockManager.ConnectAsync(
             new BidLockOptions { RedisUrl = sentinels.Url(Password), MinReplicas = 1, LoggerFactory = logs },

@@ -10,8 +10,9 @@ namespace BidLocks;
 /// <remarks>
 /// <para>An acknowledgement counts only for the connection that made the write: a <c>WAIT</c> sent after the client
 /// moved to another server (a fail-over between the script and the wait) would report that server's replicas for
-/// writes it never saw. Every connection event of the multiplexer (failed, restored, reconfigured) therefore moves
-/// <see cref="Epoch"/>, and a wait that straddles a move does not count.</para>
+/// writes it never saw. Every event of the multiplexer's interactive connections (failed, restored) and of its
+/// endpoints (reconfigured) therefore moves <see cref="Epoch"/>, and a wait that straddles a move does not count: a
+/// grant made while the client is still settling after a fail-over may be refused, never wrongly confirmed.</para>
 /// <para>While <c>WAIT</c> blocks, the server runs nothing else from that connection: with a replica that stops
 /// answering, the steps behind it wait too, up to the timeout each.</para>
 /// </remarks>
@@ -78,7 +79,15 @@ internal sealed class RedisReplicaWait : IDisposable
         _connection.ConfigurationChangedBroadcast -= OnEndpointEvent;
     }
 
-    private void OnConnectionEvent(object? sender, ConnectionFailedEventArgs e) => Interlocked.Increment(ref _epoch);
+    // The lock steps and the WAIT travel on interactive connections; the subscription's coming and going says nothing
+    // about them.
+    private void OnConnectionEvent(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Interactive)
+        {
+            Interlocked.Increment(ref _epoch);
+        }
+    }
 
     private void OnEndpointEvent(object? sender, EndPointEventArgs e) => Interlocked.Increment(ref _epoch);
 }

@@ -97,7 +97,13 @@ public sealed class RedisBidLockManager : BidLockManagerBase
             throw;
         }
 
-        var manager = new RedisBidLockManager(new RedisLockStore(connection, options, ownsConnection: true, settings.Database), options, replication);
+        var store = new RedisLockStore(connection, options, ownsConnection: true, settings.Database);
+        if (settings.SentinelService is not null)
+        {
+            store.FollowSentinels();
+        }
+
+        var manager = new RedisBidLockManager(store, options, replication);
         RedisLog.Connected(manager.Logger, settings.ToString(), server.ToString());
         if (replication.MinReplicas > 0)
         {

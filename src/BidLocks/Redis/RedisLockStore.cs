@@ -203,6 +203,7 @@ internal sealed partial class RedisLockStore : ILockStore
 
     public async ValueTask DisposeAsync()
     {
+        _sentinelFollower?.Dispose();
         try
         {
             await _channel.UnsubscribeAsync().ConfigureAwait(false);

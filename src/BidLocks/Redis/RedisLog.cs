@@ -28,4 +28,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(108, LogLevel.Warning, "Gave up sending the failed release of {Key} again; it expires by its TTL")]
     public static partial void ReleaseRetryFailed(ILogger logger, string key, Exception exception);
+
+    [LoggerMessage(109, LogLevel.Information, "Found the Redis primary at {Endpoint} after losing the last one")]
+    public static partial void PrimaryFound(ILogger logger, string endpoint);
 }

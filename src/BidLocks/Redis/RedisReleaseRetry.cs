@@ -16,7 +16,7 @@ internal sealed class RedisReleaseRetry : IDisposable
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(1);
 
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
 
     private readonly Func<BidLockKey, string, CancellationToken, ValueTask<bool>> _release;
     private readonly ILogger _logger;

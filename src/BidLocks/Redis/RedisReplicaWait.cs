@@ -21,6 +21,7 @@ internal sealed class RedisReplicaWait : IDisposable
     private readonly IConnectionMultiplexer _connection;
     private readonly IDatabase _database;
     private readonly object[] _arguments;
+    private readonly bool _clustered;
     private int _epoch;
 
     public RedisReplicaWait(IConnectionMultiplexer connection, IDatabase database, RedisReplicationSettings settings)
@@ -30,6 +31,7 @@ internal sealed class RedisReplicaWait : IDisposable
         Settings = settings;
         // Boxed once: every grant sends the same two numbers.
         _arguments = [settings.MinReplicas, settings.TimeoutMilliseconds];
+        _clustered = IsCluster(connection);
         connection.ConnectionFailed += OnConnectionEvent;
         connection.ConnectionRestored += OnConnectionEvent;
         connection.ConfigurationChanged += OnEndpointEvent;
@@ -45,8 +47,14 @@ internal sealed class RedisReplicaWait : IDisposable
     /// Waits for the replicas; the acknowledgement counts for a step started at <paramref name="epoch"/> only when the
     /// connection did not change since.
     /// </summary>
+    /// <exception cref="NotSupportedException">The client talks to a Redis Cluster (see <see cref="IsCluster"/>).</exception>
     public async Task<ReplicaAcknowledgement> AwaitAsync(int epoch)
     {
+        if (_clustered)
+        {
+            throw new NotSupportedException(ClusterRefusal);
+        }
+
         var acknowledged = (long)await _database.ExecuteAsync("WAIT", _arguments, CommandFlags.DemandMaster).ConfigureAwait(false);
         return new ReplicaAcknowledgement((int)acknowledged, Settings.MinReplicas, ConnectionChanged: Epoch != epoch);
     }
@@ -57,6 +65,11 @@ internal sealed class RedisReplicaWait : IDisposable
     /// </summary>
     public static async Task VerifyAsync(IConnectionMultiplexer connection, int database, string where, RedisReplicationSettings settings)
     {
+        if (IsCluster(connection))
+        {
+            throw new BidLockUnavailableException(RedisLockStore.BackendName, $"Refusing the server at {where}: {settings.Source}={settings.MinReplicas}, but {ClusterRefusal}");
+        }
+
         try
         {
             await connection.GetDatabase(database).ExecuteAsync("WAIT", [0, 1], CommandFlags.DemandMaster).ConfigureAwait(false);
@@ -70,6 +83,15 @@ internal sealed class RedisReplicaWait : IDisposable
                 exception);
         }
     }
+
+    private const string ClusterRefusal =
+        "MinReplicas is not supported on Redis Cluster yet: WAIT would have to follow each lock to the node that owns its slot, and the client sends it to any node, whose count says nothing of the grant. Set MinReplicas to 0 there.";
+
+    /// <summary>
+    /// True on Redis Cluster: a <c>WAIT</c> without a key goes to whichever node the client picks, not to the one that
+    /// made the grant, and a node with nothing to replicate answers at once with all its replicas.
+    /// </summary>
+    private static bool IsCluster(IConnectionMultiplexer connection) => connection.GetServers().Any(server => server.ServerType == ServerType.Cluster);
 
     public void Dispose()
     {

@@ -130,7 +130,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore
 
             reason = acknowledgement.Describe(_wait.Settings.Timeout);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException or NotSupportedException)
         {
             failure = exception;
             reason = $"waiting for the replicas failed ({exception.Message}{(_inner.Explain(exception) is { } advice ? " " + advice : string.Empty)})";

@@ -40,7 +40,9 @@ public sealed partial class BidLockOptions
     public bool? UseRedis { get; set; }
 
     /// <summary>
-    /// <c>redis://[user:password@]host[:port][/db]</c>, or <c>rediss://</c> for TLS. Takes precedence over
+    /// <c>redis://[user:password@]host[:port][/db]</c>, or <c>rediss://</c> for TLS, or
+    /// <c>redis+sentinel://[user:password@]host[:port][,host[:port]…]/service[/db]</c> for a primary that Sentinels
+    /// manage (the manager then follows their fail-overs; <c>rediss+sentinel://</c> for TLS). Takes precedence over
     /// <see cref="RedisHost"/>; unset, the <c>REDIS_URL</c> environment variable applies. Never logged with its password.
     /// </summary>
     public string? RedisUrl { get; set; }

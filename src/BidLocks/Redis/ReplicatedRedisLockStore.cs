@@ -43,6 +43,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore
 
     public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
+        await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
         var epoch = _wait.Epoch;
         var attempt = await _inner.TryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
         return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attempt, epoch).ConfigureAwait(false) : attempt;
@@ -50,6 +51,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore
 
     public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
+        await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
         var epoch = _wait.Epoch;
         var attempt = await _inner.RetryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
         return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attempt, epoch).ConfigureAwait(false) : attempt;

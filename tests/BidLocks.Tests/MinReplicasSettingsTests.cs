@@ -1,4 +1,7 @@
 using BidLocks.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace BidLocks.Tests;
@@ -39,6 +42,21 @@ public sealed class MinReplicasSettingsTests
         Assert.Equal("MinReplicasTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => new BidLockOptions { MinReplicasTimeout = TimeSpan.Zero }.Validate()).ParamName);
         Assert.Equal("MinReplicasTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => new BidLockOptions { MinReplicasTimeout = TimeSpan.FromMinutes(2) }.Validate()).ParamName);
         Assert.Contains("MinReplicas=2, MinReplicasTimeout=00:00:00.2500000", new BidLockOptions { MinReplicas = 2, MinReplicasTimeout = TimeSpan.FromMilliseconds(250) }.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_BidLocks_configuration_section_sets_both()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["BidLocks:MinReplicas"] = "2",
+            ["BidLocks:MinReplicasTimeout"] = "00:00:00.250",
+        }).Build();
+        using var provider = new ServiceCollection().AddBidLocks(configuration).BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<BidLockOptions>>().Value;
+
+        Assert.Equal((2, TimeSpan.FromMilliseconds(250)), (options.MinReplicas, options.MinReplicasTimeout));
     }
 
     [Fact(Timeout = 30_000)]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using BidLocks.Tests.Redis;
+using BidLocks.Tests.Sqlite;
 
 namespace BidLocks.Tests.Failover;
 
@@ -20,10 +21,10 @@ public sealed class RedisSentinels : IAsyncDisposable
     /// </summary>
     public const int DownAfterMilliseconds = 2000;
 
-    private readonly string _folder;
+    private readonly TempDatabase _folder;
     private readonly List<RedisServerProcess> _sentinels = [];
 
-    private RedisSentinels(string folder)
+    private RedisSentinels(TempDatabase folder)
     {
         _folder = folder;
     }
@@ -33,14 +34,13 @@ public sealed class RedisSentinels : IAsyncDisposable
     /// <summary>Starts the Sentinels on <paramref name="redis"/>'s primary; <paramref name="password"/> is every server's and Sentinel's.</summary>
     public static async Task<RedisSentinels> StartAsync(ReplicatedRedis redis, string? password = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "bidlocks-tests", "sentinels-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        var folder = new TempDatabase();
         var sentinels = new RedisSentinels(folder);
         try
         {
             for (var index = 0; index < Count; index++)
             {
-                var config = Path.Combine(folder, $"sentinel-{index}.conf");
+                var config = folder.File($"sentinel-{index}.conf");
                 var lines = new List<string>
                 {
                     string.Create(CultureInfo.InvariantCulture, $"sentinel monitor {Service} 127.0.0.1 {redis.Primary.Port} 2"),
@@ -103,13 +103,6 @@ public sealed class RedisSentinels : IAsyncDisposable
             await sentinel.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the system's temp cleanup.
-        }
+        _folder.Dispose();
     }
 }

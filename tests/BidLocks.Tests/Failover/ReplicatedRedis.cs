@@ -1,5 +1,6 @@
 using System.Globalization;
 using BidLocks.Tests.Redis;
+using BidLocks.Tests.Sqlite;
 using StackExchange.Redis;
 
 namespace BidLocks.Tests.Failover;
@@ -14,10 +15,10 @@ namespace BidLocks.Tests.Failover;
 public sealed class ReplicatedRedis : IAsyncDisposable
 {
     private const string ReplicationPassword = "replication-pw";
-    private readonly string _folder;
+    private readonly TempDatabase _folder;
     private readonly List<RedisServerProcess> _replicas = [];
 
-    private ReplicatedRedis(string folder, RedisServerProcess primary)
+    private ReplicatedRedis(TempDatabase folder, RedisServerProcess primary)
     {
         _folder = folder;
         Primary = primary;
@@ -33,15 +34,14 @@ public sealed class ReplicatedRedis : IAsyncDisposable
     /// <param name="password">The default user's password on every server (the replicas use their own users).</param>
     public static async Task<ReplicatedRedis> StartAsync(int replicas, string? password = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "bidlocks-tests", "replicated-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        var folder = new TempDatabase();
         // Every server knows every replica's user, since any of them may be promoted and serve the others. No delay
         // before the first full copy (Redis waits 5 s by default for more replicas to share it).
         var common = Enumerable.Range(0, replicas)
             .SelectMany(index => new[] { "--user", UserOf(index), "on", ">" + ReplicationPassword, "+psync", "+replconf", "+ping" })
             .Concat(["--repl-diskless-sync-delay", "0"])
             .ToArray();
-        var primary = await RedisServerProcess.StartAsync(password, _ => common, folder);
+        var primary = await RedisServerProcess.StartAsync(password, _ => common, folder.Folder);
         var redis = new ReplicatedRedis(folder, primary);
         try
         {
@@ -51,7 +51,7 @@ public sealed class ReplicatedRedis : IAsyncDisposable
                 var replica = await RedisServerProcess.StartAsync(
                     password,
                     _ => [.. common, "--replicaof", "127.0.0.1", primary.Port.ToString(CultureInfo.InvariantCulture), "--masteruser", user, "--masterauth", ReplicationPassword],
-                    folder);
+                    folder.Folder);
                 redis._replicas.Add(replica);
                 await WaitForSyncAsync(replica, 1);
             }
@@ -117,14 +117,7 @@ public sealed class ReplicatedRedis : IAsyncDisposable
         }
 
         await Primary.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the system's temp cleanup.
-        }
+        _folder.Dispose();
     }
 
     private static string UserOf(int replica) => replica >= 0

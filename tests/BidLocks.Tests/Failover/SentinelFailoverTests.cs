@@ -29,6 +29,8 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output)
         var logs = new CapturingLoggerFactory();
         await using var manager = await ConnectAsync(sentinels, logs);
         await using var other = await ConnectAsync(sentinels, new CapturingLoggerFactory());
+        var clientEvents = new ConnectionEvents(manager.Connection);
+        using var printEvents = new OutputOnDispose(output, clientEvents.Describe);
 
         var before = await manager.CheckHealthAsync(cancel);
         Assert.True(before.IsHealthy, before.Description);

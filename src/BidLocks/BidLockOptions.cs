@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace BidLocks;
 
 /// <summary>Settings for a lock manager. Bound from the <c>BidLocks</c> configuration section, or set in code.</summary>
-public sealed class BidLockOptions
+public sealed partial class BidLockOptions
 {
     /// <summary>The configuration section the options bind from.</summary>
     public const string SectionName = "BidLocks";
@@ -40,7 +40,9 @@ public sealed class BidLockOptions
     public bool? UseRedis { get; set; }
 
     /// <summary>
-    /// <c>redis://[user:password@]host[:port][/db]</c>, or <c>rediss://</c> for TLS. Takes precedence over
+    /// <c>redis://[user:password@]host[:port][/db]</c>, or <c>rediss://</c> for TLS, or
+    /// <c>redis+sentinel://[user:password@]host[:port][,host[:port]…]/service[/db]</c> for a primary that Sentinels
+    /// manage (the manager then follows their fail-overs; <c>rediss+sentinel://</c> for TLS). Takes precedence over
     /// <see cref="RedisHost"/>; unset, the <c>REDIS_URL</c> environment variable applies. Never logged with its password.
     /// </summary>
     public string? RedisUrl { get; set; }
@@ -147,6 +149,8 @@ public sealed class BidLockOptions
         {
             throw new ArgumentOutOfRangeException(nameof(SqliteBusyTimeout), SqliteBusyTimeout, "SqliteBusyTimeout must be at least one second and at most one day.");
         }
+
+        ValidateReplication();
     }
 
     /// <summary>A copy whose later changes do not reach this instance (the logger factory and clock are shared).</summary>
@@ -164,6 +168,6 @@ public sealed class BidLockOptions
     public override string ToString()
         => $"BidLockOptions(KeyPrefix={KeyPrefix}, DefaultTimeout={DefaultTimeout}, DefaultTtl={DefaultTtl}, MaxHold={MaxHold}, InstanceId={InstanceId ?? "(default)"}"
             + $", UseRedis={UseRedis?.ToString() ?? "(unset)"}, RedisUrl={RedisConnectionSettings.RedactUrl(RedisUrl) ?? "(unset)"}, RedisHost={RedisHost ?? "(unset)"}"
-            + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")}, RedisTlsCaPath={RedisTlsCaPath ?? "(unset)"}, RedisConnectTimeout={RedisConnectTimeout}"
+            + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")}, RedisTlsCaPath={RedisTlsCaPath ?? "(unset)"}, RedisConnectTimeout={RedisConnectTimeout}, {DescribeReplication()}"
             + $", SqlitePath={SqlitePath ?? "(unset)"}, SqliteBusyTimeout={SqliteBusyTimeout}, EnvironmentName={EnvironmentName ?? "(unset)"})";
 }

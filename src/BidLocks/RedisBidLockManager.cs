@@ -17,16 +17,30 @@ public sealed class RedisBidLockManager : BidLockManagerBase
     /// Creates a manager on a multiplexer the caller owns (and disposes). Use a multiplexer configured with
     /// <c>AbortOnConnectFail = false</c> so that it reconnects by itself, and without a <c>ChannelPrefix</c>.
     /// </summary>
+    /// <remarks>
+    /// With <see cref="BidLockOptions.MinReplicas"/> above 0, give the multiplexer a command timeout
+    /// (<c>AsyncTimeout</c>) longer than <see cref="BidLockOptions.MinReplicasTimeout"/>.
+    /// </remarks>
     public RedisBidLockManager(IConnectionMultiplexer connection, BidLockOptions? options = null)
-        : this(new RedisLockStore(connection, options ??= new BidLockOptions(), ownsConnection: false), options)
+        : this(
+            new RedisLockStore(connection, options ??= new BidLockOptions(), ownsConnection: false),
+            options,
+            RedisReplicationSettings.Resolve(options, Environment.GetEnvironmentVariable))
     {
     }
 
-    private RedisBidLockManager(RedisLockStore store, BidLockOptions options)
-        : base(store, options)
+    private RedisBidLockManager(RedisLockStore store, BidLockOptions options, RedisReplicationSettings replication)
+        : base(ReplicatedRedisLockStore.Over(store, replication, options), options)
     {
         _store = store;
+        MinReplicas = replication.MinReplicas;
     }
+
+    /// <summary>
+    /// How many replicas acknowledge each grant and renewal before it counts (<see cref="BidLockOptions.MinReplicas"/>,
+    /// or <c>BIDLOCKS_REDIS_MIN_REPLICAS</c>); 0 when none is waited for.
+    /// </summary>
+    public int MinReplicas { get; }
 
     /// <summary>The multiplexer this manager talks through.</summary>
     public IConnectionMultiplexer Connection => _store.Connection;
@@ -34,11 +48,16 @@ public sealed class RedisBidLockManager : BidLockManagerBase
     /// <summary>
     /// Connects to the Redis server that <paramref name="options"/> names (<see cref="BidLockOptions.RedisUrl"/>,
     /// <see cref="BidLockOptions.RedisHost"/> …) or, where they name none, the environment (<c>REDIS_URL</c>,
-    /// <c>REDIS_HOST</c>/<c>REDIS_PORT</c>/<c>REDIS_DB</c>/<c>REDIS_PASSWORD</c>). The manager owns the connection.
+    /// <c>REDIS_HOST</c>/<c>REDIS_PORT</c>/<c>REDIS_DB</c>/<c>REDIS_PASSWORD</c>). The manager owns the connection. A
+    /// <c>redis+sentinel://</c> URL names Sentinels instead: the manager connects to the primary they name and follows
+    /// their fail-overs to the next one without a restart (calls during the switch fail closed).
     /// </summary>
     /// <exception cref="InvalidOperationException">Neither the options nor the environment name a Redis server.</exception>
     /// <exception cref="FormatException">A Redis setting is malformed (the message never shows the password).</exception>
-    /// <exception cref="BidLockUnavailableException">Redis could not be reached or refused the login.</exception>
+    /// <exception cref="BidLockUnavailableException">
+    /// Redis could not be reached or refused the login, or <see cref="BidLockOptions.MinReplicas"/> is above 0 and the
+    /// server refuses <c>WAIT</c>.
+    /// </exception>
     public static Task<RedisBidLockManager> ConnectAsync(BidLockOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new BidLockOptions();
@@ -50,8 +69,16 @@ public sealed class RedisBidLockManager : BidLockManagerBase
 
     internal static async Task<RedisBidLockManager> ConnectAsync(RedisConnectionSettings settings, BidLockOptions options, CancellationToken cancellationToken)
     {
+        // Read before any I/O: a malformed variable must not cost a connection.
+        var replication = RedisReplicationSettings.Resolve(options, Environment.GetEnvironmentVariable);
         settings.ConnectTimeout = options.RedisConnectTimeout;
         settings.TlsCaPath = options.RedisTlsCaPath;
+        if (replication.MinReplicas > 0)
+        {
+            // WAIT answers only after its own timeout when replicas lag: the client must not give up on it first.
+            settings.CommandTimeout = replication.Timeout + RedisConnectionSettings.DefaultCommandTimeout;
+        }
+
         var connection = await RedisConnector.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
         RedisServerIdentity server;
         try
@@ -59,6 +86,10 @@ public sealed class RedisBidLockManager : BidLockManagerBase
             var garnetConfirmed = options.GarnetLuaTransactionMode
                 ?? string.Equals(Environment.GetEnvironmentVariable("BIDLOCKS_GARNET_LUA_TRANSACTION_MODE"), "true", StringComparison.OrdinalIgnoreCase);
             server = await RedisServerCheck.VerifyAsync(connection, settings.Database, settings.ToString(), garnetConfirmed).ConfigureAwait(false);
+            if (replication.MinReplicas > 0)
+            {
+                await RedisReplicaWait.VerifyAsync(connection, settings.Database, settings.ToString(), replication).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -66,8 +97,19 @@ public sealed class RedisBidLockManager : BidLockManagerBase
             throw;
         }
 
-        var manager = new RedisBidLockManager(new RedisLockStore(connection, options, ownsConnection: true, settings.Database), options);
+        var store = new RedisLockStore(connection, options, ownsConnection: true, settings.Database);
+        if (settings.SentinelService is not null)
+        {
+            store.FollowSentinels();
+        }
+
+        var manager = new RedisBidLockManager(store, options, replication);
         RedisLog.Connected(manager.Logger, settings.ToString(), server.ToString());
+        if (replication.MinReplicas > 0)
+        {
+            RedisLog.WaitsForReplicas(manager.Logger, replication.MinReplicas, replication.Source, replication.TimeoutMilliseconds);
+        }
+
         return manager;
     }
 }

@@ -3,14 +3,20 @@ using BidLocks;
 namespace BidLocks.TestHost;
 
 /// <summary>
-/// The lock manager a child process uses: Redis when <c>--redis-url</c> is given, else SQLite on <c>--db</c>. One place,
-/// so the hold and soak modes run the same code against either backend.
+/// The lock manager a child process uses: Redis when <c>--redis-url</c> is given (a <c>redis+sentinel://</c> URL too), else
+/// SQLite on <c>--db</c>. One place, so the hold and soak modes run the same code against either backend. With Redis,
+/// <c>--min-replicas N</c> sets <see cref="BidLockOptions.MinReplicas"/>.
 /// </summary>
 internal static class ManagerFromArguments
 {
     public static async Task<IBidLockManager> OpenAsync(Arguments arguments)
     {
         var options = new BidLockOptions();
+        if (arguments.Optional("min-replicas") is { } replicas)
+        {
+            options.MinReplicas = int.Parse(replicas, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (arguments.Optional("redis-url") is { } url)
         {
             options.RedisUrl = url;

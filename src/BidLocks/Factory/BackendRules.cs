@@ -31,7 +31,7 @@ internal static class BackendRules
         "no environment is set (DOTNET_ENVIRONMENT, ASPNETCORE_ENVIRONMENT), which .NET treats as Production, and Production";
 
     private const string HowToNameRedis =
-        "set REDIS_URL (redis://[user:password@]host[:port][/db], rediss:// for TLS) or REDIS_HOST (with REDIS_PORT, REDIS_DB, REDIS_PASSWORD), "
+        "set REDIS_URL (redis://[user:password@]host[:port][/db], rediss:// for TLS, redis+sentinel://host[:port][,host[:port]…]/service[/db] for Sentinel) or REDIS_HOST (with REDIS_PORT, REDIS_DB, REDIS_PASSWORD), "
         + "or BidLocks:RedisUrl / BidLocks:RedisHost in configuration";
 
     /// <summary>Decides the backend without any I/O.</summary>

@@ -13,5 +13,5 @@ internal sealed record StartedBackend(IBidLockManager Manager, string Target)
 
     // No user or password: two logins to one server and database lock in one place.
     public static StartedBackend Redis(IBidLockManager manager, RedisConnectionSettings settings, BidLockOptions options)
-        => new(manager, $"redis at {(settings.UseTls ? "rediss" : "redis")}://{settings.Host}:{settings.Port}/{settings.Database} with key prefix '{options.KeyPrefix}'");
+        => new(manager, $"redis at {settings.Location} with key prefix '{options.KeyPrefix}'");
 }

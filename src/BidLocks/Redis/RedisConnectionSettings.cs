@@ -6,8 +6,9 @@ using StackExchange.Redis;
 namespace BidLocks;
 
 /// <summary>
-/// Where Redis is and how to log in, read from a <c>redis://</c>/<c>rediss://</c> URL or from host, port, database and
-/// password settings (DESIGN §3). The password is kept out of <see cref="ToString"/> and of every error message.
+/// Where Redis is and how to log in, read from a <c>redis://</c>/<c>rediss://</c> URL, a Sentinel URL
+/// (<c>redis+sentinel://</c>, <see cref="RedisSentinelUrl"/>) or from host, port, database and password settings
+/// (DESIGN §3). The password is kept out of <see cref="ToString"/> and of every error message.
 /// </summary>
 internal sealed class RedisConnectionSettings
 {
@@ -55,11 +56,26 @@ internal sealed class RedisConnectionSettings
     /// <summary>Which setting these came from, for messages: <c>REDIS_URL</c>, <c>BidLockOptions.RedisHost</c>, …</summary>
     public string Source { get; }
 
+    /// <summary>
+    /// The name the Sentinels monitor the primary under, when the settings name Sentinels rather than a server; then
+    /// <see cref="Host"/> and <see cref="Port"/> are the first Sentinel's.
+    /// </summary>
+    public string? SentinelService { get; private init; }
+
+    /// <summary>The Sentinels to ask for the primary; empty when the settings name a server directly.</summary>
+    public IReadOnlyList<RedisHostAndPort> Sentinels { get; private init; } = [];
+
     /// <summary>How long the first connect may take (<see cref="BidLockOptions.RedisConnectTimeout"/>).</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The CA certificates a TLS server's certificate must chain to (<see cref="BidLockOptions.RedisTlsCaPath"/>).</summary>
     public string? TlsCaPath { get; set; }
+
+    /// <summary>StackExchange.Redis's own command timeout, 5 s.</summary>
+    public static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the client waits for any reply; longer than the default only to let a <c>WAIT</c> finish.</summary>
+    public TimeSpan CommandTimeout { get; set; } = DefaultCommandTimeout;
 
     /// <summary>
     /// The Redis settings in force: each option set in code or configuration wins over its environment variable; a
@@ -94,11 +110,18 @@ internal sealed class RedisConnectionSettings
         return null;
     }
 
-    /// <summary>Reads <c>redis://[user:password@]host[:port][/db]</c> or <c>rediss://…</c> (TLS).</summary>
+    /// <summary>
+    /// Reads <c>redis://[user:password@]host[:port][/db]</c>, <c>rediss://…</c> (TLS), or a Sentinel URL,
+    /// <c>redis+sentinel://[user:password@]host[:port][,host[:port]…]/service[/db]</c> (<c>rediss+sentinel://</c> for TLS).
+    /// </summary>
     /// <exception cref="FormatException">The URL is malformed; the message never repeats it (it may hold a password).</exception>
     public static RedisConnectionSettings ParseUrl(string url, string source = "REDIS_URL")
     {
         ArgumentNullException.ThrowIfNull(url);
+        if (RedisSentinelUrl.IsSentinel(url))
+        {
+            return RedisSentinelUrl.Parse(url, source);
+        }
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
         {
             throw Malformed(source, "it is not an absolute URL");
@@ -108,7 +131,7 @@ internal sealed class RedisConnectionSettings
         {
             "redis" => false,
             "rediss" => true,
-            _ => throw Malformed(source, $"the scheme is '{uri.Scheme}', not redis or rediss"),
+            _ => throw Malformed(source, $"the scheme is '{uri.Scheme}', not redis, rediss or redis+sentinel"),
         };
 
         if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
@@ -141,6 +164,10 @@ internal sealed class RedisConnectionSettings
 
         return new RedisConnectionSettings(host, uri.IsDefaultPort || uri.Port < 0 ? DefaultPort : uri.Port, database, user, password, tls, source);
     }
+
+    /// <summary>Settings that find the primary through Sentinels (see <see cref="RedisSentinelUrl"/>).</summary>
+    internal static RedisConnectionSettings ForSentinels(IReadOnlyList<RedisHostAndPort> sentinels, string service, int database, string? user, string? password, bool useTls, string source)
+        => new(sentinels[0].Host, sentinels[0].Port, database, user, password, useTls, source) { Sentinels = sentinels, SentinelService = service };
 
     /// <summary>The URL with its password replaced by <c>***</c>; for an unreadable URL, a note instead of it.</summary>
     public static string? RedactUrl(string? url)
@@ -178,11 +205,28 @@ internal sealed class RedisConnectionSettings
             // A lock must fail closed at once while Redis is away rather than queue the acquire for seconds.
             BacklogPolicy = BacklogPolicy.FailFast,
             ReconnectRetryPolicy = new ExponentialRetry(250, 5000),
+            AsyncTimeout = (int)Math.Ceiling(CommandTimeout.TotalMilliseconds),
+            SyncTimeout = (int)Math.Ceiling(CommandTimeout.TotalMilliseconds),
         };
-        options.EndPoints.Add(IPAddress.TryParse(Host, out var address) ? new IPEndPoint(address, Port) : new DnsEndPoint(Host, Port));
+        if (SentinelService is not null)
+        {
+            // StackExchange.Redis asks these for the primary of the service, connects to it, and follows the Sentinels'
+            // +switch-master announcements (and polls them while the primary is unreachable) to the next one.
+            options.ServiceName = SentinelService;
+            foreach (var sentinel in Sentinels)
+            {
+                options.EndPoints.Add(EndPointOf(sentinel.Host, sentinel.Port));
+            }
+        }
+        else
+        {
+            options.EndPoints.Add(EndPointOf(Host, Port));
+        }
+
         if (UseTls)
         {
-            options.SslHost = Host;
+            // With Sentinels each server is checked against its own name: there is no one host to pin.
+            options.SslHost = SentinelService is null ? Host : null;
             if (TlsCaPath is not null)
             {
                 options.CertificateValidation += RedisTlsTrust.Load(TlsCaPath).Validate;
@@ -197,19 +241,31 @@ internal sealed class RedisConnectionSettings
         => Password is null || text.Length == 0 ? text : text.Replace(Password, Redacted, StringComparison.Ordinal);
 
     /// <summary>The URL form, password shown as <c>***</c>.</summary>
-    public override string ToString()
+    public override string ToString() => Describe(withLogin: true);
+
+    /// <summary>Where the locks live, without the login: two logins to one place lock in one place.</summary>
+    public string Location => Describe(withLogin: false);
+
+    private string Describe(bool withLogin)
     {
-        var builder = new StringBuilder(UseTls ? "rediss://" : "redis://");
-        if (User is not null || Password is not null)
+        var builder = new StringBuilder(UseTls ? "rediss" : "redis").Append(SentinelService is null ? "://" : "+sentinel://");
+        if (withLogin && (User is not null || Password is not null))
         {
             builder.Append(User is null ? string.Empty : Uri.EscapeDataString(User));
             builder.Append(Password is null ? string.Empty : ":" + Redacted).Append('@');
         }
 
-        builder.Append(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host);
-        builder.Append(CultureInfo.InvariantCulture, $":{Port}/{Database}");
-        return builder.ToString();
+        if (SentinelService is not null)
+        {
+            builder.AppendJoin(',', Sentinels).Append('/').Append(Uri.EscapeDataString(SentinelService));
+            return builder.Append(CultureInfo.InvariantCulture, $"/{Database}").ToString();
+        }
+
+        builder.Append(new RedisHostAndPort(Host, Port).ToString());
+        return builder.Append(CultureInfo.InvariantCulture, $"/{Database}").ToString();
     }
+
+    private static EndPoint EndPointOf(string host, int port) => IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
 
     private static RedisConnectionSettings FromParts(string host, int? port, int? database, string? password, string source)
         => new(host.Trim(), port ?? DefaultPort, database ?? 0, user: null, password, useTls: false, source);
@@ -227,5 +283,5 @@ internal sealed class RedisConnectionSettings
     }
 
     private static FormatException Malformed(string source, string reason)
-        => new($"{source} must look like redis://[user:password@]host[:port][/db] or rediss://… ({reason}; the value is not shown because it may hold a password).");
+        => new($"{source} must look like redis://[user:password@]host[:port][/db], rediss://… or redis+sentinel://host[:port][,host[:port]…]/service[/db] ({reason}; the value is not shown because it may hold a password).");
 }

@@ -43,6 +43,8 @@ internal static class RedisConnector
             || exception.Message.Contains("NOAUTH", StringComparison.Ordinal)
             || exception.Message.Contains("authentication", StringComparison.OrdinalIgnoreCase)
             ? "authentication failed: check the user name and password"
+            : settings.SentinelService is { } service
+            ? $"no Sentinel named a primary for service '{service}' that answered"
             : "the server did not answer";
         var detail = WithoutClientAdvice(settings.Redact(exception.Message));
         // The client's own exception is kept only when nothing in it shows the password.

@@ -183,14 +183,15 @@ internal sealed partial class RedisLockStore : ILockStore
     public async ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
-        var latency = await _database.PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The primary's answer: a replica answering while the primary is away would report a backend that takes no lock.
+        var latency = await _database.PingAsync(CommandFlags.DemandMaster).WaitAsync(cancellationToken).ConfigureAwait(false);
         var measured = Stopwatch.GetElapsedTime(start);
         if (latency <= TimeSpan.Zero)
         {
             latency = measured;
         }
 
-        var endpoint = _connection.GetEndPoints() is [var first, ..] ? first : null;
+        var endpoint = RedisEndpoints.Primary(_connection);
         var server = endpoint is null ? null : await RedisServerIdentity.ReadAsync(_connection, _database.Database).WaitAsync(cancellationToken).ConfigureAwait(false);
         var version = server?.Version?.ToString();
         var where = $"{server?.ToString() ?? "Redis (version unknown)"} at {RedisEndpoints.Describe(endpoint)}";
@@ -214,6 +215,7 @@ internal sealed partial class RedisLockStore : ILockStore
 
     public async ValueTask DisposeAsync()
     {
+        _sentinelFollower?.Dispose();
         try
         {
             await _channel.UnsubscribeAsync().ConfigureAwait(false);

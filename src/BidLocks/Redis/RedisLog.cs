@@ -13,4 +13,22 @@ internal static partial class RedisLog
 
     [LoggerMessage(103, LogLevel.Information, "Connected to Redis at {Endpoint}: {Server}")]
     public static partial void Connected(ILogger logger, string endpoint, string server);
+
+    [LoggerMessage(104, LogLevel.Warning, "The renewal of the lock on {Key} does not count, so the lease is lost: {Reason}")]
+    public static partial void RenewalNotReplicated(ILogger logger, string key, string reason);
+
+    [LoggerMessage(105, LogLevel.Warning, "Could not release the lock on {Key} after the replicas did not acknowledge its grant; trying again in the background")]
+    public static partial void UnreplicatedReleaseFailed(ILogger logger, string key, Exception exception);
+
+    [LoggerMessage(106, LogLevel.Information, "Each grant and renewal waits for {MinReplicas} replica(s) to acknowledge it ({Source}; WAIT, up to {TimeoutMs} ms)")]
+    public static partial void WaitsForReplicas(ILogger logger, int minReplicas, string source, long timeoutMs);
+
+    [LoggerMessage(107, LogLevel.Information, "Sent the failed release of {Key} again: {Released}")]
+    public static partial void ReleaseRetried(ILogger logger, string key, bool released);
+
+    [LoggerMessage(108, LogLevel.Warning, "Gave up sending the failed release of {Key} again; it expires by its TTL")]
+    public static partial void ReleaseRetryFailed(ILogger logger, string key, Exception exception);
+
+    [LoggerMessage(109, LogLevel.Information, "Found the Redis primary at {Endpoint} after losing the last one")]
+    public static partial void PrimaryFound(ILogger logger, string endpoint);
 }

@@ -36,12 +36,17 @@ internal sealed class RedisScript
     }
 
     /// <summary>EVALSHA alone, for a caller that handles <see cref="IsUnknown"/> itself and saves a layer.</summary>
+    /// <remarks>
+    /// On the primary only: the client cannot tell a writing script from a reading one, and by default sends a script to
+    /// a replica while the primary is away (a fail-over). A read-only replica refuses it, but one configured to accept
+    /// writes would grant a lock that no other client sees.
+    /// </remarks>
     public Task<RedisResult> SendAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
-        => database.ScriptEvaluateAsync(_hash, keys, values);
+        => database.ScriptEvaluateAsync(_hash, keys, values, CommandFlags.DemandMaster);
 
     /// <summary>After <see cref="IsUnknown"/>: the script did not run; EVAL runs it and loads it for next time.</summary>
     public async Task<long> ResendAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
-        => (long)await database.ScriptEvaluateAsync(_text, keys, values).ConfigureAwait(false);
+        => (long)await database.ScriptEvaluateAsync(_text, keys, values, CommandFlags.DemandMaster).ConfigureAwait(false);
 
     /// <summary>True when the server did not know the script (NOSCRIPT), after a restart for example.</summary>
     public static bool IsUnknown(RedisServerException exception) => exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);

@@ -8,8 +8,9 @@ namespace BidLocks.Tests.Redis;
 
 /// <summary>
 /// A real <c>redis-server</c> for tests: loopback only, no persistence (a restart loses every key, as a crashed cache
-/// would), stopped by its own pid. Readiness is the server's own "Ready to accept connections" line, not a sleep.
-/// Extra arguments (TLS, cluster mode) come after the defaults and so override them.
+/// would), stopped by its own pid. Readiness is the server's own "Ready to accept connections" line, not a sleep
+/// (for a Sentinel, its "+monitor master" line). Extra arguments (TLS, cluster mode, replication) come after the
+/// defaults and so override them. Everything the server prints is kept, and a test can wait for a line of it.
 /// </summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
@@ -19,14 +20,17 @@ public sealed class RedisServerProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly Func<int, IEnumerable<string>>? _extraArguments;
     private readonly string? _workingDirectory;
+    private readonly string? _sentinelConfig;
+    private TaskCompletionSource _printed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Process? _process;
 
-    private RedisServerProcess(int port, string? password, Func<int, IEnumerable<string>>? extraArguments, string? workingDirectory)
+    private RedisServerProcess(int port, string? password, Func<int, IEnumerable<string>>? extraArguments, string? workingDirectory, string? sentinelConfig = null)
     {
         Port = port;
         Password = password;
         _extraArguments = extraArguments;
         _workingDirectory = workingDirectory;
+        _sentinelConfig = sentinelConfig;
     }
 
     public int Port { get; private set; }
@@ -44,12 +48,22 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// <param name="password">The default user's password (<c>requirepass</c>), if any.</param>
     /// <param name="extraArguments">More arguments, given the port: <c>--tls-port</c>, <c>--cluster-enabled</c>, …</param>
     /// <param name="workingDirectory">Where the server runs (cluster mode writes its nodes file there).</param>
-    public static async Task<RedisServerProcess> StartAsync(string? password = null, Func<int, IEnumerable<string>>? extraArguments = null, string? workingDirectory = null)
+    public static Task<RedisServerProcess> StartAsync(string? password = null, Func<int, IEnumerable<string>>? extraArguments = null, string? workingDirectory = null)
+        => StartAsync(port => new RedisServerProcess(port, password, extraArguments, workingDirectory));
+
+    /// <summary>
+    /// <c>redis-server CONFIG --sentinel</c>: a Sentinel that reads and rewrites <paramref name="configFile"/> (it
+    /// must be writable), with the <c>sentinel monitor</c> lines in it. Its password, if any, is in the file.
+    /// </summary>
+    public static Task<RedisServerProcess> StartSentinelAsync(string configFile)
+        => StartAsync(port => new RedisServerProcess(port, password: null, extraArguments: null, Path.GetDirectoryName(configFile), configFile));
+
+    private static async Task<RedisServerProcess> StartAsync(Func<int, RedisServerProcess> create)
     {
         // A free port can be taken by someone else before the server binds it: try a few.
         for (var attempt = 1; ; attempt++)
         {
-            var server = new RedisServerProcess(FreeLoopbackPort(), password, extraArguments, workingDirectory);
+            var server = create(FreeLoopbackPort());
             try
             {
                 await server.RestartAsync();
@@ -77,6 +91,13 @@ public sealed class RedisServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = _workingDirectory ?? string.Empty,
         };
+        if (_sentinelConfig is not null)
+        {
+            // The configuration file must come first.
+            start.ArgumentList.Add(_sentinelConfig);
+            start.ArgumentList.Add("--sentinel");
+        }
+
         foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
         {
             start.ArgumentList.Add(argument);
@@ -113,6 +134,51 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the server has printed <paramref name="fragment"/> in <paramref name="occurrences"/> lines since it
+    /// started (this run and earlier ones), and returns the last such line. Each printed line wakes the wait.
+    /// </summary>
+    public Task<string> WaitForOutputAsync(string fragment, int occurrences = 1, TimeSpan? timeout = null)
+        => WaitForOutputAsync(line => line.Contains(fragment, StringComparison.Ordinal), $"'{fragment}'", occurrences, timeout);
+
+    /// <summary>As <see cref="WaitForOutputAsync(string, int, TimeSpan?)"/>, for lines that match <paramref name="matches"/>.</summary>
+    public async Task<string> WaitForOutputAsync(Func<string, bool> matches, string description, int occurrences = 1, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? StartTimeout;
+        while (true)
+        {
+            Task printed;
+            string[] found;
+            lock (_output)
+            {
+                printed = _printed.Task;
+                found = _output.ToString().Split('\n').Where(matches).ToArray();
+            }
+
+            if (found.Length >= occurrences)
+            {
+                return found[occurrences - 1];
+            }
+
+            var left = limit - deadline.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"redis-server on port {Port} did not print {description} {occurrences} time(s) within {limit}:\n{Output}");
+            }
+
+            try
+            {
+                // Bounded by the limit itself: this file is shared with the benchmark, which has no test context.
+                await printed.WaitAsync(left);
+            }
+            catch (TimeoutException)
+            {
+                // Checked once more above, then reported.
+            }
+        }
+    }
+
     /// <summary>SIGKILL by pid, as a crash would: no shutdown, nothing saved.</summary>
     public async Task KillAsync()
     {
@@ -141,6 +207,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
         _process?.Dispose();
     }
 
+    /// <summary>Every line the server has printed so far.</summary>
+    public IReadOnlyList<string> OutputLines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     private string Output
     {
         get
@@ -159,12 +228,16 @@ public sealed class RedisServerProcess : IAsyncDisposable
             return;
         }
 
+        TaskCompletionSource printed;
         lock (_output)
         {
             _output.AppendLine(line);
+            printed = _printed;
+            _printed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        if (line.Contains("Ready to accept connections", StringComparison.Ordinal))
+        printed.TrySetResult();
+        if (line.Contains(_sentinelConfig is null ? "Ready to accept connections" : "+monitor master", StringComparison.Ordinal))
         {
             ready.TrySetResult();
         }

@@ -1,0 +1,177 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace BidLocks;
+
+/// <summary>
+/// The Redis lock with <see cref="BidLockOptions.MinReplicas"/> above 0: each grant and each renewal of the wrapped
+/// <see cref="RedisLockStore"/> counts only once that many replicas acknowledged it (<see cref="RedisReplicaWait"/>).
+/// A grant they do not acknowledge in time is released (compare-and-delete) and fails closed with
+/// <see cref="BidLockUnavailableException"/>; a renewal they do not acknowledge loses the lease.
+/// </summary>
+/// <remarks>
+/// A wrapper, used only when MinReplicas is above 0, so that the default adds nothing to the lock's hot path: not a
+/// command, not a branch, not an allocation. Releases are not waited for: a release a promoted replica missed leaves
+/// the lock held there, which delays the next holder but never lets two in; a release that failed for want of a
+/// connection is sent again until it lands (<see cref="RedisReleaseRetry"/>), so the posting is free once the new
+/// primary answers rather than a TTL later.
+/// </remarks>
+internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
+{
+    private readonly RedisLockStore _inner;
+    private readonly RedisReplicaWait _wait;
+    private readonly RedisReleaseRetry _releaseRetry;
+    private readonly ILogger _logger;
+
+    private ReplicatedRedisLockStore(RedisLockStore inner, RedisReplicationSettings settings, ILogger logger)
+    {
+        _inner = inner;
+        _wait = new RedisReplicaWait(inner.Connection, inner.Database, settings);
+        _releaseRetry = new RedisReleaseRetry(inner.ReleaseAsync, logger);
+        _logger = logger;
+    }
+
+    /// <summary>The store to lock with: <paramref name="store"/> itself when no replica is required.</summary>
+    public static ILockStore Over(RedisLockStore store, RedisReplicationSettings settings, BidLockOptions options)
+        => settings.MinReplicas <= 0
+            ? store
+            : new ReplicatedRedisLockStore(store, settings, options.LoggerFactory?.CreateLogger("BidLocks") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+    public string Backend => _inner.Backend;
+
+    public TimeSpan FirstRetryDelay => ((ILockStore)_inner).FirstRetryDelay;
+
+    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    {
+        await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
+        var epoch = _wait.Epoch;
+        var attempt = await _inner.TryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
+        return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attempt, epoch).ConfigureAwait(false) : attempt;
+    }
+
+    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    {
+        await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
+        var epoch = _wait.Epoch;
+        var attempt = await _inner.RetryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
+        return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attempt, epoch).ConfigureAwait(false) : attempt;
+    }
+
+    // A fence taken for a hold the replicas already acknowledged: losing it on fail-over costs nothing, because the
+    // next fence is floored by the new primary's clock.
+    public ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId) => _inner.TakeFenceAsync(key, holderId);
+
+    public ValueTask AbandonAsync(BidLockKey key, string holderId) => _inner.AbandonAsync(key, holderId);
+
+    public async ValueTask<LeaseExpiry?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var epoch = _wait.Epoch;
+        var expiry = await _inner.ExtendAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+        if (expiry is null)
+        {
+            return null;
+        }
+
+        var acknowledgement = await _wait.AwaitAsync(epoch).ConfigureAwait(false);
+        if (acknowledgement.Confirmed)
+        {
+            return expiry;
+        }
+
+        // The lease counts as lost, so the body hears of it through LostToken; the lock itself stays held on the primary
+        // until the body ends (its lease is then released) or its TTL runs out, so nobody else gets in while the body
+        // is still being told to stop.
+        RedisLog.RenewalNotReplicated(_logger, key.Value, acknowledgement.Describe(_wait.Settings.Timeout));
+        return null;
+    }
+
+    public async ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _inner.ReleaseAsync(key, holderId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (RedisReleaseRetry.IsRetryable(exception))
+        {
+            // The caller still hears of the failure; the release itself is owed to whichever primary comes next.
+            _releaseRetry.Start(key, holderId);
+            throw;
+        }
+    }
+
+    public ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken) => _inner.CleanupExpiredAsync(cancellationToken);
+
+    public async ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var health = await _inner.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+        return await RedisReplicaHealth.DescribeAsync(health, _inner.Database, _wait.Settings, cancellationToken).ConfigureAwait(false);
+    }
+
+    public string? Explain(Exception exception) => _inner.Explain(exception);
+
+    public void OnRemoteRelease(Action<string?> releasedKey) => _inner.OnRemoteRelease(releasedKey);
+
+    // Inspection reads, and an operator's forced release is not a grant: neither waits for the replicas.
+    public ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken) => _inner.InspectAsync(key, cancellationToken);
+
+    public ValueTask<IReadOnlyList<BidLockInfo>> ListHeldAsync(string keyPrefix, string? marketplaceId, int limit, CancellationToken cancellationToken)
+        => _inner.ListHeldAsync(keyPrefix, marketplaceId, limit, cancellationToken);
+
+    public ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, CancellationToken cancellationToken) => _inner.ForceReleaseAsync(key, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        _releaseRetry.Dispose();
+        _wait.Dispose();
+        await _inner.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask<AcquireAttempt> ConfirmGrantAsync(BidLockKey key, string holderId, AcquireAttempt attempt, int epoch)
+    {
+        string reason;
+        Exception? failure = null;
+        try
+        {
+            var acknowledgement = await _wait.AwaitAsync(epoch).ConfigureAwait(false);
+            if (acknowledgement.Confirmed)
+            {
+                return attempt;
+            }
+
+            reason = acknowledgement.Describe(_wait.Settings.Timeout);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException or NotSupportedException)
+        {
+            failure = exception;
+            reason = $"waiting for the replicas failed ({exception.Message}{(_inner.Explain(exception) is { } advice ? " " + advice : string.Empty)})";
+        }
+
+        // Fail closed: the body must not run on a grant a fail-over could lose, and the lock must not block the posting
+        // for a TTL either. Compare-and-delete: only this holder's grant goes.
+        var released = await TryReleaseAsync(key, holderId).ConfigureAwait(false);
+        throw new BidLockUnavailableException(
+            Backend,
+            $"The {Backend} lock on '{key.Value}' was granted, but {reason}; "
+                + (released ? "it was released" : "its release failed and is being sent again") + " and the body did not run.",
+            failure);
+    }
+
+    private async ValueTask<bool> TryReleaseAsync(BidLockKey key, string holderId)
+    {
+        try
+        {
+            await _inner.ReleaseAsync(key, holderId, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            RedisLog.UnreplicatedReleaseFailed(_logger, key.Value, exception);
+            if (RedisReleaseRetry.IsRetryable(exception))
+            {
+                _releaseRetry.Start(key, holderId);
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
+using BidLocks.Tests.Support;
 
 namespace BidLocks.Tests.Garnet;
 
@@ -41,23 +40,8 @@ public sealed class GarnetServerProcess : IAsyncDisposable
     /// <c>--lua-transaction-mode</c>: Garnet locks a script's KEYS for the whole script. Off only to show what the
     /// lock would suffer on a Garnet configured without it.
     /// </param>
-    public static async Task<GarnetServerProcess> StartAsync(bool lua = true, bool luaTransactions = true)
-    {
-        // A free port can be taken by someone else before the server binds it: try a few.
-        for (var attempt = 1; ; attempt++)
-        {
-            var server = new GarnetServerProcess(FreeLoopbackPort(), lua, luaTransactions);
-            try
-            {
-                await server.RestartAsync();
-                return server;
-            }
-            catch (InvalidOperationException) when (attempt < 5)
-            {
-                await server.DisposeAsync();
-            }
-        }
-    }
+    public static Task<GarnetServerProcess> StartAsync(bool lua = true, bool luaTransactions = true)
+        => LoopbackPort.StartServerAsync(port => new GarnetServerProcess(port, lua, luaTransactions), server => server.RestartAsync());
 
     /// <summary>Starts the server (again) on the same port; it comes back empty.</summary>
     public async Task RestartAsync()
@@ -181,12 +165,5 @@ public sealed class GarnetServerProcess : IAsyncDisposable
         return File.Exists(launcher)
             ? launcher
             : throw new InvalidOperationException($"BidLocks.GarnetHost is not built at {launcher}: build the solution or tests/BidLocks.GarnetHost.");
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using BidLocks.Tests.Support;
 
 namespace BidLocks.Tests.Redis;
 
@@ -58,23 +57,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
     public static Task<RedisServerProcess> StartSentinelAsync(string configFile)
         => StartAsync(port => new RedisServerProcess(port, password: null, extraArguments: null, Path.GetDirectoryName(configFile), configFile));
 
-    private static async Task<RedisServerProcess> StartAsync(Func<int, RedisServerProcess> create)
-    {
-        // A free port can be taken by someone else before the server binds it: try a few.
-        for (var attempt = 1; ; attempt++)
-        {
-            var server = create(FreeLoopbackPort());
-            try
-            {
-                await server.RestartAsync();
-                return server;
-            }
-            catch (InvalidOperationException) when (attempt < 5)
-            {
-                await server.DisposeAsync();
-            }
-        }
-    }
+    private static Task<RedisServerProcess> StartAsync(Func<int, RedisServerProcess> create)
+        => LoopbackPort.StartServerAsync(create, server => server.RestartAsync());
 
     /// <summary>Starts the server (again) on the same port; it comes back empty.</summary>
     public async Task RestartAsync()
@@ -272,10 +256,4 @@ public sealed class RedisServerProcess : IAsyncDisposable
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 
 namespace BidLocks.Tests.Support;
 
@@ -16,14 +14,7 @@ public static class TestEnvironment
     }
 
     /// <summary>A loopback port that nothing listens on (taken from the system, then freed).</summary>
-    public static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public static int FreeLoopbackPort() => LoopbackPort.Free();
 
     /// <summary>A Redis URL on 127.0.0.1 where nothing answers, with a password that must never be shown.</summary>
     public static string UnreachableRedisUrl(string password = "s3cret-pa55") => $"redis://:{password}@127.0.0.1:{FreeLoopbackPort()}/0";

@@ -31,12 +31,7 @@ public sealed class RedisInspectionTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     /// <summary>The README's <c>ACL SETUSER bidlocks-inspect …</c> line, as words.</summary>
-    public static string[] ReadmeInspectionAclLine()
-    {
-        var readme = RepositoryFiles.ReadAllText("README.md");
-        var section = readme[readme.IndexOf("### Redis ACL", StringComparison.Ordinal)..];
-        return section.Split('\n').Single(text => text.StartsWith("ACL SETUSER bidlocks-inspect ", StringComparison.Ordinal)).Trim().Split(' ');
-    }
+    public static string[] ReadmeInspectionAclLine() => Security.RedisAclTests.ReadmeAclLine("bidlocks-inspect");
 
     [Fact]
     public void The_README_read_only_line_is_the_one_the_runtime_names()

@@ -37,11 +37,14 @@ public sealed class RedisAclTests : IAsyncLifetime
     }
 
     /// <summary>The <c>ACL SETUSER</c> line of the README's "Redis ACL" section, as words.</summary>
-    public static string[] ReadmeAclLine()
+    public static string[] ReadmeAclLine() => ReadmeAclLine("bidlocks");
+
+    /// <summary>The README's "Redis ACL" line that sets up <paramref name="user"/>, as words.</summary>
+    public static string[] ReadmeAclLine(string user)
     {
         var readme = RepositoryFiles.ReadAllText("README.md");
         var section = readme[readme.IndexOf("### Redis ACL", StringComparison.Ordinal)..];
-        var line = section.Split('\n').Single(text => text.StartsWith("ACL SETUSER bidlocks ", StringComparison.Ordinal));
+        var line = section.Split('\n').Single(text => text.StartsWith($"ACL SETUSER {user} ", StringComparison.Ordinal));
         return line.Trim().Split(' ');
     }
 

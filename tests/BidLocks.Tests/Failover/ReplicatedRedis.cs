@@ -55,6 +55,8 @@ public sealed class ReplicatedRedis : IAsyncDisposable
                 redis._replicas.Add(replica);
                 await WaitForSyncAsync(replica, 1);
             }
+
+            await WaitForAcknowledgementsAsync(primary, replicas);
         }
         catch
         {
@@ -63,6 +65,25 @@ public sealed class ReplicatedRedis : IAsyncDisposable
         }
 
         return redis;
+    }
+
+    /// <summary>
+    /// Returns once every replica acknowledges writes: a replica that has just synced may take a while (on a loaded
+    /// machine, longer than a lock's WAIT bound) before its first acknowledgement, which is not what any test is about.
+    /// The server's own WAIT blocks until then, up to 30 s.
+    /// </summary>
+    private static async Task WaitForAcknowledgementsAsync(RedisServerProcess primary, int replicas)
+    {
+        using var raw = await RedisTestConnections.RawAsync(primary);
+        var server = raw.GetServer("127.0.0.1", primary.Port);
+        await raw.GetDatabase().StringSetAsync("replication-ready", "1");
+        var acknowledged = (long)await server.ExecuteAsync("WAIT", replicas, 30_000);
+        if (acknowledged < replicas)
+        {
+            throw new InvalidOperationException($"Only {acknowledged} of {replicas} replica(s) acknowledged a write within 30 s of syncing.");
+        }
+
+        await raw.GetDatabase().KeyDeleteAsync("replication-ready");
     }
 
     /// <summary>

@@ -13,9 +13,10 @@ public abstract partial class MultiPostingContract
         var other = await CreatePeerAsync(manager);
         var blocker = await InFreshFlow(() => other.AcquireAsync(Marketplace, "b", TimeSpan.FromSeconds(10), cancel).AsTask());
 
-        // The set takes "a", then waits for "b".
+        // The set takes "a", then waits for "b" (in-memory peers share one manager: the blocker took "b" unopposed).
         var set = InFreshFlow(() => manager.AcquireManyAsync(Marketplace, ["a", "b"], Wait(TimeSpan.FromSeconds(40)), cancel).AsTask());
-        await Poll.UntilAsync(async () => await other.InspectAsync(Marketplace, "a", cancel) is not null, TimeSpan.FromSeconds(20), "the set taking 'a'");
+        await Poll.UntilAsync(() => manager.GetMetrics().LockConflicts > 0, TimeSpan.FromSeconds(20), "the set finding 'b' taken");
+        Assert.NotNull(await other.InspectAsync(Marketplace, "a", cancel));
 
         // Meanwhile an operator breaks the set's hold on "a" and another holder takes it.
         Assert.NotNull(await other.ForceReleaseAsync(Marketplace, "a", "ops@test", cancel));

@@ -10,7 +10,7 @@ namespace BidLocks;
 /// clock stepped back would otherwise stretch both by the size of the step. The wall clock only labels
 /// <see cref="ExpiresAt"/>.
 /// </remarks>
-internal sealed class LeaseRenewal
+internal sealed class LeaseRenewal : IThreadPoolWorkItem
 {
     private readonly ILeaseHost _host;
     private readonly TimeProvider _time;
@@ -66,6 +66,12 @@ internal sealed class LeaseRenewal
 
     public bool IsLost => Volatile.Read(ref _lost) != 0;
 
+    /// <summary>
+    /// Neither lost nor released, and within the last expiry the backend confirmed. Past that expiry the lock may
+    /// already be another holder's, however late the timers that would notice it run: one monotonic clock read.
+    /// </summary>
+    public bool IsHeld => !IsLost && !IsReleased && Remaining > TimeSpan.Zero;
+
     /// <summary>True once released, by its lease or by the manager's disposal.</summary>
     public bool IsReleased => Volatile.Read(ref _released) != 0;
 
@@ -101,8 +107,12 @@ internal sealed class LeaseRenewal
     /// <summary>Counts the lease as held by its manager and renews it from now on.</summary>
     public void Start() => _host.Renewals.Add(this, LeaseClock.MonotonicNow(_time) + NextRenewalDelay());
 
-    /// <summary>Called by the scheduler when the lease is due for renewal (or its hold cap).</summary>
-    public void OnDue() => _ = RenewAsync();
+    /// <summary>
+    /// Run on the thread pool when the scheduler finds the lease due for renewal (or its hold cap): the scheduler only
+    /// hands it over, so that one lease's renewal or release (a SQLite step blocked behind another writer) never
+    /// holds up another lease due in the same tick. Queued as itself, allocating nothing.
+    /// </summary>
+    void IThreadPoolWorkItem.Execute() => _ = RenewAsync();
 
     public ValueTask<bool> ReleaseAsync()
     {
@@ -122,11 +132,16 @@ internal sealed class LeaseRenewal
         return _host.ReleaseAsync(this);
     }
 
+    /// <summary>
+    /// A third of the TTL, but never later than halfway to the expiry the backend last confirmed, nor past the hold
+    /// cap. A grant or renewal answered late (a slow network, a stalled client, a slow WAIT) has less than two thirds
+    /// of its TTL left: its next renewal (or, when that cannot finish in time, its loss) must still come before the
+    /// expiry, not a third of a TTL later while another holder may already have the lock.
+    /// </summary>
     private TimeSpan NextRenewalDelay()
     {
-        var untilDeadline = _holdDeadline - LeaseClock.MonotonicNow(_time);
-        var third = TimeSpan.FromTicks(_ttl.Ticks / 3);
-        return untilDeadline < third ? Max(untilDeadline, TimeSpan.Zero) : third;
+        var delay = Min(TimeSpan.FromTicks(_ttl.Ticks / 3), TimeSpan.FromTicks(Remaining.Ticks / 2));
+        return Max(Min(delay, _holdDeadline - LeaseClock.MonotonicNow(_time)), TimeSpan.Zero);
     }
 
     private async Task RenewAsync()
@@ -138,7 +153,7 @@ internal sealed class LeaseRenewal
 
             // Free the posting now rather than when the backend's copy of the last expiry runs out: that copy was
             // set a round trip after this clock read it, so it outlives the cap by that much.
-            await ReleaseAfterLossAsync().ConfigureAwait(false);
+            ReleaseAfterLoss();
             return;
         }
 
@@ -158,7 +173,7 @@ internal sealed class LeaseRenewal
 
                 // Should the renewal still land when the backend wakes, the release queued behind it frees the posting
                 // at once instead of a TTL later. It deletes only this holder's lock, never a successor's.
-                await ReleaseAfterLossAsync().ConfigureAwait(false);
+                ReleaseAfterLoss();
                 return;
             }
 
@@ -221,7 +236,11 @@ internal sealed class LeaseRenewal
         return true;
     }
 
-    private async Task ReleaseAfterLossAsync()
+    /// <summary>
+    /// On the thread pool: this may run in the continuation of a timer (the expiry guard), and a store's release may
+    /// block (SQLite waiting for another writer); neither the timer's thread nor this lease's loss may wait for it.
+    /// </summary>
+    private void ReleaseAfterLoss() => _ = Task.Run(async () =>
     {
         try
         {
@@ -231,7 +250,7 @@ internal sealed class LeaseRenewal
         {
             // Counted and logged by the host; the lock still expires by its TTL.
         }
-    }
+    });
 
     private bool IsStopped => Volatile.Read(ref _finished) != 0;
 
@@ -254,7 +273,11 @@ internal sealed class LeaseRenewal
 
         StopRenewing(keepFinished: false);
         _host.OnLost(this, reason);
-        Volatile.Read(ref _lostSource)?.Cancel();
+
+        // The body's callbacks run on the thread pool, not here: this may be a timer's continuation, and a slow or
+        // blocking callback must delay neither the release that follows nor any other lease. The token reads as
+        // cancelled at once.
+        _ = Volatile.Read(ref _lostSource)?.CancelAsync();
     }
 
     // A lost lease is not "finished": its release (to free the posting at once) is still to come.

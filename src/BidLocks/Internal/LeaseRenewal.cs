@@ -105,7 +105,12 @@ internal sealed class LeaseRenewal : IThreadPoolWorkItem
     }
 
     /// <summary>Counts the lease as held by its manager and renews it from now on.</summary>
-    public void Start() => _host.Renewals.Add(this, LeaseClock.MonotonicNow(_time) + NextRenewalDelay());
+    public void Start()
+    {
+        // One clock read: this runs on every acquire.
+        var now = LeaseClock.MonotonicNow(_time);
+        _host.Renewals.Add(this, now + NextRenewalDelay(now));
+    }
 
     /// <summary>
     /// Run on the thread pool when the scheduler finds the lease due for renewal (or its hold cap): the scheduler only
@@ -138,10 +143,11 @@ internal sealed class LeaseRenewal : IThreadPoolWorkItem
     /// of its TTL left: its next renewal (or, when that cannot finish in time, its loss) must still come before the
     /// expiry, not a third of a TTL later while another holder may already have the lock.
     /// </summary>
-    private TimeSpan NextRenewalDelay()
+    private TimeSpan NextRenewalDelay(TimeSpan now)
     {
-        var delay = Min(TimeSpan.FromTicks(_ttl.Ticks / 3), TimeSpan.FromTicks(Remaining.Ticks / 2));
-        return Max(Min(delay, _holdDeadline - LeaseClock.MonotonicNow(_time)), TimeSpan.Zero);
+        var untilExpiry = TimeSpan.FromTicks(Volatile.Read(ref _deadlineTicks)) - now;
+        var delay = Min(TimeSpan.FromTicks(_ttl.Ticks / 3), TimeSpan.FromTicks(untilExpiry.Ticks / 2));
+        return Max(Min(delay, _holdDeadline - now), TimeSpan.Zero);
     }
 
     private async Task RenewAsync()
@@ -191,7 +197,8 @@ internal sealed class LeaseRenewal : IThreadPoolWorkItem
             }
 
             SetExpiry(expiry.Value);
-            Reschedule(NextRenewalDelay());
+            var renewedAt = LeaseClock.MonotonicNow(_time);
+            _host.Renewals.Reschedule(this, renewedAt + NextRenewalDelay(renewedAt));
         }
         catch (Exception)
         {

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace BidLocks.Tests.DependencyInjection;
 
 /// <summary>
-/// Issue #11, item 3: a named Redis that was unreachable at start, so that the manager fell back to SQLite (allowed
-/// outside Production), shows as Degraded with the reason, in the manager's own health and in the container's
+/// Issue #11, item 3: a named Redis that was unreachable at start, so that the manager fell back to SQLite (only where
+/// the application opted in: issue 19, item 3), shows as Degraded with the reason, in the manager's own health and in the container's
 /// health check, without the password. "Unreachable" is a free 127.0.0.1 port with nothing listening.
 /// </summary>
 public sealed class FallbackHealthTests : IDisposable
@@ -22,7 +22,7 @@ public sealed class FallbackHealthTests : IDisposable
         var port = new Uri(url).Port;
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(("DOTNET_ENVIRONMENT", "Development"), ("REDIS_URL", url))));
+        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(("DOTNET_ENVIRONMENT", "Development"), ("REDIS_URL", url), ("BIDLOCKS_ALLOW_SQLITE_FALLBACK", "true"))));
         services.AddBidLocks(options =>
         {
             options.SqlitePath = _database.Path;

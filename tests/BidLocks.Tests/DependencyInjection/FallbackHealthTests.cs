@@ -47,6 +47,30 @@ public sealed class FallbackHealthTests : IDisposable
         Assert.DoesNotContain(Password, string.Join(" ", entry.Data.Values));
     }
 
+    // Issue 19, item 3: without the opt-in there is no fallback, and a container that serves health anyway says Unhealthy.
+    [Fact(Timeout = 60_000)]
+    public async Task Without_the_opt_in_an_unreachable_Redis_is_Unhealthy_and_nothing_runs_on_SQLite()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(("DOTNET_ENVIRONMENT", "Development"), ("REDIS_URL", TestEnvironment.UnreachableRedisUrl(Password)))));
+        services.AddBidLocks(options =>
+        {
+            options.SqlitePath = _database.Path;
+            options.RedisConnectTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+
+        var entry = report.Entries["bidlocks"];
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Contains("unreachable", entry.Description);
+        Assert.Contains("BIDLOCKS_ALLOW_SQLITE_FALLBACK", entry.Description);
+        Assert.DoesNotContain(Password, entry.Description);
+        Assert.False(File.Exists(_database.Path), "no SQLite file was opened");
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task SQLite_chosen_on_purpose_stays_Healthy()
     {

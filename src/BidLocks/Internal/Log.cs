@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "The {Backend} backend granted the lock on {Key} only after its TTL had run out; gave it back and tried again")]
     public static partial void AcquiredExpired(ILogger logger, string backend, string key);
+
+    [LoggerMessage(18, LogLevel.Information, "The {Backend} backend's holds are in doubt ({Cause}): verifying the {Count} lease(s) held now")]
+    public static partial void HoldsInDoubt(ILogger logger, string backend, string cause, int count);
 }

@@ -14,6 +14,10 @@ internal sealed class RenewalScheduler : IDisposable
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
     private readonly List<LeaseRenewal> _due = [];
+
+    // Leases whose renewal was in flight when DueNow asked for all: due again as soon as that renewal ends, since it
+    // may have been answered by the server as it was before.
+    private readonly HashSet<LeaseRenewal> _dueAgainNow = [];
     private LeaseRenewal? _first;
     private TimeSpan _wakeAt = Idle;
 
@@ -47,6 +51,11 @@ internal sealed class RenewalScheduler : IDisposable
         lock (_gate)
         {
             lease.IsRenewing = false;
+            if (_dueAgainNow.Count != 0 && _dueAgainNow.Remove(lease))
+            {
+                dueAt = LeaseClock.MonotonicNow(_time);
+            }
+
             if (lease.IsScheduled)
             {
                 lease.DueAt = dueAt;
@@ -81,6 +90,36 @@ internal sealed class RenewalScheduler : IDisposable
 
             lease.Previous = lease.Next = null;
             lease.IsScheduled = false;
+            if (_dueAgainNow.Count != 0)
+            {
+                _dueAgainNow.Remove(lease);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every held lease is due now: the backend may have lost them all (it restarted empty, or failed over), and each
+    /// one's own renewal finds out whether it still holds its lock, or marks it lost.
+    /// </summary>
+    public void DueNow()
+    {
+        lock (_gate)
+        {
+            var now = LeaseClock.MonotonicNow(_time);
+            for (var lease = _first; lease is not null; lease = lease.Next)
+            {
+                if (lease.IsRenewing)
+                {
+                    _dueAgainNow.Add(lease);
+                }
+                else
+                {
+                    lease.DueAt = now;
+                }
+            }
+
+            _wakeAt = Idle;
+            WakeBy(now);
         }
     }
 

@@ -111,6 +111,8 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
 
     public void OnRemoteRelease(Action<string?> releasedKey) => _inner.OnRemoteRelease(releasedKey);
 
+    public void OnHoldsInDoubt(Action<HoldsInDoubt> inDoubt) => _inner.OnHoldsInDoubt(inDoubt);
+
     // Inspection reads, and an operator's forced release is not a grant: neither waits for the replicas.
     public ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken) => _inner.InspectAsync(key, cancellationToken);
 

@@ -10,6 +10,11 @@ public abstract partial class BidLockManagerBase
 
     private void OnHoldsInDoubt(HoldsInDoubt inDoubt)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         var verification = new HeldLeaseVerification(_renewals.Held());
         Interlocked.Exchange(ref _verification, verification)?.Supersede();
         Log.HoldsInDoubt(_logger, Backend, inDoubt.ToString(), verification.Count);

@@ -106,6 +106,7 @@ internal sealed class RenewalScheduler : IDisposable
         lock (_gate)
         {
             var now = LeaseClock.MonotonicNow(_time);
+            var due = false;
             for (var lease = _first; lease is not null; lease = lease.Next)
             {
                 if (lease.IsRenewing)
@@ -115,11 +116,15 @@ internal sealed class RenewalScheduler : IDisposable
                 else
                 {
                     lease.DueAt = now;
+                    due = true;
                 }
             }
 
-            _wakeAt = Idle;
-            WakeBy(now);
+            if (due)
+            {
+                _wakeAt = Idle;
+                WakeBy(now);
+            }
         }
     }
 

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace BidLocks;
 
 /// <summary>
-/// Inspection on Redis with read commands only (GET, PTTL, HVALS; SCAN to find locks), so an operator's read-only user
+/// Inspection on Redis with read commands only (GET, PTTL, HVALS, TIME; SCAN to find locks), so an operator's read-only user
 /// can run it and it can change nothing. Each lock is read in one pipelined round trip: a snapshot that is not atomic,
 /// which a hold ending between two reads can only make look already free. Finding locks pages through the keys with
 /// <c>SCAN … MATCH &lt;prefix&gt;{…} COUNT</c> on every master of a cluster, never <c>KEYS</c>, so the server is never blocked

@@ -68,6 +68,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
                 _queues.NotifyReleased(key);
             }
         });
+        store.OnHoldsInDoubt(OnHoldsInDoubt);
     }
 
     /// <inheritdoc />
@@ -431,6 +432,12 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
                 var seen = turn.Released.Generation;
                 mayHoldPlace = true;
                 var attempt = await TryAcquireOnceAsync(key, holderId, ttl, fence, retry: conflicted, cancellationToken).ConfigureAwait(false);
+                if (attempt.Acquired && Volatile.Read(ref _verification) is not null)
+                {
+                    // The backend's holds are in doubt: an older lease here on this key may not know yet that it lost it.
+                    await AwaitSettledAsync(key, holderId, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (attempt.Acquired && attempt.Expiry.Remaining(_time) > TimeSpan.Zero)
                 {
                     mayHoldPlace = false;
@@ -559,12 +566,15 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
 
     async ValueTask<LeaseExpiry?> ILeaseHost.ExtendAsync(LeaseRenewal lease, TimeSpan ttl)
     {
+        // Read before the renewal is sent: only an answer to a renewal sent after the doubt arose settles it.
+        var verification = Volatile.Read(ref _verification);
         try
         {
             var expiry = await _store.ExtendAsync(lease.Key, lease.HolderId, ttl, CancellationToken.None).ConfigureAwait(false);
             if (expiry is not null)
             {
                 _metrics.Extension();
+                SettleInDoubt(verification, lease);
             }
 
             return expiry;
@@ -578,12 +588,14 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     ValueTask<bool> ILeaseHost.ReleaseAsync(LeaseRenewal lease)
     {
         _metrics.HoldEnded(lease);
+        SettleInDoubt(Volatile.Read(ref _verification), lease);
         return ReleaseAsync(lease.Key, lease.HolderId, CancellationToken.None);
     }
 
     void ILeaseHost.OnLost(LeaseRenewal lease, string reason)
     {
         _metrics.LeaseLost();
+        SettleInDoubt(Volatile.Read(ref _verification), lease);
         Log.LeaseLost(_logger, Backend, lease.Key.Value, lease.FencingToken, reason);
     }
 

@@ -16,7 +16,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: BidLocks.TestHost contend --db PATH --marketplace M --posting P --workers N --rounds R --ledger FILE --counter FILE [--no-watch]");
     Console.Error.WriteLine("       BidLocks.TestHost hold (--db PATH | --redis-url URL) --marketplace M --posting P --ttl-ms T");
-    Console.Error.WriteLine("       BidLocks.TestHost soak (--db PATH | --redis-url URL [--min-replicas N]) --marketplace M --postings N --workers N --ledger FOLDER --max-seconds S [--no-lock]");
+    Console.Error.WriteLine("       BidLocks.TestHost soak (--db PATH | --redis-url URL [--min-replicas N]) --marketplace M --postings N --workers N --ledger FOLDER --max-seconds S [--no-lock] [--long-hold-seconds S]");
     Console.Error.WriteLine("       BidLocks.TestHost multi-soak (--db PATH | --redis-url URL) --marketplace M --shape I,J,.. --workers N --ledger FOLDER --probe-posting P --timeout-ms T --max-seconds S [--by-hand]");
     Console.Error.WriteLine("       BidLocks.TestHost shared-manager --db PATH [--env-db PATH] [--shared-first] [--second-db PATH] | --concurrent N --env-db PATH");
     return 2;

@@ -8,7 +8,8 @@ namespace BidLocks.TestHost;
 /// One soak process: many workers bid on random postings, each bid a read-modify-write of the posting's counter in a
 /// <see cref="SoakLedger"/> inside the posting's lock, until the test writes <c>stop</c> (or <c>--max-seconds</c>
 /// passes, in case the test died). Backend failures are counted and retried after a short pause; the process reports
-/// when it starts and stops getting locks (<see cref="SoakState"/>) and ends with a <see cref="SoakSummary"/>.
+/// when it starts and stops getting locks (<see cref="SoakState"/>) and ends with a <see cref="SoakSummary"/>. With
+/// <c>--long-hold-seconds</c>, one more worker holds postings of its own for that long each time (<see cref="LongHolds"/>).
 /// </summary>
 internal static class Soak
 {
@@ -43,6 +44,10 @@ internal static class Soak
         });
 
         var clock = Stopwatch.StartNew();
+        var longHolds = arguments.Optional("long-hold-seconds") is { } seconds
+            ? new LongHolds(manager, marketplace, TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)))
+            : null;
+        var longHolder = longHolds is null ? Task.CompletedTask : Task.Run(() => longHolds.RunAsync(stop.Token));
         var workers = Enumerable.Range(0, arguments.Number("workers")).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -84,8 +89,9 @@ internal static class Soak
             }
         })).ToArray();
         await Task.WhenAll(workers);
+        await longHolder;
 
-        var summary = new SoakSummary(Environment.ProcessId, successes, timeouts, unavailable, ledgerErrors, manager.GetMetrics(), clock.Elapsed.TotalSeconds);
+        var summary = new SoakSummary(Environment.ProcessId, successes, timeouts, unavailable, ledgerErrors, manager.GetMetrics(), clock.Elapsed.TotalSeconds, longHolds?.Holds ?? []);
         Console.WriteLine("done " + JsonSerializer.Serialize(summary));
         return 0;
     }

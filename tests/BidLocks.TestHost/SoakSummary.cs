@@ -8,7 +8,8 @@ namespace BidLocks.TestHost;
 /// <param name="LedgerErrors">Bids whose ledger update failed: only an overlap between holders could cause one.</param>
 /// <param name="Metrics">The manager's own counters at the end.</param>
 /// <param name="Seconds">How long the workers ran.</param>
-public sealed record SoakSummary(int ProcessId, long[] SuccessesPerPosting, long Timeouts, long Unavailable, long LedgerErrors, BidLockMetrics Metrics, double Seconds)
+/// <param name="LongHolds">The long holds, when the run had them (<c>--long-hold-seconds</c>).</param>
+public sealed record SoakSummary(int ProcessId, long[] SuccessesPerPosting, long Timeouts, long Unavailable, long LedgerErrors, BidLockMetrics Metrics, double Seconds, LongHold[] LongHolds)
 {
     public long Successes => SuccessesPerPosting.Sum();
 }

@@ -72,6 +72,26 @@ internal interface ILockStore : IAsyncDisposable
     /// tell which lock (every waiter then looks again).
     /// </summary>
     void OnRemoteRelease(Action<string?> releasedKey);
+
+    /// <summary>
+    /// Registers the callback the store calls when its holds may have gone behind the manager's back: the connection
+    /// dropped (a server restarted without persistence, or a fail-over, loses them), and again when it is back or the
+    /// server behind it changed, when every held lease is to be verified at once. A store whose holds cannot vanish
+    /// so (one process, a database file) never calls it.
+    /// </summary>
+    void OnHoldsInDoubt(Action<HoldsInDoubt> inDoubt)
+    {
+    }
+}
+
+/// <summary>Why a store's holds are in doubt (see <see cref="ILockStore.OnHoldsInDoubt"/>).</summary>
+internal enum HoldsInDoubt
+{
+    /// <summary>The connection dropped: nothing can be verified yet, and a grant may come from another server.</summary>
+    Disconnected,
+
+    /// <summary>The connection is back, or another server answers now: verify every held lease.</summary>
+    Reconnected,
 }
 
 /// <summary>What one try at a lock found.</summary>

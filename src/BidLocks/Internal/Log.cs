@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Warning, "A multi-posting acquire on {Backend} marketplace {MarketplaceId} lost a posting while it waited for another; gave the set back and tried again")]
     public static partial void SetMemberLost(ILogger logger, string backend, string marketplaceId);
+
+    [LoggerMessage(18, LogLevel.Information, "The {Backend} backend's holds are in doubt ({Cause}): verifying the {Count} lease(s) held now")]
+    public static partial void HoldsInDoubt(ILogger logger, string backend, string cause, int count);
 }

@@ -13,6 +13,10 @@ internal sealed class RenewalScheduler : IDisposable
     private readonly object _gate = new();
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
+
+    // Leases whose renewal was in flight when DueNow asked for all: due again as soon as that renewal ends, since it
+    // may have been answered by the server as it was before.
+    private readonly HashSet<LeaseRenewal> _dueAgainNow = [];
     private LeaseRenewal? _first;
     private TimeSpan _wakeAt = Idle;
     private bool _closed;
@@ -56,6 +60,11 @@ internal sealed class RenewalScheduler : IDisposable
         lock (_gate)
         {
             lease.IsRenewing = false;
+            if (_dueAgainNow.Count != 0 && _dueAgainNow.Remove(lease))
+            {
+                dueAt = LeaseClock.MonotonicNow(_time);
+            }
+
             if (lease.IsScheduled)
             {
                 lease.DueAt = dueAt;
@@ -90,6 +99,41 @@ internal sealed class RenewalScheduler : IDisposable
 
             lease.Previous = lease.Next = null;
             lease.IsScheduled = false;
+            if (_dueAgainNow.Count != 0)
+            {
+                _dueAgainNow.Remove(lease);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every held lease is due now: the backend may have lost them all (it restarted empty, or failed over), and each
+    /// one's own renewal finds out whether it still holds its lock, or marks it lost.
+    /// </summary>
+    public void DueNow()
+    {
+        lock (_gate)
+        {
+            var now = LeaseClock.MonotonicNow(_time);
+            var due = false;
+            for (var lease = _first; lease is not null; lease = lease.Next)
+            {
+                if (lease.IsRenewing)
+                {
+                    _dueAgainNow.Add(lease);
+                }
+                else
+                {
+                    lease.DueAt = now;
+                    due = true;
+                }
+            }
+
+            if (due)
+            {
+                _wakeAt = Idle;
+                WakeBy(now);
+            }
         }
     }
 

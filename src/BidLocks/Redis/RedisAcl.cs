@@ -28,10 +28,10 @@ internal static class RedisAcl
 
     /// <summary>
     /// Inspection alone, for an operator's read-only user (the bidlocks tool's list, show, watch and status): the keys
-    /// may be read, never written. EVAL is there for the check at connect that the server runs scripts at all; Redis
+    /// may be read, never written; TIME reads the server's clock, against which a hold's end is measured. EVAL is there for the check at connect that the server runs scripts at all; Redis
     /// checks every command a script runs against the user, so under this user a script can only read too.
     /// </summary>
-    private static readonly string[] InspectionCommands = ["echo", "ping", "eval", "scan", "get", "pttl", "hvals"];
+    private static readonly string[] InspectionCommands = ["echo", "ping", "eval", "scan", "get", "pttl", "hvals", "time"];
 
     /// <summary>The read-only ACL rules for inspecting the locks under <paramref name="keyPrefix"/>.</summary>
     public static string InspectionRules(string keyPrefix) => $"~{keyPrefix}* -@all " + string.Join(' ', InspectionCommands.Select(command => "+" + command));

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace BidLocks;
 
 /// <summary>
-/// Inspection on Redis with read commands only (GET, PTTL, HVALS; SCAN to find locks), so an operator's read-only user
+/// Inspection on Redis with read commands only (GET, PTTL, HVALS, TIME; SCAN to find locks), so an operator's read-only user
 /// can run it and it can change nothing. Each lock is read in one pipelined round trip: a snapshot that is not atomic,
 /// which a hold ending between two reads can only make look already free. Finding locks pages through the keys with
 /// <c>SCAN … MATCH &lt;prefix&gt;{…} COUNT</c> on every master of a cluster, never <c>KEYS</c>, so the server is never blocked
@@ -20,8 +20,9 @@ internal sealed partial class RedisLockStore : ILockInspection
     public async ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var serverTime = ServerTime(ServerOf(key.Value));
         var batch = _database.CreateBatch();
-        var read = Read(batch, key.Value);
+        var read = Read(batch, serverTime, key.Value);
         batch.Execute();
         return await read.WaitAsync(cancellationToken).ConfigureAwait(false) is { } info
             ? info with { MarketplaceId = key.MarketplaceId, PostingId = key.PostingId }
@@ -44,12 +45,12 @@ internal sealed partial class RedisLockStore : ILockInspection
 
                 if (page.Count == ScanPageSize)
                 {
-                    await ReadPageAsync(page, ranking, cancellationToken).ConfigureAwait(false);
+                    await ReadPageAsync(server, page, ranking, cancellationToken).ConfigureAwait(false);
                     page.Clear();
                 }
             }
 
-            await ReadPageAsync(page, ranking, cancellationToken).ConfigureAwait(false);
+            await ReadPageAsync(server, page, ranking, cancellationToken).ConfigureAwait(false);
         }
 
         return ranking.Result();
@@ -109,15 +110,16 @@ internal sealed partial class RedisLockStore : ILockInspection
         return masters;
     }
 
-    private async Task ReadPageAsync(List<(string Key, string Marketplace, string Posting)> page, HeldLockRanking ranking, CancellationToken cancellationToken)
+    private async Task ReadPageAsync(IServer server, List<(string Key, string Marketplace, string Posting)> page, HeldLockRanking ranking, CancellationToken cancellationToken)
     {
         if (page.Count == 0)
         {
             return;
         }
 
+        var serverTime = ServerTime(server);
         var batch = _database.CreateBatch();
-        var reads = page.Select(found => Read(batch, found.Key)).ToList();
+        var reads = page.Select(found => Read(batch, serverTime, found.Key)).ToList();
         batch.Execute();
         for (var i = 0; i < reads.Count; i++)
         {
@@ -128,15 +130,41 @@ internal sealed partial class RedisLockStore : ILockInspection
         }
     }
 
+    /// <summary>
+    /// The server that holds <paramref name="key"/>: its slot's owner on a cluster (from the slot map the client already
+    /// has, without a round trip), else the primary.
+    /// </summary>
+    private IServer ServerOf(string key)
+    {
+        foreach (var server in _connection.GetServers())
+        {
+            if (server.ServerType == ServerType.Cluster && server.ClusterConfiguration?.GetBySlot(key)?.EndPoint is { } owner)
+            {
+                return _connection.GetServer(owner);
+            }
+        }
+
+        return _connection.GetServer(RedisEndpoints.Primary(_connection) ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis server is known, so the lock cannot be read."));
+    }
+
+    /// <summary>
+    /// The clock of the server that holds the locks, in Unix ms, sent just ahead of their reads on the same connection
+    /// (one round trip for both): the end of a hold with waiters and a waiter's deadline are that server's times, and
+    /// a client clock running ahead of it would show a held lock as free.
+    /// </summary>
+    private static async Task<long> ServerTime(IServer server)
+        => new DateTimeOffset(await server.TimeAsync().ConfigureAwait(false), TimeSpan.Zero).ToUnixTimeMilliseconds();
+
     /// <summary>Queues the reads of one lock on <paramref name="batch"/>; the task is its description, null when free.</summary>
-    private async Task<BidLockInfo?> Read(IBatch batch, string key)
+    private async Task<BidLockInfo?> Read(IBatch batch, Task<long> serverTime, string key)
     {
         var value = batch.StringGetAsync(key);
         var ttl = batch.KeyTimeToLiveAsync(key);
         var since = batch.StringGetAsync(key + RedisKeyNames.SinceSuffix);
         var fence = batch.StringGetAsync(key + RedisKeyNames.FenceSuffix);
         var waiters = batch.HashValuesAsync(key + RedisKeyNames.WaitersSuffix);
-        await Task.WhenAll(value, ttl, since, fence, waiters).ConfigureAwait(false);
+        await Task.WhenAll(value, ttl, since, fence, waiters, serverTime).ConfigureAwait(false);
+        // The client's clock only labels the answer: what is still held is decided on the server's.
         var readAt = _time.GetUtcNow();
         // PTTL: no time to live means the key is gone (a lock key always has one).
         if (await value.ConfigureAwait(false) is not { HasValue: true } stored || await ttl.ConfigureAwait(false) is not { } remaining)
@@ -146,7 +174,7 @@ internal sealed partial class RedisLockStore : ILockInspection
         }
 
         var (holder, untilMs) = RedisLockValue.Parse(stored.ToString());
-        var nowMs = readAt.ToUnixTimeMilliseconds();
+        var nowMs = await serverTime.ConfigureAwait(false);
         if (untilMs is { } flaggedUntil)
         {
             // A hold with waiters: its own end is in the value (the key lives on for the waiters).

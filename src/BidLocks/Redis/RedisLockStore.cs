@@ -36,6 +36,7 @@ internal sealed partial class RedisLockStore : ILockStore
     private readonly IConnectionMultiplexer _connection;
     private readonly IDatabase _database;
     private readonly RedisReleaseChannel _channel;
+    private readonly RedisHoldWatch _holdWatch;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly bool _ownsConnection;
@@ -48,6 +49,7 @@ internal sealed partial class RedisLockStore : ILockStore
         ArgumentNullException.ThrowIfNull(options);
         _database = connection.GetDatabase(database);
         _channel = new RedisReleaseChannel(connection, options.KeyPrefix);
+        _holdWatch = new RedisHoldWatch(connection);
         _time = options.TimeProvider;
         _logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _ownsConnection = ownsConnection;
@@ -213,9 +215,12 @@ internal sealed partial class RedisLockStore : ILockStore
 
     public void OnRemoteRelease(Action<string?> releasedKey) => _channel.OnRelease(releasedKey);
 
+    public void OnHoldsInDoubt(Action<HoldsInDoubt> inDoubt) => _holdWatch.OnHoldsInDoubt(inDoubt);
+
     public async ValueTask DisposeAsync()
     {
         _sentinelFollower?.Dispose();
+        _holdWatch.Dispose();
         try
         {
             await _channel.UnsubscribeAsync().ConfigureAwait(false);

@@ -19,28 +19,31 @@ namespace BidLocks;
 /// </remarks>
 internal sealed class RedisReleaseRetry : IDisposable
 {
-    /// <summary>How long to keep trying: past it the lock has long expired by its TTL.</summary>
-    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(1);
-
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
 
     private readonly Func<BidLockKey, string, CancellationToken, ValueTask<bool>> _release;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _disposed = new();
     private readonly ConcurrentDictionary<(string Key, string Holder), Owed> _owed = new();
 
-    public RedisReleaseRetry(Func<BidLockKey, string, CancellationToken, ValueTask<bool>> release, ILogger logger)
+    public RedisReleaseRetry(Func<BidLockKey, string, CancellationToken, ValueTask<bool>> release, TimeProvider time, ILogger logger)
     {
         _release = release;
+        _time = time;
         _logger = logger;
     }
 
     /// <summary>True for a failure after which the release may still be owed: no answer, not a refusal by the server.</summary>
     public static bool IsRetryable(Exception exception) => exception is RedisConnectionException or RedisTimeoutException or TimeoutException;
 
-    /// <summary>Starts sending the release of <paramref name="key"/> by <paramref name="holderId"/> again.</summary>
-    public void Start(BidLockKey key, string holderId)
+    /// <summary>
+    /// Starts sending the release of <paramref name="key"/> by <paramref name="holderId"/> again, until it is answered
+    /// or <paramref name="holdEndsWithin"/> has passed: by then the hold has expired by its TTL wherever it still is,
+    /// and not before (a holder-named lock holds for MaxHold, five minutes unless configured).
+    /// </summary>
+    public void Start(BidLockKey key, string holderId, TimeSpan holdEndsWithin)
     {
         Owed owed;
         try
@@ -54,7 +57,7 @@ internal sealed class RedisReleaseRetry : IDisposable
 
         if (_owed.TryAdd((key.Value, holderId), owed))
         {
-            _ = Task.Run(() => RetryAsync(key, holderId, owed));
+            _ = Task.Run(() => RetryAsync(key, holderId, holdEndsWithin, owed));
         }
         else
         {
@@ -69,6 +72,9 @@ internal sealed class RedisReleaseRetry : IDisposable
 
     /// <summary>True while a release of <paramref name="key"/> by <paramref name="holderId"/> is still being sent again.</summary>
     public bool IsOwed(BidLockKey key, string holderId) => _owed.ContainsKey((key.Value, holderId));
+
+    /// <summary>Completes when the release of <paramref name="key"/> by <paramref name="holderId"/> is no longer being sent again.</summary>
+    public Task WhenEndedAsync(BidLockKey key, string holderId) => _owed.TryGetValue((key.Value, holderId), out var owed) ? owed.Done.Task : Task.CompletedTask;
 
     public void Dispose()
     {
@@ -90,18 +96,18 @@ internal sealed class RedisReleaseRetry : IDisposable
         await owed.Done.Task.ConfigureAwait(false);
     }
 
-    private async Task RetryAsync(BidLockKey key, string holderId, Owed owed)
+    private async Task RetryAsync(BidLockKey key, string holderId, TimeSpan holdEndsWithin, Owed owed)
     {
         var stop = owed.Stop.Token;
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var pause = FirstPause;
         try
         {
-            while (Stopwatch.GetElapsedTime(started) < GiveUpAfter)
+            while (_time.GetElapsedTime(started) < holdEndsWithin)
             {
                 try
                 {
-                    await Task.Delay(pause, stop).ConfigureAwait(false);
+                    await Task.Delay(pause, _time, stop).ConfigureAwait(false);
                     var released = await _release(key, holderId, CancellationToken.None).ConfigureAwait(false);
                     RedisLog.ReleaseRetried(_logger, key.Value, released);
                     return;

@@ -23,19 +23,25 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
     private readonly RedisReleaseRetry _releaseRetry;
     private readonly ILogger _logger;
 
-    private ReplicatedRedisLockStore(RedisLockStore inner, RedisReplicationSettings settings, ILogger logger)
+    // The longest TTL this store has set (floored by MaxHold, the TTL of a holder-named lock, which another process
+    // may have granted): a release owed now is owed for at most this long, since every hold it could free was granted
+    // or renewed before now.
+    private long _longestTtlTicks;
+
+    private ReplicatedRedisLockStore(RedisLockStore inner, RedisReplicationSettings settings, BidLockOptions options, ILogger logger)
     {
         _inner = inner;
         _wait = new RedisReplicaWait(inner.Connection, inner.Database, settings);
-        _releaseRetry = new RedisReleaseRetry(inner.ReleaseAsync, logger);
+        _releaseRetry = new RedisReleaseRetry(inner.ReleaseAsync, options.TimeProvider, logger);
         _logger = logger;
+        _longestTtlTicks = Math.Max(options.MaxHold.Ticks, options.DefaultTtl.Ticks);
     }
 
     /// <summary>The store to lock with: <paramref name="store"/> itself when no replica is required.</summary>
     public static ILockStore Over(RedisLockStore store, RedisReplicationSettings settings, BidLockOptions options)
         => settings.MinReplicas <= 0
             ? store
-            : new ReplicatedRedisLockStore(store, settings, options.LoggerFactory?.CreateLogger("BidLocks") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            : new ReplicatedRedisLockStore(store, settings, options, options.LoggerFactory?.CreateLogger("BidLocks") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     public string Backend => _inner.Backend;
 
@@ -44,6 +50,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
     public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
+        NoteTtl(ttl);
         var epoch = _wait.Epoch;
         var attempt = await _inner.TryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
         return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attempt, epoch).ConfigureAwait(false) : attempt;
@@ -52,6 +59,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
     public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
+        NoteTtl(ttl);
         var epoch = _wait.Epoch;
         var attempt = await _inner.RetryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
         return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attempt, epoch).ConfigureAwait(false) : attempt;
@@ -65,6 +73,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
 
     public async ValueTask<LeaseExpiry?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
+        NoteTtl(ttl);
         var epoch = _wait.Epoch;
         var expiry = await _inner.ExtendAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
         if (expiry is null)
@@ -94,7 +103,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
         catch (Exception exception) when (RedisReleaseRetry.IsRetryable(exception))
         {
             // The caller still hears of the failure; the release itself is owed to whichever primary comes next.
-            _releaseRetry.Start(key, holderId);
+            _releaseRetry.Start(key, holderId, LongestTtl);
             throw;
         }
     }
@@ -111,6 +120,8 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
 
     public void OnRemoteRelease(Action<string?> releasedKey) => _inner.OnRemoteRelease(releasedKey);
 
+    public void OnHoldsInDoubt(Action<HoldsInDoubt> inDoubt) => _inner.OnHoldsInDoubt(inDoubt);
+
     // Inspection reads, and an operator's forced release is not a grant: neither waits for the replicas.
     public ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken) => _inner.InspectAsync(key, cancellationToken);
 
@@ -124,6 +135,24 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
         _releaseRetry.Dispose();
         _wait.Dispose();
         await _inner.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private TimeSpan LongestTtl => TimeSpan.FromTicks(Volatile.Read(ref _longestTtlTicks));
+
+    /// <summary>Raises <see cref="LongestTtl"/> to <paramref name="ttl"/>; before the step is sent, so no grant outlives it.</summary>
+    private void NoteTtl(TimeSpan ttl)
+    {
+        var longest = Volatile.Read(ref _longestTtlTicks);
+        while (ttl.Ticks > longest)
+        {
+            var seen = Interlocked.CompareExchange(ref _longestTtlTicks, ttl.Ticks, longest);
+            if (seen == longest)
+            {
+                return;
+            }
+
+            longest = seen;
+        }
     }
 
     private async ValueTask<AcquireAttempt> ConfirmGrantAsync(BidLockKey key, string holderId, AcquireAttempt attempt, int epoch)
@@ -168,7 +197,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
             RedisLog.UnreplicatedReleaseFailed(_logger, key.Value, exception);
             if (RedisReleaseRetry.IsRetryable(exception))
             {
-                _releaseRetry.Start(key, holderId);
+                _releaseRetry.Start(key, holderId, LongestTtl);
             }
 
             return false;

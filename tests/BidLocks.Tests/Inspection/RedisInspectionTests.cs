@@ -68,7 +68,7 @@ public sealed class RedisInspectionTests(ITestOutputHelper output) : IAsyncLifet
         Assert.True(stats.GetValueOrDefault("scan") >= 4, $"scan calls: {stats.GetValueOrDefault("scan")}");
         Assert.DoesNotContain("keys", stats.Keys);
         // Reads only: no script, no write of any kind.
-        Assert.All(stats.Keys, command => Assert.Contains(command, new[] { "scan", "get", "pttl", "hvals", "ping", "echo", "info", "config|resetstat", "cluster|nodes", "client|setname", "client|id", "subscribe" }));
+        Assert.All(stats.Keys, command => Assert.Contains(command, new[] { "scan", "get", "pttl", "hvals", "time", "ping", "echo", "info", "config|resetstat", "cluster|nodes", "client|setname", "client|id", "subscribe" }));
     }
 
     [Fact(Timeout = 60_000)]
@@ -111,6 +111,34 @@ public sealed class RedisInspectionTests(ITestOutputHelper output) : IAsyncLifet
         Assert.InRange(manual.TimeToLive, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
         Assert.Equal(["leased", "manual"], (await manager.ListHeldAsync(_marketplace, 10, cancel)).Select(info => info.PostingId));
         Assert.True(await manager.ReleaseLockAsync(_marketplace, "manual", "worker-1", cancel));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_client_clock_ahead_of_the_server_still_sees_a_held_lock_with_waiters()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var clock = new SteppedWallClock();
+        await using var holder = await RedisTestConnections.ConnectAsync(_server);
+        await using var waiter = await RedisTestConnections.ConnectAsync(_server);
+        await using var inspector = await RedisTestConnections.ConnectAsync(_server, options => options.TimeProvider = clock);
+        await using var lease = await holder.AcquireAsync(_marketplace, "ahead", new BidLockAcquireOptions(Ttl: TimeSpan.FromSeconds(30)), cancel);
+        // A waiter queues, so the lock's value carries the hold's end in server time (+expiresAtMs:holder).
+        var waiting = waiter.AcquireAsync(_marketplace, "ahead", TimeSpan.FromSeconds(30), cancel).AsTask();
+        var key = RedisTestConnections.LockKey(_marketplace, "ahead");
+        var queue = key + RedisKeyNames.QueueSuffix;
+        await KeyspaceWatch.UntilAsync(_admin, queue, async database => await database.SortedSetLengthAsync(queue) > 0, cancel);
+        Assert.StartsWith("+", (string?)await _admin.GetDatabase().StringGetAsync(key));
+
+        // The inspecting host's clock runs a minute ahead of the server's, well past the hold's end.
+        clock.StepAhead(TimeSpan.FromMinutes(1));
+        var seen = await inspector.InspectAsync(_marketplace, "ahead", cancel);
+        var listed = await inspector.ListHeldAsync(_marketplace, 10, cancel);
+
+        Assert.Equal(lease.HolderId, seen?.HolderId);
+        Assert.InRange(seen!.TimeToLive, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+        Assert.Equal(lease.HolderId, Assert.Single(listed).HolderId);
+        await lease.ReleaseAsync();
+        await using var next = await waiting;
     }
 
     private async Task<Dictionary<string, long>> CommandCallsAsync()

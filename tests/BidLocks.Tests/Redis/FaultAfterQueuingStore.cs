@@ -31,6 +31,8 @@ internal sealed class FaultAfterQueuingStore(ILockStore inner, Func<Exception> f
 
     public void OnRemoteRelease(Action<string?> releasedKey) => inner.OnRemoteRelease(releasedKey);
 
+    public void OnHoldsInDoubt(Action<HoldsInDoubt> inDoubt) => inner.OnHoldsInDoubt(inDoubt);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     private AcquireAttempt ThrowIfBusy(AcquireAttempt attempt) => attempt.Acquired ? attempt : throw fault();

@@ -1,3 +1,4 @@
+using BidLocks.Tests.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
@@ -28,13 +29,44 @@ public sealed class RedisReleaseRetryTests
                 answered.TrySetResult();
                 return ValueTask.FromResult(true);
             },
+            TimeProvider.System,
             NullLogger.Instance);
 
-        retry.Start(Key, "holder");
+        retry.Start(Key, "holder", TimeSpan.FromMinutes(1));
         await answered.Task.WaitAsync(TestContext.Current.CancellationToken);
         await retry.SettleAsync(Key, "holder");
 
         Assert.Equal(3, calls);
+        Assert.False(retry.IsOwed(Key, "holder"));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_release_is_sent_again_for_as_long_as_the_hold_may_last_and_no_longer()
+    {
+        // A holder-named lock holds for MaxHold (5 minutes): giving up after a fixed minute left its posting blocked.
+        var holdEndsWithin = TimeSpan.FromMinutes(5);
+        var clock = new SteppedMonotonicClock();
+        var tried = new SemaphoreSlim(0);
+        using var retry = new RedisReleaseRetry(
+            (_, _, _) =>
+            {
+                tried.Release();
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "no primary");
+            },
+            clock,
+            NullLogger.Instance);
+
+        retry.Start(Key, "holder", holdEndsWithin);
+        await tried.WaitAsync(TestContext.Current.CancellationToken);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        // Two more tries: the one under way when the clock moved may have read it before.
+        await tried.WaitAsync(TestContext.Current.CancellationToken);
+        await tried.WaitAsync(TestContext.Current.CancellationToken);
+        var owedAfterTwoMinutes = retry.IsOwed(Key, "holder");
+        clock.Advance(holdEndsWithin);
+        await retry.WhenEndedAsync(Key, "holder").WaitAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(owedAfterTwoMinutes, "gave up two minutes in, while the hold could last five");
         Assert.False(retry.IsOwed(Key, "holder"));
     }
 
@@ -55,9 +87,10 @@ public sealed class RedisReleaseRetryTests
                 second.TrySetResult();
                 return await answer.Task;
             },
+            TimeProvider.System,
             NullLogger.Instance);
 
-        retry.Start(Key, "holder");
+        retry.Start(Key, "holder", TimeSpan.FromMinutes(1));
         await second.Task.WaitAsync(TestContext.Current.CancellationToken);
         var settling = retry.SettleAsync(Key, "holder").AsTask();
         var settledEarly = settling.IsCompleted;
@@ -79,9 +112,10 @@ public sealed class RedisReleaseRetryTests
                 refused.TrySetResult();
                 throw new RedisServerException("NOPERM no permission");
             },
+            TimeProvider.System,
             NullLogger.Instance);
 
-        retry.Start(Key, "holder");
+        retry.Start(Key, "holder", TimeSpan.FromMinutes(1));
         var other = retry.SettleAsync(Key, "another holder");
         await refused.Task.WaitAsync(TestContext.Current.CancellationToken);
         await retry.SettleAsync(Key, "holder");

@@ -32,7 +32,8 @@ public sealed class SoakProcesses : IAsyncDisposable
     /// <param name="ledgerFolder">An empty folder for the ledger.</param>
     /// <param name="runFor">How long the soak is meant to run; the processes stop by themselves well after it.</param>
     /// <param name="withoutLock">The control: the same bids, the lock not taken.</param>
-    public static async Task<SoakProcesses> StartAsync(string[] backend, string ledgerFolder, TimeSpan runFor, bool withoutLock = false)
+    /// <param name="longHolds">When set, one more worker per process holds postings of its own this long each time.</param>
+    public static async Task<SoakProcesses> StartAsync(string[] backend, string ledgerFolder, TimeSpan runFor, bool withoutLock = false, TimeSpan? longHolds = null)
     {
         var ledger = SoakLedger.Create(ledgerFolder, Postings);
         var marketplace = "soak-" + Guid.NewGuid().ToString("N");
@@ -42,6 +43,7 @@ public sealed class SoakProcesses : IAsyncDisposable
             "soak", .. backend, "--marketplace", marketplace, "--ledger", ledgerFolder, "--max-seconds", safety,
             "--postings", Postings.ToString(CultureInfo.InvariantCulture), "--workers", WorkersPerProcess.ToString(CultureInfo.InvariantCulture),
             .. (withoutLock ? ["--no-lock"] : Array.Empty<string>()),
+            .. (longHolds is { } hold ? ["--long-hold-seconds", hold.TotalSeconds.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()),
         ])).ToList();
         await ReadySetGo.StartTogetherAsync(hosts);
         return new SoakProcesses(ledger, hosts);

@@ -90,7 +90,7 @@ public abstract partial class BidLockManagerBase
     private async ValueTask<BidLockLease?> TakeMemberAsync(BidLockKey key, string holderId, SetRequest set, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var firstTtl = set.Ttl < set.MaxHold ? set.Ttl : set.MaxHold;
-        var attempt = await WaitForLockAsync(key, holderId, firstTtl, set.Fence, timeout, cancellationToken).ConfigureAwait(false);
+        var attempt = await WaitForLockAsync(key, holderId, attemptId: null, firstTtl, set.Fence, timeout, cancellationToken).ConfigureAwait(false);
         if (!attempt.Acquired)
         {
             return null;

@@ -2,8 +2,10 @@ namespace BidLocks;
 
 /// <summary>
 /// The Lua scripts behind the Redis lock steps. StackExchange.Redis sends each by EVALSHA once the server knows it
-/// (and EVAL again after a restart emptied the script cache). The uncontended acquire is no script at all: a plain
-/// <c>SET K holder NX PX ttl</c> (<see cref="RedisLockStore"/>), the same command a hand-written Redis lock sends.
+/// (and EVAL again after a restart emptied the script cache). The uncontended acquire of a lease is no script at all: a
+/// plain <c>SET K holder NX PX ttl</c> (<see cref="RedisLockStore"/>), the same command a hand-written Redis lock sends.
+/// A holder-named lock (<see cref="IBidLockManager.AcquireLockAsync"/>) always takes <see cref="AcquireQueued"/>, whose
+/// grant records the attempt that made it (see there).
 /// </summary>
 /// <remarks>
 /// <para>Keys of one lock, all inside one <c>{…}</c> hash tag so Redis Cluster keeps them on one slot:

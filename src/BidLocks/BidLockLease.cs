@@ -78,6 +78,9 @@ public sealed partial class BidLockLease : IAsyncDisposable
 
     internal LeaseRenewal? Renewal => _renewal;
 
+    /// <summary>The renewal of the hold this lease stands on: its own, or, re-entered, its outer lease's.</summary>
+    internal LeaseRenewal? HoldingRenewal => _renewal ?? _outer?.HoldingRenewal;
+
     /// <summary>
     /// Releases the lock. True when this call released it; false when it was already released, expired or taken
     /// by someone else. Releasing a re-entrant lease leaves the outer lease held. A multi-posting lease releases

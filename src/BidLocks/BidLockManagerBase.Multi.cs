@@ -16,27 +16,19 @@ public abstract partial class BidLockManagerBase
         var ttl = ResolveTtl(options.Ttl ?? _defaultTtl, nameof(options.Ttl));
         var maxHold = ResolveTtl(options.MaxHold ?? _maxHold, nameof(options.MaxHold));
 
-        // Postings this flow already holds are re-entered (they cannot deadlock with their own holder); the others
-        // get a re-entry record each, in lock order.
-        var held = new BidLockLease?[keys.Length];
-        var toTake = new List<string>(keys.Length);
-        for (var i = 0; i < keys.Length; i++)
-        {
-            held[i] = ReentrantFlow.FindHeld(this, keys[i].Value);
-            if (held[i] is null)
-            {
-                toTake.Add(keys[i].Value);
-            }
-        }
-
-        var nodes = ReentrantFlow.PushSet(this, toTake);
-        var set = new SetRequest(marketplaceId, keys, held, nodes, timeout, ttl, maxHold, !options.SkipFencingToken);
+        // Whether a posting is re-entered (this flow holds it already) is decided when the set reaches it, from the
+        // flow as it was before this call: a hold of the flow's may end while the set waits for earlier postings.
+        var outerFlow = ReentrantFlow.Top;
+        var nodes = ReentrantFlow.PushSet(this, Array.ConvertAll(keys, static key => key.Value));
+        var set = new SetRequest(marketplaceId, keys, outerFlow, nodes, timeout, ttl, maxHold, !options.SkipFencingToken);
         return AcquireSetAsync(set, cancellationToken);
     }
 
     /// <summary>
-    /// Takes the postings one at a time in lock order, each with what is left of the one timeout, and on any failure
-    /// (timeout, cancellation, backend) releases those already taken before the exception reaches the caller.
+    /// Takes the postings one at a time in lock order, each with what is left of the one timeout. Before it returns,
+    /// every posting taken before a wait is confirmed with the backend: one lost meanwhile (expired, force-released,
+    /// taken) means the set was not had, so all are given back and the set is tried again within the timeout. On any
+    /// failure (timeout, cancellation, backend) the postings taken are released before the exception reaches the caller.
     /// </summary>
     private async ValueTask<BidLockLease> AcquireSetAsync(SetRequest set, CancellationToken cancellationToken)
     {
@@ -45,25 +37,28 @@ public abstract partial class BidLockManagerBase
         activity?.SetTag("bidlock.postings", set.Keys.Length);
 
         var start = Stopwatch.GetTimestamp();
-        var holderId = HolderIds.New(_instanceId);
         var taken = new List<BidLockLease>(set.Keys.Length);
-        var nextNode = 0;
+        BidLockLease? result = null;
         try
         {
-            for (var i = 0; i < set.Keys.Length; i++)
+            while (true)
             {
-                if (set.Held[i] is { } outer)
+                var holderId = HolderIds.New(_instanceId);
+                var confirmUpTo = await TakeEachAsync(set, holderId, start, taken, cancellationToken).ConfigureAwait(false);
+                if (await AllStillHeldAsync(taken, confirmUpTo).ConfigureAwait(false))
                 {
-                    taken.Add(await ReenterMemberAsync(outer, set.Fence, cancellationToken).ConfigureAwait(false));
-                    continue;
+                    result = new BidLockLease(set.MarketplaceId, [.. taken], FirstNewHolder(taken, holderId));
+                    return result;
                 }
 
-                var key = set.Keys[i];
-                var remaining = set.Timeout - Stopwatch.GetElapsedTime(start);
-                var lease = await TakeMemberAsync(key, holderId, set, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false)
-                    ?? throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, set.Timeout);
-                set.Nodes[nextNode++].Lease = lease;
-                taken.Add(lease);
+                // A posting was lost while the set waited for a later one: not had. Start again, if time is left.
+                Log.SetMemberLost(_logger, Backend, set.MarketplaceId);
+                await ReleaseTakenAsync(taken).ConfigureAwait(false);
+                taken.Clear();
+                if (Stopwatch.GetElapsedTime(start) >= set.Timeout)
+                {
+                    throw new BidLockTimeoutException(set.Keys[0].MarketplaceId, set.Keys[0].PostingId, set.Timeout);
+                }
             }
         }
         catch (Exception exception)
@@ -72,34 +67,86 @@ public abstract partial class BidLockManagerBase
             await ReleaseTakenAsync(taken).ConfigureAwait(false);
             throw;
         }
-
-        return new BidLockLease(set.MarketplaceId, [.. taken], FirstNewHolder(taken, holderId));
-    }
-
-    private ValueTask<BidLockLease> ReenterMemberAsync(BidLockLease outer, bool fence, CancellationToken cancellationToken)
-    {
-        _metrics.Attempt();
-        _metrics.Reentry();
-        _metrics.Success(Stopwatch.GetTimestamp());
-        return fence && outer.Renewal is { FencingToken: 0 } unfenced
-            ? ReenterWithFenceAsync(outer, unfenced, cancellationToken)!
-            : new ValueTask<BidLockLease>(outer.Reenter());
-    }
-
-    /// <summary>One posting of the set, as a single acquire takes it but under the set's holder id; null on timeout.</summary>
-    private async ValueTask<BidLockLease?> TakeMemberAsync(BidLockKey key, string holderId, SetRequest set, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var firstTtl = set.Ttl < set.MaxHold ? set.Ttl : set.MaxHold;
-        var attempt = await WaitForLockAsync(key, holderId, attemptId: null, firstTtl, set.Fence, timeout, cancellationToken).ConfigureAwait(false);
-        if (!attempt.Acquired)
+        finally
         {
-            return null;
+            for (var i = 0; i < set.Nodes.Length; i++)
+            {
+                set.Nodes[i].Complete(result is null ? null : taken[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One pass over the set in lock order, adding each posting's lease to <paramref name="taken"/>. Returns how many
+    /// of the first postings were taken before the last wait (they must be confirmed; those after it are fresh).
+    /// </summary>
+    private async ValueTask<int> TakeEachAsync(SetRequest set, string holderId, long start, List<BidLockLease> taken, CancellationToken cancellationToken)
+    {
+        var confirmUpTo = 0;
+        for (var i = 0; i < set.Keys.Length; i++)
+        {
+            var key = set.Keys[i];
+            var remaining = set.Timeout - Stopwatch.GetElapsedTime(start);
+            if (ReentrantFlow.Find(this, key.Value, set.OuterFlow) is { } inFlow)
+            {
+                // The flow holds this posting, or is still taking it in an acquire it started before this one.
+                await WaitForOwnFlowAsync(inFlow, key, set.Timeout, remaining, cancellationToken).ConfigureAwait(false);
+                if (inFlow.Lease is { IsHeld: true } outer)
+                {
+                    taken.Add((await Reenter(outer, set.Fence, cancellationToken).ConfigureAwait(false))!);
+                    continue;
+                }
+
+                remaining = set.Timeout - Stopwatch.GetElapsedTime(start);
+            }
+
+            var lease = await TakeLeaseAsync(key, holderId, set.Ttl, set.MaxHold, set.Fence, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false)
+                ?? throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, set.Timeout);
+            if (lease.Renewal!.GrantedAfterWait)
+            {
+                confirmUpTo = i;
+            }
+
+            taken.Add(lease);
         }
 
-        var renewal = new LeaseRenewal(this, key, holderId, attempt.FencingToken, attempt.Expiry, set.Ttl, set.MaxHold);
-        var lease = new BidLockLease(renewal);
-        renewal.Start();
-        return lease;
+        return confirmUpTo;
+    }
+
+    /// <summary>Waits (within <paramref name="remaining"/>) for an acquire of the same posting that this flow started earlier.</summary>
+    private async ValueTask WaitForOwnFlowAsync(ReentrantFlow.Node inFlow, BidLockKey key, TimeSpan timeout, TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        if (!inFlow.IsPending)
+        {
+            return;
+        }
+
+        try
+        {
+            await inFlow.WhenCompleted().WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, timeout);
+        }
+    }
+
+    /// <summary>
+    /// Confirms with the backend that each of the first <paramref name="count"/> postings is still held (renewing it):
+    /// they were taken before the set waited, and may have been lost meanwhile. Re-entered postings are confirmed
+    /// through the lease they re-enter.
+    /// </summary>
+    private static async ValueTask<bool> AllStillHeldAsync(List<BidLockLease> taken, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (!taken[i].IsHeld || taken[i].HoldingRenewal is not { } renewal || !await renewal.ConfirmHeldAsync().ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -122,7 +169,7 @@ public abstract partial class BidLockManagerBase
     private sealed record SetRequest(
         string MarketplaceId,
         BidLockKey[] Keys,
-        BidLockLease?[] Held,
+        ReentrantFlow.Node? OuterFlow,
         ReentrantFlow.Node[] Nodes,
         TimeSpan Timeout,
         TimeSpan Ttl,

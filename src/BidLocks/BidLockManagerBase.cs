@@ -39,6 +39,11 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     private readonly TimeProvider _time;
     private int _disposed;
 
+    // Acquires between their start and the registration of their grant, and what DisposeAsync waits on for the last
+    // of them: a grant that comes back during the disposal is given back by its acquire, through a store still open.
+    private int _inFlight;
+    private TaskCompletionSource? _drained;
+
     private protected BidLockManagerBase(ILockStore store, BidLockOptions options)
     {
         options.Validate();
@@ -143,7 +148,10 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         }
     }
 
-    /// <summary>Releases every lease this manager still holds, then closes the backend.</summary>
+    /// <summary>
+    /// Releases every lease this manager still holds, then closes the backend. Acquires still waiting stop with
+    /// <see cref="ObjectDisposedException"/>; one whose grant arrives meanwhile gives it back first.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -151,7 +159,15 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
             return;
         }
 
-        foreach (var lease in _renewals.Held())
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _drained, drained);
+
+        // Closed first: from here no lease can join the renewals, so the list released below is the last.
+        var held = _renewals.Close();
+
+        // Waiters look again at once, see the manager disposed and leave.
+        _queues.NotifyAll();
+        foreach (var lease in held)
         {
             try
             {
@@ -161,6 +177,11 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
             {
                 Log.DisposeReleaseFailed(_logger, Backend, lease.Key.Value, exception);
             }
+        }
+
+        if (Volatile.Read(ref _inFlight) > 0)
+        {
+            await drained.Task.ConfigureAwait(false);
         }
 
         _renewals.Dispose();
@@ -183,18 +204,70 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         var ttl = ResolveTtl(options.Ttl ?? _defaultTtl, nameof(options.Ttl));
         var maxHold = ResolveTtl(options.MaxHold ?? _maxHold, nameof(options.MaxHold));
         var fence = !options.SkipFencingToken;
-        if (ReentrantFlow.FindHeld(this, key.Value) is { } held)
+        var inFlow = ReentrantFlow.Find(this, key.Value, ReentrantFlow.Top);
+        if (inFlow is { IsPending: false, Lease: { } held })
         {
-            _metrics.Attempt();
-            _metrics.Reentry();
-            _metrics.Success(Stopwatch.GetTimestamp());
-            return fence && held.Renewal is { FencingToken: 0 } unfenced
-                ? ReenterWithFenceAsync(held, unfenced, cancellationToken)
-                : new ValueTask<BidLockLease?>(held.Reenter());
+            return Reenter(held, fence, cancellationToken)!;
         }
 
         var node = ReentrantFlow.Push(this, key.Value);
-        return AcquireNewLeaseAsync(key, timeout, ttl, maxHold, fence, node, throwOnTimeout, cancellationToken);
+        return inFlow is null
+            ? AcquireNewLeaseAsync(key, timeout, ttl, maxHold, fence, node, throwOnTimeout, cancellationToken)
+            : AcquireAfterOwnFlowAsync(inFlow, key, timeout, ttl, maxHold, fence, node, throwOnTimeout, cancellationToken);
+    }
+
+    /// <summary>Counts a re-entry into <paramref name="held"/>, taking the fence now if it was skipped and is wanted.</summary>
+    private ValueTask<BidLockLease?> Reenter(BidLockLease held, bool fence, CancellationToken cancellationToken)
+    {
+        _metrics.Attempt();
+        _metrics.Reentry();
+        _metrics.Success(Stopwatch.GetTimestamp());
+        return fence && held.Renewal is { FencingToken: 0 } unfenced
+            ? ReenterWithFenceAsync(held, unfenced, cancellationToken)
+            : new ValueTask<BidLockLease?>(held.Reenter());
+    }
+
+    /// <summary>
+    /// This flow started an acquire of the same lock that has not ended yet (<c>Task.WhenAll</c> over two acquires):
+    /// waiting for the lock would wait for the flow itself. Waits for that acquire instead, then re-enters its lease,
+    /// or, when it failed, tries on its own with what is left of the timeout.
+    /// </summary>
+    private async ValueTask<BidLockLease?> AcquireAfterOwnFlowAsync(ReentrantFlow.Node pending, BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, bool fence, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            await pending.WhenCompleted().WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            node.Complete(null);
+            if (exception is not TimeoutException)
+            {
+                throw;
+            }
+
+            _metrics.Attempt();
+            _metrics.Timeout();
+            return throwOnTimeout ? throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, timeout) : null;
+        }
+
+        if (pending.Lease is { IsHeld: true } held)
+        {
+            BidLockLease? lease = null;
+            try
+            {
+                lease = await Reenter(held, fence, cancellationToken).ConfigureAwait(false);
+                return lease;
+            }
+            finally
+            {
+                node.Complete(lease);
+            }
+        }
+
+        var remaining = timeout - Stopwatch.GetElapsedTime(start);
+        return await AcquireNewLeaseAsync(key, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, ttl, maxHold, fence, node, throwOnTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -227,20 +300,50 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BidLockLease?> AcquireNewLeaseAsync(BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, bool fence, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
     {
-        var holderId = HolderIds.New(_instanceId);
-        // The first hold never outlives the cap either.
-        var firstTtl = ttl < maxHold ? ttl : maxHold;
-        var attempt = await WaitForLockAsync(key, holderId, attemptId: null, firstTtl, fence, timeout, cancellationToken).ConfigureAwait(false);
-        if (!attempt.Acquired)
+        BidLockLease? lease = null;
+        try
         {
-            return throwOnTimeout ? throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, timeout) : null;
+            lease = await TakeLeaseAsync(key, HolderIds.New(_instanceId), ttl, maxHold, fence, timeout, cancellationToken).ConfigureAwait(false);
+            return lease ?? (throwOnTimeout ? throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, timeout) : null);
         }
+        finally
+        {
+            // However the acquire ended, the flow's record of it ends too: a later acquire in the flow re-enters the
+            // lease, or tries afresh after a failure.
+            node.Complete(lease);
+        }
+    }
 
-        var renewal = new LeaseRenewal(this, key, holderId, attempt.FencingToken, attempt.Expiry, ttl, maxHold);
-        var lease = new BidLockLease(renewal);
-        renewal.Start();
-        node.Lease = lease;
-        return lease;
+    /// <summary>
+    /// Waits for the lock under <paramref name="holderId"/> and starts renewing it; null on timeout. A grant that comes
+    /// back once the manager is being disposed is given back, and the caller learns the manager is gone.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<BidLockLease?> TakeLeaseAsync(BidLockKey key, string holderId, TimeSpan ttl, TimeSpan maxHold, bool fence, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        BeginCall();
+        try
+        {
+            // The first hold never outlives the cap either.
+            var firstTtl = ttl < maxHold ? ttl : maxHold;
+            var attempt = await WaitForLockAsync(key, holderId, attemptId: null, firstTtl, fence, timeout, cancellationToken).ConfigureAwait(false);
+            if (!attempt.Acquired)
+            {
+                return null;
+            }
+
+            var renewal = new LeaseRenewal(this, key, holderId, attempt.FencingToken, attempt.Expiry, ttl, maxHold) { GrantedAfterWait = attempt.Waited };
+            if (!renewal.Start())
+            {
+                await GiveBackAfterDisposalAsync(key, holderId).ConfigureAwait(false);
+            }
+
+            return new BidLockLease(renewal);
+        }
+        finally
+        {
+            EndCall();
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -250,8 +353,22 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         // Nobody can read a fence through it, so none is taken. The holder may ask many times, so each call is an
         // attempt with an identity of its own (random: two managers may name the same holder): what a failed attempt
         // left behind is then told apart from the holds the holder had before it or gets after it.
-        var attempt = await WaitForLockAsync(key, holderId, Guid.NewGuid().ToString("N"), _maxHold, fence: false, timeout, cancellationToken).ConfigureAwait(false);
-        return attempt.Acquired;
+        BeginCall();
+        try
+        {
+            var attempt = await WaitForLockAsync(key, holderId, Guid.NewGuid().ToString("N"), _maxHold, fence: false, timeout, cancellationToken).ConfigureAwait(false);
+            if (attempt.Acquired && Volatile.Read(ref _disposed) != 0)
+            {
+                // Nobody could release it through a disposed manager.
+                await GiveBackAfterDisposalAsync(key, holderId).ConfigureAwait(false);
+            }
+
+            return attempt.Acquired;
+        }
+        finally
+        {
+            EndCall();
+        }
     }
 
     /// <summary>A holder-named release, sent only once an abandon of the holder's failed acquire on the key has finished.</summary>
@@ -259,6 +376,40 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     {
         await _abandons.SettleAsync(key.Value, holderId, LongestWait, _time, cancellationToken).ConfigureAwait(false);
         return await ReleaseAsync(key, holderId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives back a grant that arrived while the manager was being disposed, then says the manager is gone.</summary>
+    private async ValueTask GiveBackAfterDisposalAsync(BidLockKey key, string holderId)
+    {
+        try
+        {
+            await _store.ReleaseAsync(key, holderId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsBackendFailure(exception, CancellationToken.None))
+        {
+            Log.DisposeReleaseFailed(_logger, Backend, key.Value, exception);
+        }
+
+        throw new ObjectDisposedException(GetType().FullName, $"The lock manager was disposed while the lock on '{key.Value}' was being granted; the grant was given back.");
+    }
+
+    // An acquire counts as in flight from before its first try until its grant is registered (or given back).
+    private void BeginCall()
+    {
+        Interlocked.Increment(ref _inFlight);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            EndCall();
+            ThrowIfDisposed();
+        }
+    }
+
+    private void EndCall()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _disposed) != 0)
+        {
+            Volatile.Read(ref _drained)?.TrySetResult();
+        }
     }
 
     /// <summary>
@@ -291,6 +442,9 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
                 || await _abandons.SettleAsync(key.Value, holderId, timeout - Stopwatch.GetElapsedTime(start), _time, cancellationToken).ConfigureAwait(false);
             while (turn is not null && settled)
             {
+                // A manager being disposed takes no new grants: its waiters leave (giving up their places).
+                ThrowIfDisposed();
+
                 // Read before the try, so a release between the try and the wait still wakes this waiter.
                 var seen = turn.Released.Generation;
                 mayHoldPlace = true;
@@ -304,7 +458,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
                         activity?.SetTag("bidlock.fencing_token", attempt.FencingToken);
                     }
 
-                    return attempt;
+                    return conflicted ? attempt.AfterWaiting() : attempt;
                 }
 
                 if (attempt.Acquired)

@@ -84,15 +84,19 @@ internal interface ILockStore : IAsyncDisposable
 /// <summary>What one try at a lock found.</summary>
 internal readonly struct AcquireAttempt
 {
-    private AcquireAttempt(bool acquired, long fencingToken, LeaseExpiry expiry, TimeSpan? retryAfter)
+    private AcquireAttempt(bool acquired, long fencingToken, LeaseExpiry expiry, TimeSpan? retryAfter, bool waited = false)
     {
         Acquired = acquired;
         FencingToken = fencingToken;
         Expiry = expiry;
         RetryAfter = retryAfter;
+        Waited = waited;
     }
 
     public bool Acquired { get; }
+
+    /// <summary>Set by the manager: the lock was had only after a try found it taken.</summary>
+    public bool Waited { get; }
 
     public long FencingToken { get; }
 
@@ -104,4 +108,6 @@ internal readonly struct AcquireAttempt
     public static AcquireAttempt Success(long fencingToken, LeaseExpiry expiry) => new(true, fencingToken, expiry, null);
 
     public static AcquireAttempt Busy(TimeSpan? retryAfter) => new(false, 0, default, retryAfter);
+
+    public AcquireAttempt AfterWaiting() => new(Acquired, FencingToken, Expiry, RetryAfter, waited: true);
 }

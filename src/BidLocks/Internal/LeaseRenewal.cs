@@ -54,6 +54,9 @@ internal sealed class LeaseRenewal
 
     internal bool IsRenewing { get; set; }
 
+    /// <summary>True when the acquire found the lock taken and waited for it (a set confirms what it took before).</summary>
+    internal bool GrantedAfterWait { get; init; }
+
     public string HolderId { get; }
 
     /// <summary>The lock's fence; 0 when the acquire skipped it and no re-entrant acquire has taken one since.</summary>
@@ -98,8 +101,45 @@ internal sealed class LeaseRenewal
         }
     }
 
-    /// <summary>Counts the lease as held by its manager and renews it from now on.</summary>
-    public void Start() => _host.Renewals.Add(this, LeaseClock.MonotonicNow(_time) + NextRenewalDelay());
+    /// <summary>
+    /// Counts the lease as held by its manager and renews it from now on; false when the manager is being disposed
+    /// (the lease is then released, and the caller gives the grant back).
+    /// </summary>
+    public bool Start()
+    {
+        if (_host.Renewals.Add(this, LeaseClock.MonotonicNow(_time) + NextRenewalDelay()))
+        {
+            return true;
+        }
+
+        Volatile.Write(ref _released, 1);
+        Volatile.Write(ref _finished, 1);
+        return false;
+    }
+
+    /// <summary>
+    /// Asks the backend now whether the lock is still held, renewing it when it is: a set acquire confirms the postings
+    /// it took before waiting for the others. False, with the lease marked lost, when it is not.
+    /// </summary>
+    /// <exception cref="BidLockUnavailableException">The backend did not answer.</exception>
+    public async ValueTask<bool> ConfirmHeldAsync()
+    {
+        var now = LeaseClock.MonotonicNow(_time);
+        if (IsLost || IsReleased || now >= _holdDeadline)
+        {
+            return false;
+        }
+
+        var expiry = await _host.ExtendAsync(this, Min(_ttl, _holdDeadline - now)).ConfigureAwait(false);
+        if (expiry is not { } confirmed || confirmed.Remaining(_time) <= TimeSpan.Zero)
+        {
+            MarkLost("the lock expired or was taken by another holder while its set waited for other postings");
+            return false;
+        }
+
+        SetExpiry(confirmed);
+        return true;
+    }
 
     /// <summary>Called by the scheduler when the lease is due for renewal (or its hold cap).</summary>
     public void OnDue() => _ = RenewAsync();

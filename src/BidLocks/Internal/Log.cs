@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "The {Backend} backend granted the lock on {Key} only after its TTL had run out; gave it back and tried again")]
     public static partial void AcquiredExpired(ILogger logger, string backend, string key);
+
+    [LoggerMessage(6, LogLevel.Warning, "A multi-posting acquire on {Backend} marketplace {MarketplaceId} lost a posting while it waited for another; gave the set back and tried again")]
+    public static partial void SetMemberLost(ILogger logger, string backend, string marketplaceId);
 }

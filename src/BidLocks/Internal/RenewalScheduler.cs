@@ -16,6 +16,7 @@ internal sealed class RenewalScheduler : IDisposable
     private readonly List<LeaseRenewal> _due = [];
     private LeaseRenewal? _first;
     private TimeSpan _wakeAt = Idle;
+    private bool _closed;
 
     public RenewalScheduler(TimeProvider time)
     {
@@ -23,11 +24,19 @@ internal sealed class RenewalScheduler : IDisposable
         _timer = time.CreateTimer(static state => ((RenewalScheduler)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Holds <paramref name="lease"/> and renews it from <paramref name="dueAt"/> (monotonic) on.</summary>
-    public void Add(LeaseRenewal lease, TimeSpan dueAt)
+    /// <summary>
+    /// Holds <paramref name="lease"/> and renews it from <paramref name="dueAt"/> (monotonic) on; false once the
+    /// manager is being disposed (<see cref="Close"/>), when nobody would renew it.
+    /// </summary>
+    public bool Add(LeaseRenewal lease, TimeSpan dueAt)
     {
         lock (_gate)
         {
+            if (_closed)
+            {
+                return false;
+            }
+
             lease.Next = _first;
             if (_first is not null)
             {
@@ -38,6 +47,7 @@ internal sealed class RenewalScheduler : IDisposable
             lease.IsScheduled = true;
             lease.DueAt = dueAt;
             WakeBy(dueAt);
+            return true;
         }
     }
 
@@ -84,22 +94,37 @@ internal sealed class RenewalScheduler : IDisposable
         }
     }
 
-    /// <summary>The leases held now (for the manager's disposal, which releases them).</summary>
+    /// <summary>The leases held now.</summary>
     public List<LeaseRenewal> Held()
     {
-        var held = new List<LeaseRenewal>();
         lock (_gate)
         {
-            for (var lease = _first; lease is not null; lease = lease.Next)
-            {
-                held.Add(lease);
-            }
+            return HeldLocked();
+        }
+    }
+
+    /// <summary>The manager is being disposed: refuses every later lease, and returns those held now (to release).</summary>
+    public List<LeaseRenewal> Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            return HeldLocked();
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private List<LeaseRenewal> HeldLocked()
+    {
+        var held = new List<LeaseRenewal>();
+        for (var lease = _first; lease is not null; lease = lease.Next)
+        {
+            held.Add(lease);
         }
 
         return held;
     }
-
-    public void Dispose() => _timer.Dispose();
 
     private void WakeBy(TimeSpan dueAt)
     {

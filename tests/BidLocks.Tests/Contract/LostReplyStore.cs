@@ -62,6 +62,3 @@ internal sealed class LostReplyStore(ILockStore inner) : ILockStore
     private AcquireAttempt Deliver(AcquireAttempt attempt)
         => Interlocked.Exchange(ref _loseNextReply, 0) == 1 ? throw new TimeoutException("the reply to the acquire was lost") : attempt;
 }
-
-/// <summary>A manager over <see cref="LostReplyStore"/>.</summary>
-internal sealed class LostReplyManager(LostReplyStore store) : BidLockManagerBase(store, new BidLockOptions());

@@ -1,3 +1,5 @@
+using BidLocks.Tests.Support;
+
 namespace BidLocks.Tests.Contract;
 
 /// <summary>
@@ -51,7 +53,7 @@ public abstract partial class BidLockManagerContract
     {
         var rival = (BidLockManagerBase)await CreateManagerAsync();
         var store = new LostReplyStore(rival.Store);
-        var holder = new LostReplyManager(store);
+        var holder = new ManagerOverStore(store, new BidLockOptions());
         lock (_managers)
         {
             // Closed before the rival, which owns the backend.

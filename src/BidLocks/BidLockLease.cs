@@ -71,10 +71,13 @@ public sealed partial class BidLockLease : IAsyncDisposable
     /// <summary>True once the lease has been lost (it may not have been released); for a multi-posting lease, once any posting's has.</summary>
     public bool IsLost => _members is { } set ? set.Any(static member => member.IsLost) : _outer?.IsLost ?? _renewal!.IsLost;
 
-    /// <summary>True while neither released nor lost.</summary>
+    /// <summary>
+    /// True while neither released nor lost, and not past the last expiry the backend confirmed (a renewal still
+    /// unanswered at the expiry no longer counts as a hold, even before <see cref="LostToken"/> fires).
+    /// </summary>
     public bool IsHeld => Volatile.Read(ref _released) == 0 && (_members is { } set
         ? set.All(static member => member.IsHeld)
-        : _outer?.IsHeld ?? (!_renewal!.IsLost && !_renewal.IsReleased));
+        : _outer?.IsHeld ?? _renewal!.IsHeld);
 
     internal LeaseRenewal? Renewal => _renewal;
 

@@ -21,7 +21,9 @@ public sealed partial class BidLockOptions
 
     /// <summary>
     /// How long a grant or renewal waits for <see cref="MinReplicas"/> replicas to acknowledge it (default 1 s, at most
-    /// one minute). While it waits, the other commands of the same connection wait behind it on the server.
+    /// one minute). While it waits, the other commands of the same connection wait behind it on the server. With
+    /// replicas to wait for, it must be at most a third of <see cref="DefaultTtl"/>: a renewal starts when a third of the
+    /// TTL has gone, and a wait bounded by another third still ends with a third left for its round trips and a retry.
     /// </summary>
     public TimeSpan MinReplicasTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -35,6 +37,28 @@ public sealed partial class BidLockOptions
         if (MinReplicasTimeout < TimeSpan.FromMilliseconds(1) || MinReplicasTimeout > TimeSpan.FromMinutes(1))
         {
             throw new ArgumentOutOfRangeException(nameof(MinReplicasTimeout), MinReplicasTimeout, "MinReplicasTimeout must be at least one millisecond and at most one minute.");
+        }
+
+        if (MinReplicas > 0)
+        {
+            RequireReplicaWaitWithinTtl("MinReplicas");
+        }
+    }
+
+    /// <summary>
+    /// The replica wait must fit inside a lease: a renewal starts a third of the way into the TTL and must be answered
+    /// before the expiry, or the lease is lost although nothing failed; a wait of at most another third leaves the last
+    /// third for the round trips and a retry. Checked at start, where the replica count comes from.
+    /// </summary>
+    internal void RequireReplicaWaitWithinTtl(string source)
+    {
+        var third = TimeSpan.FromTicks(DefaultTtl.Ticks / 3);
+        if (MinReplicasTimeout > third)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(MinReplicasTimeout),
+                MinReplicasTimeout,
+                string.Create(CultureInfo.InvariantCulture, $"With replicas to wait for ({source}), MinReplicasTimeout ({MinReplicasTimeout}) must be at most a third of DefaultTtl ({DefaultTtl}), {third}: a renewal starts a third of the way into the TTL and must be acknowledged before the lease expires."));
         }
     }
 

@@ -45,6 +45,30 @@ public sealed class MinReplicasSettingsTests
     }
 
     [Fact]
+    public void A_replica_wait_longer_than_a_third_of_the_TTL_is_refused_naming_both_values()
+    {
+        var options = new BidLockOptions { MinReplicas = 1, DefaultTtl = TimeSpan.FromSeconds(3), MinReplicasTimeout = TimeSpan.FromMilliseconds(1001) };
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+
+        Assert.Equal("MinReplicasTimeout", error.ParamName);
+        Assert.Contains("MinReplicasTimeout (00:00:01.0010000)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DefaultTtl (00:00:03)", error.Message, StringComparison.Ordinal);
+
+        // From the variable, the same rule at the same point (before any I/O).
+        var fromVariable = Assert.Throws<ArgumentOutOfRangeException>(() => RedisReplicationSettings.Resolve(
+            new BidLockOptions { DefaultTtl = TimeSpan.FromSeconds(3), MinReplicasTimeout = TimeSpan.FromMilliseconds(1001) },
+            TestEnvironment.Of((RedisReplicationSettings.Variable, "1"))));
+        Assert.Equal("MinReplicasTimeout", fromVariable.ParamName);
+        Assert.Contains(RedisReplicationSettings.Variable, fromVariable.Message, StringComparison.Ordinal);
+
+        // A third exactly fits; without replicas the wait is never made, so it does not matter.
+        new BidLockOptions { MinReplicas = 1, DefaultTtl = TimeSpan.FromSeconds(3), MinReplicasTimeout = TimeSpan.FromSeconds(1) }.Validate();
+        new BidLockOptions { MinReplicas = 0, DefaultTtl = TimeSpan.FromSeconds(1), MinReplicasTimeout = TimeSpan.FromSeconds(1) }.Validate();
+        Assert.Equal(0, RedisReplicationSettings.Resolve(new BidLockOptions { DefaultTtl = TimeSpan.FromSeconds(1) }, TestEnvironment.Of()).MinReplicas);
+    }
+
+    [Fact]
     public void The_BidLocks_configuration_section_sets_both()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

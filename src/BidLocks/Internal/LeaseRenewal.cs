@@ -10,7 +10,7 @@ namespace BidLocks;
 /// clock stepped back would otherwise stretch both by the size of the step. The wall clock only labels
 /// <see cref="ExpiresAt"/>.
 /// </remarks>
-internal sealed class LeaseRenewal
+internal sealed class LeaseRenewal : IThreadPoolWorkItem
 {
     private readonly ILeaseHost _host;
     private readonly TimeProvider _time;
@@ -69,6 +69,12 @@ internal sealed class LeaseRenewal
 
     public bool IsLost => Volatile.Read(ref _lost) != 0;
 
+    /// <summary>
+    /// Neither lost nor released, and within the last expiry the backend confirmed. Past that expiry the lock may
+    /// already be another holder's, however late the timers that would notice it run: one monotonic clock read.
+    /// </summary>
+    public bool IsHeld => !IsLost && !IsReleased && Remaining > TimeSpan.Zero;
+
     /// <summary>True once released, by its lease or by the manager's disposal.</summary>
     public bool IsReleased => Volatile.Read(ref _released) != 0;
 
@@ -107,7 +113,9 @@ internal sealed class LeaseRenewal
     /// </summary>
     public bool Start()
     {
-        if (_host.Renewals.Add(this, LeaseClock.MonotonicNow(_time) + NextRenewalDelay()))
+        // One clock read: this runs on every acquire.
+        var now = LeaseClock.MonotonicNow(_time);
+        if (_host.Renewals.Add(this, now + NextRenewalDelay(now)))
         {
             return true;
         }
@@ -141,8 +149,12 @@ internal sealed class LeaseRenewal
         return true;
     }
 
-    /// <summary>Called by the scheduler when the lease is due for renewal (or its hold cap).</summary>
-    public void OnDue() => _ = RenewAsync();
+    /// <summary>
+    /// Run on the thread pool when the scheduler finds the lease due for renewal (or its hold cap): the scheduler only
+    /// hands it over, so that one lease's renewal or release (a SQLite step blocked behind another writer) never
+    /// holds up another lease due in the same tick. Queued as itself, allocating nothing.
+    /// </summary>
+    void IThreadPoolWorkItem.Execute() => _ = RenewAsync();
 
     public ValueTask<bool> ReleaseAsync()
     {
@@ -162,11 +174,17 @@ internal sealed class LeaseRenewal
         return _host.ReleaseAsync(this);
     }
 
-    private TimeSpan NextRenewalDelay()
+    /// <summary>
+    /// A third of the TTL, but never later than halfway to the expiry the backend last confirmed, nor past the hold
+    /// cap. A grant or renewal answered late (a slow network, a stalled client, a slow WAIT) has less than two thirds
+    /// of its TTL left: its next renewal (or, when that cannot finish in time, its loss) must still come before the
+    /// expiry, not a third of a TTL later while another holder may already have the lock.
+    /// </summary>
+    private TimeSpan NextRenewalDelay(TimeSpan now)
     {
-        var untilDeadline = _holdDeadline - LeaseClock.MonotonicNow(_time);
-        var third = TimeSpan.FromTicks(_ttl.Ticks / 3);
-        return untilDeadline < third ? Max(untilDeadline, TimeSpan.Zero) : third;
+        var untilExpiry = TimeSpan.FromTicks(Volatile.Read(ref _deadlineTicks)) - now;
+        var delay = Min(TimeSpan.FromTicks(_ttl.Ticks / 3), TimeSpan.FromTicks(untilExpiry.Ticks / 2));
+        return Max(Min(delay, _holdDeadline - now), TimeSpan.Zero);
     }
 
     private async Task RenewAsync()
@@ -178,7 +196,7 @@ internal sealed class LeaseRenewal
 
             // Free the posting now rather than when the backend's copy of the last expiry runs out: that copy was
             // set a round trip after this clock read it, so it outlives the cap by that much.
-            await ReleaseAfterLossAsync().ConfigureAwait(false);
+            ReleaseAfterLoss();
             return;
         }
 
@@ -198,7 +216,7 @@ internal sealed class LeaseRenewal
 
                 // Should the renewal still land when the backend wakes, the release queued behind it frees the posting
                 // at once instead of a TTL later. It deletes only this holder's lock, never a successor's.
-                await ReleaseAfterLossAsync().ConfigureAwait(false);
+                ReleaseAfterLoss();
                 return;
             }
 
@@ -216,7 +234,8 @@ internal sealed class LeaseRenewal
             }
 
             SetExpiry(expiry.Value);
-            Reschedule(NextRenewalDelay());
+            var renewedAt = LeaseClock.MonotonicNow(_time);
+            _host.Renewals.Reschedule(this, renewedAt + NextRenewalDelay(renewedAt));
         }
         catch (Exception)
         {
@@ -261,7 +280,11 @@ internal sealed class LeaseRenewal
         return true;
     }
 
-    private async Task ReleaseAfterLossAsync()
+    /// <summary>
+    /// On the thread pool: this may run in the continuation of a timer (the expiry guard), and a store's release may
+    /// block (SQLite waiting for another writer); neither the timer's thread nor this lease's loss may wait for it.
+    /// </summary>
+    private void ReleaseAfterLoss() => _ = Task.Run(async () =>
     {
         try
         {
@@ -271,7 +294,7 @@ internal sealed class LeaseRenewal
         {
             // Counted and logged by the host; the lock still expires by its TTL.
         }
-    }
+    });
 
     private bool IsStopped => Volatile.Read(ref _finished) != 0;
 
@@ -294,7 +317,11 @@ internal sealed class LeaseRenewal
 
         StopRenewing(keepFinished: false);
         _host.OnLost(this, reason);
-        Volatile.Read(ref _lostSource)?.Cancel();
+
+        // The body's callbacks run on the thread pool, not here: this may be a timer's continuation, and a slow or
+        // blocking callback must delay neither the release that follows nor any other lease. The token reads as
+        // cancelled at once.
+        _ = Volatile.Read(ref _lostSource)?.CancelAsync();
     }
 
     // A lost lease is not "finished": its release (to free the posting at once) is still to come.

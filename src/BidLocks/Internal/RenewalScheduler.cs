@@ -13,7 +13,6 @@ internal sealed class RenewalScheduler : IDisposable
     private readonly object _gate = new();
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
-    private readonly List<LeaseRenewal> _due = [];
     private LeaseRenewal? _first;
     private TimeSpan _wakeAt = Idle;
     private bool _closed;
@@ -136,9 +135,13 @@ internal sealed class RenewalScheduler : IDisposable
         }
     }
 
+    /// <summary>
+    /// Hands each due lease to the thread pool and nothing more: no store call, callback or continuation runs here, so a
+    /// lease whose renewal or release blocks (SQLite behind another writer) cannot delay another due in the same tick.
+    /// Queuing never runs the work inline, so it may happen under the lock.
+    /// </summary>
     private void OnTimer()
     {
-        LeaseRenewal[] due;
         lock (_gate)
         {
             var now = LeaseClock.MonotonicNow(_time);
@@ -153,7 +156,7 @@ internal sealed class RenewalScheduler : IDisposable
                 if (lease.DueAt <= now)
                 {
                     lease.IsRenewing = true;
-                    _due.Add(lease);
+                    ThreadPool.UnsafeQueueUserWorkItem(lease, preferLocal: false);
                 }
                 else if (lease.DueAt < next)
                 {
@@ -166,15 +169,6 @@ internal sealed class RenewalScheduler : IDisposable
             {
                 WakeBy(next);
             }
-
-            due = [.. _due];
-            _due.Clear();
-        }
-
-        // Outside the lock: a renewal's synchronous part may call back into Reschedule or Remove.
-        foreach (var lease in due)
-        {
-            lease.OnDue();
         }
     }
 }

@@ -14,6 +14,7 @@ internal readonly record struct RedisReplicationSettings(int MinReplicas, TimeSp
     public long TimeoutMilliseconds => Math.Max(1, (long)Math.Ceiling(Timeout.TotalMilliseconds));
 
     /// <exception cref="FormatException">The variable is not a whole number from 0 to <see cref="BidLockOptions.MaxMinReplicas"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The variable asks for replicas and the wait for them does not fit the TTL.</exception>
     public static RedisReplicationSettings Resolve(BidLockOptions options, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -29,8 +30,16 @@ internal readonly record struct RedisReplicationSettings(int MinReplicas, TimeSp
             return new RedisReplicationSettings(0, options.MinReplicasTimeout, Variable);
         }
 
-        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number <= BidLockOptions.MaxMinReplicas
-            ? new RedisReplicationSettings(number, options.MinReplicasTimeout, Variable)
-            : throw new FormatException($"{Variable} must be a whole number from 0 to {BidLockOptions.MaxMinReplicas}; got '{text}'.");
+        if (!int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > BidLockOptions.MaxMinReplicas)
+        {
+            throw new FormatException($"{Variable} must be a whole number from 0 to {BidLockOptions.MaxMinReplicas}; got '{text}'.");
+        }
+
+        if (number > 0)
+        {
+            options.RequireReplicaWaitWithinTtl(Variable);
+        }
+
+        return new RedisReplicationSettings(number, options.MinReplicasTimeout, Variable);
     }
 }

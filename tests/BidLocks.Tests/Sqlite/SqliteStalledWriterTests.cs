@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BidLocks.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace BidLocks.Tests.Sqlite;
@@ -66,6 +67,44 @@ public sealed class SqliteStalledWriterTests : IDisposable
         Assert.True(lostAt - expiresAt < TimeSpan.FromSeconds(1), $"LostToken fired {(lostAt - expiresAt).TotalMilliseconds:F0} ms after the lease's expiry");
         Assert.True(lease.IsLost);
         Assert.False(await lease.ReleaseAsync());
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_lease_capped_while_the_writer_stalls_does_not_hold_up_another_lease_due_in_the_same_tick()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var clock = new LateTimersClock();
+        await using var manager = await SqliteBidLockManager.OpenAsync(_database.Path, new BidLockOptions { TimeProvider = clock }, cancel);
+        await using var intruder = await OpenAsync(cancel);
+
+        // The renewal tick comes half a second late (a loaded machine), so the capped lease (capped 600 ms in) and the
+        // other's first renewal (a third of its 3 s TTL in) are due in the same tick, the capped one handed over first.
+        clock.Lag = TimeSpan.FromMilliseconds(500);
+        var renewed = await manager.AcquireAsync(_marketplace, "renewed", new BidLockAcquireOptions(Ttl: TimeSpan.FromSeconds(3)), cancel);
+        var capped = await manager.AcquireAsync(_marketplace, "capped", new BidLockAcquireOptions(Ttl: TimeSpan.FromSeconds(3), MaxHold: TimeSpan.FromMilliseconds(600)), cancel);
+        clock.Lag = TimeSpan.Zero;
+        var lost = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+        renewed.LostToken.Register(() => lost.TrySetResult(DateTimeOffset.UtcNow));
+        var expiresAt = renewed.ExpiresAt;
+
+        // The writer holds the file from before that tick until the renewed lease is lost: the capped lease's release
+        // and the other's renewal both wait for it.
+        SqliteBidLockManagerTests.Execute(intruder, "BEGIN IMMEDIATE");
+        DateTimeOffset lostAt;
+        try
+        {
+            lostAt = await lost.Task.WaitAsync(TimeSpan.FromSeconds(30), cancel);
+        }
+        finally
+        {
+            SqliteBidLockManagerTests.Execute(intruder, "ROLLBACK");
+        }
+
+        // At the expiry (a second of slack for a loaded machine), not after the capped lease's release gave up on the
+        // writer (the busy timeout, 5 s).
+        Assert.True(lostAt - expiresAt < TimeSpan.FromSeconds(1), $"LostToken fired {(lostAt - expiresAt).TotalMilliseconds:F0} ms after the lease's expiry");
+        Assert.True(capped.IsLost);
+        Assert.True(renewed.IsLost);
     }
 
     [Fact(Timeout = 60_000)]

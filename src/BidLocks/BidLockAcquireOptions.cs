@@ -14,14 +14,14 @@ namespace BidLocks;
 /// </param>
 public readonly record struct BidLockAcquireOptions(TimeSpan? Timeout = null, TimeSpan? Ttl = null, TimeSpan? MaxHold = null, bool SkipFencingToken = false)
 {
-    /// <summary>Builds options from seconds, as written in <see cref="BidLockAttribute"/>.</summary>
-    public static BidLockAcquireOptions FromSeconds(double timeoutSeconds, double ttlSeconds, double maxHoldSeconds)
-        => new(TimeSpan.FromSeconds(timeoutSeconds), TimeSpan.FromSeconds(ttlSeconds), TimeSpan.FromSeconds(maxHoldSeconds));
-
     /// <summary>
-    /// As <see cref="FromSeconds(double, double, double)"/>; <paramref name="fencingToken"/> false skips the fencing
-    /// token (see <see cref="SkipFencingToken"/>).
+    /// Builds options from seconds, as written in <see cref="BidLockAttribute"/>. A value left out (null) is one the
+    /// attribute does not name: the manager's <see cref="BidLockOptions.DefaultTimeout"/>,
+    /// <see cref="BidLockOptions.DefaultTtl"/> or <see cref="BidLockOptions.MaxHold"/> applies.
+    /// <paramref name="fencingToken"/> false skips the fencing token (see <see cref="SkipFencingToken"/>).
     /// </summary>
-    public static BidLockAcquireOptions FromSeconds(double timeoutSeconds, double ttlSeconds, double maxHoldSeconds, bool fencingToken)
-        => FromSeconds(timeoutSeconds, ttlSeconds, maxHoldSeconds) with { SkipFencingToken = !fencingToken };
+    public static BidLockAcquireOptions FromSeconds(double? timeoutSeconds = null, double? ttlSeconds = null, double? maxHoldSeconds = null, bool fencingToken = true)
+        => new(ToTimeSpan(timeoutSeconds), ToTimeSpan(ttlSeconds), ToTimeSpan(maxHoldSeconds), SkipFencingToken: !fencingToken);
+
+    private static TimeSpan? ToTimeSpan(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
 }

@@ -24,12 +24,21 @@ public sealed class BidLockAttribute : Attribute
     /// <summary>The posting id template, for example <c>"{posting.Id}"</c>.</summary>
     public string PostingId { get; }
 
-    /// <summary>How long to wait for the lock before <see cref="BidLockTimeoutException"/>; default 10.</summary>
+    /// <summary>
+    /// How long to wait for the lock before <see cref="BidLockTimeoutException"/>. Unset, the manager's
+    /// <see cref="BidLockOptions.DefaultTimeout"/> applies (10 s unless configured): the generator passes only what is set.
+    /// </summary>
     public double TimeoutSeconds { get; set; } = BidLockDefaults.TimeoutSeconds;
 
-    /// <summary>Lease time to live, renewed while the body runs; default 30.</summary>
+    /// <summary>
+    /// Lease time to live, renewed while the body runs. Unset, the manager's <see cref="BidLockOptions.DefaultTtl"/>
+    /// applies (30 s unless configured).
+    /// </summary>
     public double TtlSeconds { get; set; } = BidLockDefaults.TtlSeconds;
 
-    /// <summary>Hard cap on how long one call may hold the lock, renewals included; default 300.</summary>
+    /// <summary>
+    /// Hard cap on how long one call may hold the lock, renewals included. Unset, the manager's
+    /// <see cref="BidLockOptions.MaxHold"/> applies (300 s unless configured).
+    /// </summary>
     public double MaxHoldSeconds { get; set; } = BidLockDefaults.MaxHoldSeconds;
 }

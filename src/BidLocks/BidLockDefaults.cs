@@ -1,6 +1,9 @@
 namespace BidLocks;
 
-/// <summary>The defaults every backend and the generator share.</summary>
+/// <summary>
+/// The defaults every backend shares: <see cref="BidLockOptions"/> starts from them, and a <c>[BidLock]</c> method gets
+/// them through its manager's options for what its attribute does not name (never compiled into the method).
+/// </summary>
 public static class BidLockDefaults
 {
     /// <summary>Default wait for a lock, in seconds.</summary>

@@ -40,7 +40,8 @@ public sealed partial class BidLockOptions
     public bool? UseRedis { get; set; }
 
     /// <summary>
-    /// <c>redis://[user:password@]host[:port][/db]</c>, or <c>rediss://</c> for TLS, or
+    /// <c>redis://[user:password@]host[:port][/db]</c>, or <c>rediss://</c> for TLS, or a StackExchange.Redis
+    /// configuration string (<c>cache:6379,password=…,ssl=true,defaultDatabase=0</c>), or
     /// <c>redis+sentinel://[user:password@]host[:port][,host[:port]…]/service[/db]</c> for a primary that Sentinels
     /// manage (the manager then follows their fail-overs; <c>rediss+sentinel://</c> for TLS). Takes precedence over
     /// <see cref="RedisHost"/>; unset, the <c>REDIS_URL</c> environment variable applies. Never logged with its password.
@@ -76,7 +77,7 @@ public sealed partial class BidLockOptions
 
     /// <summary>
     /// How long connecting to Redis at start may take before Redis counts as unreachable (default 5 s): start then
-    /// fails, or, where DESIGN §3 allows it, falls back to SQLite.
+    /// fails, or, where <see cref="AllowSqliteFallback"/> opts in, falls back to SQLite.
     /// </summary>
     public TimeSpan RedisConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -94,8 +95,9 @@ public sealed partial class BidLockOptions
     public TimeSpan SqliteBusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// The deployment environment for the backend rules (<c>Production</c> requires Redis); unset, the
-    /// <c>DOTNET_ENVIRONMENT</c> and then <c>ASPNETCORE_ENVIRONMENT</c> environment variables apply.
+    /// The deployment environment for the backend rules (only <c>Development</c> may use SQLite without saying so);
+    /// unset, the host's environment, then the <c>DOTNET_ENVIRONMENT</c> and <c>ASPNETCORE_ENVIRONMENT</c> environment
+    /// variables apply.
     /// </summary>
     public string? EnvironmentName { get; set; }
 
@@ -151,6 +153,7 @@ public sealed partial class BidLockOptions
         }
 
         ValidateReplication();
+        ValidateSources();
     }
 
     /// <summary>A copy whose later changes do not reach this instance (the logger factory and clock are shared).</summary>
@@ -169,5 +172,5 @@ public sealed partial class BidLockOptions
         => $"BidLockOptions(KeyPrefix={KeyPrefix}, DefaultTimeout={DefaultTimeout}, DefaultTtl={DefaultTtl}, MaxHold={MaxHold}, InstanceId={InstanceId ?? "(default)"}"
             + $", UseRedis={UseRedis?.ToString() ?? "(unset)"}, RedisUrl={RedisConnectionSettings.RedactUrl(RedisUrl) ?? "(unset)"}, RedisHost={RedisHost ?? "(unset)"}"
             + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")}, RedisTlsCaPath={RedisTlsCaPath ?? "(unset)"}, RedisConnectTimeout={RedisConnectTimeout}, {DescribeReplication()}"
-            + $", SqlitePath={SqlitePath ?? "(unset)"}, SqliteBusyTimeout={SqliteBusyTimeout}, EnvironmentName={EnvironmentName ?? "(unset)"})";
+            + $", SqlitePath={SqlitePath ?? "(unset)"}, SqliteBusyTimeout={SqliteBusyTimeout}, EnvironmentName={EnvironmentName ?? "(unset)"}, {DescribeSources()})";
 }

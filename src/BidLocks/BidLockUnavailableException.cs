@@ -15,4 +15,10 @@ public sealed class BidLockUnavailableException : Exception
 
     /// <summary>The backend that failed.</summary>
     public string Backend { get; }
+
+    /// <summary>
+    /// For a Redis that could not be had at start: whether it did not answer (the only case the opt-in fallback to
+    /// SQLite may cover), was misconfigured, or was refused.
+    /// </summary>
+    internal RedisStartFailure StartFailure { get; init; }
 }

@@ -6,6 +6,12 @@ public interface IBidLockManager : IAsyncDisposable
     /// <summary>The backend: <c>"redis"</c>, <c>"sqlite"</c> or <c>"in-memory"</c>.</summary>
     string Backend { get; }
 
+    /// <summary>
+    /// Which backend the factory chose and why (with any password as <c>***</c>), when the factory made this manager;
+    /// null otherwise, and in managers written outside this library.
+    /// </summary>
+    BidLockBackendChoice? BackendChoice => null;
+
     /// <summary>Waits for the lock and returns its lease; dispose the lease to release it.</summary>
     /// <exception cref="BidLockTimeoutException">The lock was not free within <paramref name="timeout"/>.</exception>
     /// <exception cref="BidLockUnavailableException">The backend could not be reached.</exception>

@@ -62,43 +62,35 @@ public sealed class RedisBidLockManager : BidLockManagerBase
     {
         options ??= new BidLockOptions();
         options.Validate();
-        var settings = RedisConnectionSettings.Resolve(options, Environment.GetEnvironmentVariable)
+        var settings = BidLockSettingsResolver.ForRedis(options, Environment.GetEnvironmentVariable)
             ?? throw new InvalidOperationException("No Redis server is configured: set BidLockOptions.RedisUrl or RedisHost, or the REDIS_URL or REDIS_HOST environment variable.");
         return ConnectAsync(settings, options, cancellationToken);
     }
 
-    internal static async Task<RedisBidLockManager> ConnectAsync(RedisConnectionSettings settings, BidLockOptions options, CancellationToken cancellationToken)
+    /// <summary>Connects with settings the resolver already decided; reads no environment variable.</summary>
+    internal static async Task<RedisBidLockManager> ConnectAsync(RedisStartSettings start, BidLockOptions options, CancellationToken cancellationToken)
     {
-        // Read before any I/O: a malformed variable must not cost a connection.
-        var replication = RedisReplicationSettings.Resolve(options, Environment.GetEnvironmentVariable);
-        settings.ConnectTimeout = options.RedisConnectTimeout;
-        settings.TlsCaPath = options.RedisTlsCaPath;
-        if (replication.MinReplicas > 0)
-        {
-            // WAIT answers only after its own timeout when replicas lag: the client must not give up on it first.
-            settings.CommandTimeout = replication.Timeout + RedisConnectionSettings.DefaultCommandTimeout;
-        }
-
-        var connection = await RedisConnector.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
+        var (settings, replication, garnetConfirmed) = start;
+        var owned = settings.ExistingConnection is null;
+        var connection = settings.ExistingConnection ?? await RedisConnector.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
         RedisServerIdentity server;
         try
         {
-            var garnetConfirmed = options.GarnetLuaTransactionMode
-                ?? string.Equals(Environment.GetEnvironmentVariable("BIDLOCKS_GARNET_LUA_TRANSACTION_MODE"), "true", StringComparison.OrdinalIgnoreCase);
-            server = await RedisServerCheck.VerifyAsync(connection, settings.Database, settings.ToString(), garnetConfirmed).ConfigureAwait(false);
-            if (replication.MinReplicas > 0)
-            {
-                await RedisReplicaWait.VerifyAsync(connection, settings.Database, settings.ToString(), replication).ConfigureAwait(false);
-            }
+            server = await VerifyServerAsync(connection, settings, replication, garnetConfirmed, owned, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            // A multiplexer the application lent us stays open: it is the application's to close.
+            if (owned)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
 
-        var store = new RedisLockStore(connection, options, ownsConnection: true, settings.Database);
-        if (settings.SentinelService is not null)
+        var store = new RedisLockStore(connection, options, ownsConnection: owned, settings.Database);
+        if (owned && settings.SentinelService is not null)
         {
             store.FollowSentinels();
         }
@@ -111,5 +103,37 @@ public sealed class RedisBidLockManager : BidLockManagerBase
         }
 
         return manager;
+    }
+
+    private static async Task<RedisServerIdentity> VerifyServerAsync(
+        IConnectionMultiplexer connection, RedisConnectionSettings settings, RedisReplicationSettings replication, bool garnetConfirmed, bool owned, CancellationToken cancellationToken)
+    {
+        var verify = VerifyAsync();
+        if (owned)
+        {
+            return await verify.ConfigureAwait(false);
+        }
+
+        // A lent multiplexer may still be connecting (Aspire's does so in the background): the same bound as our own
+        // connect, and the same verdict when it passes.
+        try
+        {
+            return await verify.WaitAsync(settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TimeoutException or RedisException)
+        {
+            throw RedisConnector.Failure(settings, exception);
+        }
+
+        async Task<RedisServerIdentity> VerifyAsync()
+        {
+            var identity = await RedisServerCheck.VerifyAsync(connection, settings.Database, settings.ToString(), garnetConfirmed).ConfigureAwait(false);
+            if (replication.MinReplicas > 0)
+            {
+                await RedisReplicaWait.VerifyAsync(connection, settings.Database, settings.ToString(), replication).ConfigureAwait(false);
+            }
+
+            return identity;
+        }
     }
 }

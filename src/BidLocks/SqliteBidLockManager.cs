@@ -49,9 +49,10 @@ public sealed class SqliteBidLockManager : BidLockManagerBase
     public string DatabasePath => _store.DatabasePath;
 
     /// <summary>
-    /// Why this manager runs at all, when the factory made it because a named Redis was unreachable at start (allowed
-    /// outside Production); null when SQLite was chosen. While set, <see cref="BidLockManagerBase.CheckHealthAsync"/>
-    /// reports at best Degraded, with this reason: the locks hold on this host only, which dashboards must show.
+    /// Why this manager runs at all, when the factory made it because a named Redis was unreachable at start (only
+    /// where the application opted in: <see cref="BidLockOptions.AllowSqliteFallback"/>); null when SQLite was chosen.
+    /// While set, <see cref="BidLockManagerBase.CheckHealthAsync"/> reports at best Degraded, with this reason: the
+    /// locks hold on this host only, which dashboards must show.
     /// </summary>
     public string? FallbackReason { get; internal set; }
 

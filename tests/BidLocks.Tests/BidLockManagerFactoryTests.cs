@@ -43,20 +43,20 @@ public sealed class BidLockManagerFactoryTests(SharedRedisServer redis) : IDispo
     [Theory(Timeout = 30_000)]
     [InlineData("REDIS_URL")]
     [InlineData("REDIS_HOST")]
-    public async Task Named_but_unreachable_Redis_falls_back_to_SQLite_outside_Production_with_a_warning(string how)
+    public async Task Named_but_unreachable_Redis_falls_back_to_SQLite_where_opted_in_with_a_warning(string how)
     {
         var port = TestEnvironment.FreeLoopbackPort();
         var variables = how == "REDIS_URL"
             ? new[] { ("REDIS_URL", (string?)$"redis://:s3cret-pa55@127.0.0.1:{port}") }
             : [("REDIS_HOST", "127.0.0.1"), ("REDIS_PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("REDIS_PASSWORD", "s3cret-pa55")];
 
-        await using var manager = await CreateAsync(TestContext.Current.CancellationToken, [.. variables, ("DOTNET_ENVIRONMENT", "Development"), ("BIDLOCKS_SQLITE_PATH", _database.Path)]);
+        await using var manager = await CreateAsync(TestContext.Current.CancellationToken, [.. variables, ("DOTNET_ENVIRONMENT", "Development"), ("BIDLOCKS_ALLOW_SQLITE_FALLBACK", "true"), ("BIDLOCKS_SQLITE_PATH", _database.Path)]);
 
         Assert.Equal("sqlite", manager.Backend);
         var warning = Assert.Single(_logs.Entries, entry => entry.Level == LogLevel.Warning);
         Assert.Contains($"Redis at redis://:***@127.0.0.1:{port}/0 (from {how}) is unreachable at start", warning.Message);
         Assert.Contains("falls back to SQLite", warning.Message);
-        Assert.Contains("(Development) is not Production", warning.Message);
+        Assert.Contains("as BIDLOCKS_ALLOW_SQLITE_FALLBACK=true allows", warning.Message);
         Assert.Contains("Locks then hold only between processes of this host", warning.Message);
         Assert.DoesNotContain("s3cret-pa55", _logs.AllText);
         Assert.Single(_logs.Entries, entry => entry.Message.StartsWith("BidLocks uses the sqlite lock backend", StringComparison.Ordinal));

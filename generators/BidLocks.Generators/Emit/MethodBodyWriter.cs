@@ -38,7 +38,12 @@ namespace BidLocks.Generators.Emit
             writer.Line();
 
             WriteManager(writer, method, locals, callerToken);
-            LockTimingModel timing = method.Timing;
+            string? fromManager = ManagerOptionsComment(method.Timing);
+            if (fromManager is not null)
+            {
+                writer.Line(fromManager);
+            }
+
             if (!method.Core.PassesLease)
             {
                 writer.Line("// The body never sees the lease, so nobody can read a fencing token: none is taken.");
@@ -53,8 +58,7 @@ namespace BidLocks.Generators.Emit
             writer.Line($"global::BidLocks.BidLockLease {locals.Lease} = await {locals.Manager}.{acquire}(");
             writer.Line($"    {locals.MarketplaceId},");
             writer.Line($"    {(postings is null ? locals.PostingId : locals.PostingIds)},");
-            string fencing = method.Core.PassesLease ? string.Empty : ", fencingToken: false";
-            writer.Line($"    global::BidLocks.BidLockAcquireOptions.FromSeconds(timeoutSeconds: {CSharpLiterals.Double(timing.TimeoutSeconds)}, ttlSeconds: {CSharpLiterals.Double(timing.TtlSeconds)}, maxHoldSeconds: {CSharpLiterals.Double(timing.MaxHoldSeconds)}{fencing}),");
+            writer.Line($"    {AcquireOptions(method.Timing, method.Core.PassesLease)},");
             writer.Line($"    {callerToken}).ConfigureAwait(false);");
             writer.Line("try");
             writer.Open();
@@ -73,6 +77,59 @@ namespace BidLocks.Generators.Emit
             writer.Line($"await {locals.Lease}.DisposeAsync().ConfigureAwait(false);");
             writer.Close();
             writer.Close();
+        }
+
+        /// <summary>
+        /// The options for the acquire: only what the attribute names, so that the rest comes from the manager's options
+        /// (as configured, for example in appsettings.json) rather than from defaults compiled into every caller.
+        /// </summary>
+        private static string AcquireOptions(LockTimingModel timing, bool takesFencingToken)
+        {
+            var arguments = new List<string>();
+            AddSeconds(arguments, "timeoutSeconds", timing.TimeoutSeconds);
+            AddSeconds(arguments, "ttlSeconds", timing.TtlSeconds);
+            AddSeconds(arguments, "maxHoldSeconds", timing.MaxHoldSeconds);
+            if (!takesFencingToken)
+            {
+                arguments.Add("fencingToken: false");
+            }
+
+            // Nothing named: the options struct's default, which is all "the manager decides", costs nothing to build.
+            return arguments.Count == 0
+                ? "default(global::BidLocks.BidLockAcquireOptions)"
+                : $"global::BidLocks.BidLockAcquireOptions.FromSeconds({string.Join(", ", arguments)})";
+        }
+
+        private static void AddSeconds(List<string> arguments, string name, double? seconds)
+        {
+            if (seconds is { } value)
+            {
+                arguments.Add($"{name}: {CSharpLiterals.Double(value)}");
+            }
+        }
+
+        /// <summary>Says which of the manager's options apply, for a user stepping through the wrapper; null when none do.</summary>
+        private static string? ManagerOptionsComment(LockTimingModel timing)
+        {
+            var fromManager = new List<string>();
+            if (timing.TimeoutSeconds is null)
+            {
+                fromManager.Add("DefaultTimeout");
+            }
+
+            if (timing.TtlSeconds is null)
+            {
+                fromManager.Add("DefaultTtl");
+            }
+
+            if (timing.MaxHoldSeconds is null)
+            {
+                fromManager.Add("MaxHold");
+            }
+
+            return fromManager.Count == 0
+                ? null
+                : $"// What [BidLock] does not name comes from the manager's options: {string.Join(", ", fromManager)}.";
         }
 
         private static void WriteManager(SourceWriter writer, BidLockMethodModel method, LocalNames locals, string callerToken)

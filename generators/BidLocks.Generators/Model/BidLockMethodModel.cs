@@ -87,6 +87,9 @@ namespace BidLocks.Generators.Model
     /// <param name="PassesLease">True when the body takes the lease as a trailing parameter.</param>
     internal sealed record CoreCallModel(string Receiver, string Name, string TypeArguments, bool PassesLease);
 
-    /// <summary>The attribute's timing arguments, in seconds, already validated as finite and positive.</summary>
-    internal sealed record LockTimingModel(double TimeoutSeconds, double TtlSeconds, double MaxHoldSeconds);
+    /// <summary>
+    /// The timing arguments the attribute names, in seconds, already validated as finite and positive; null for one it
+    /// does not name, which the manager's options then decide (DESIGN.md §2).
+    /// </summary>
+    internal sealed record LockTimingModel(double? TimeoutSeconds, double? TtlSeconds, double? MaxHoldSeconds);
 }

@@ -9,11 +9,6 @@ namespace BidLocks.Generators.Parsing
     /// <summary>The <c>[BidLock]</c> attribute's values, as constants the compiler already evaluated.</summary>
     internal sealed class AttributeReader
     {
-        // Mirror BidLocks.BidLockDefaults: the generator cannot reference the runtime assembly.
-        public const double DefaultTimeoutSeconds = 10;
-        public const double DefaultTtlSeconds = 30;
-        public const double DefaultMaxHoldSeconds = 300;
-
         // TimeSpan.FromSeconds throws past this; reject it at compile time instead.
         private static readonly double MaxSeconds = TimeSpan.MaxValue.TotalSeconds;
 
@@ -105,12 +100,15 @@ namespace BidLocks.Generators.Parsing
             return true;
         }
 
-        /// <summary>The timing arguments, defaults for those not given; null after adding a failure for a bad one.</summary>
+        /// <summary>
+        /// The timing arguments the attribute names, null for each it does not (the manager's options decide those, so
+        /// no default is compiled in); null after adding a failure for a bad one.
+        /// </summary>
         public LockTimingModel? ReadTiming(List<ParseFailure> failures)
         {
-            double timeout = DefaultTimeoutSeconds;
-            double ttl = DefaultTtlSeconds;
-            double maxHold = DefaultMaxHoldSeconds;
+            double? timeout = null;
+            double? ttl = null;
+            double? maxHold = null;
             foreach (KeyValuePair<string, TypedConstant> argument in Attribute.NamedArguments)
             {
                 if (argument.Value.Value is not double value)
@@ -136,8 +134,14 @@ namespace BidLocks.Generators.Parsing
             return ok ? new LockTimingModel(timeout, ttl, maxHold) : null;
         }
 
-        private bool Check(string name, double seconds, List<ParseFailure> failures)
+        private bool Check(string name, double? named, List<ParseFailure> failures)
         {
+            // Not named: nothing to check here; the manager validates its own options.
+            if (named is not { } seconds)
+            {
+                return true;
+            }
+
             // NaN fails both comparisons, so it is rejected too.
             if (seconds > 0 && seconds <= MaxSeconds)
             {

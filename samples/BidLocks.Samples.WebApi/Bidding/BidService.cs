@@ -9,8 +9,9 @@ public partial class BidService(IBidLockManager locks, Marketplace marketplace, 
     public string MarketplaceId { get; } = configuration["Sample:Marketplace"] ?? "ebay";
 
     // The generator writes this method: it takes the lock on (marketplaceId, postingId) through `locks`, calls the
-    // Core with the lease, and releases the lock on every path. A wait longer than 10 s is a 409 (BidLockProblems).
-    [BidLock("{marketplaceId}", "{postingId}", TimeoutSeconds = 10)]
+    // Core with the lease, and releases the lock on every path. The attribute names no timing, so the manager's options
+    // decide it: a wait longer than BidLocks:DefaultTimeout (appsettings.json) is a 409 (BidLockProblems).
+    [BidLock("{marketplaceId}", "{postingId}")]
     public partial Task<BidReceipt> PlaceBidAsync(string marketplaceId, string postingId, BidRequest bid, CancellationToken cancellationToken);
 
     private async Task<BidReceipt> PlaceBidAsyncCore(string marketplaceId, string postingId, BidRequest bid, CancellationToken cancellationToken, BidLockLease lease)

@@ -1,11 +1,10 @@
-using Microsoft.Extensions.Logging;
-
 namespace BidLocks.Cli.Backend;
 
 /// <summary>
-/// The lock manager the tool inspects through, opened by the same rules as an application's
-/// (<see cref="BidLockManagerFactory.CreateAsync(BidLockOptions?, CancellationToken)"/> and its environment variables),
-/// or on the Redis or SQLite file the command line names. Never prints a password.
+/// The lock manager the tool inspects through, opened by <see cref="BidLockManagerFactory.CreateAsync(BidLockOptions?, CancellationToken)"/>
+/// as an application's would: by the environment's rules, or on the Redis or SQLite file the command line names (an
+/// explicit choice, as <c>USE_REDIS_LOCKS</c> is). Why it was chosen comes from the manager's
+/// <see cref="IBidLockManager.BackendChoice"/>, whose Redis URL shows no password.
 /// </summary>
 internal sealed class OpenedBackend : IAsyncDisposable
 {
@@ -22,7 +21,7 @@ internal sealed class OpenedBackend : IAsyncDisposable
     /// <summary>Why this backend: the factory's own reason, or the option that named it.</summary>
     public string Reason { get; }
 
-    /// <summary>The factory's warning when a named Redis was unreachable and it fell back to SQLite.</summary>
+    /// <summary>Why a named Redis was replaced by SQLite at start, when the environment opted in to that.</summary>
     public string? Warning { get; }
 
     public ToolLog Log { get; }
@@ -41,14 +40,14 @@ internal sealed class OpenedBackend : IAsyncDisposable
             options.KeyPrefix = prefix;
         }
 
+        string? named = null;
         if (settings.RedisUrl is { } url)
         {
+            options.UseRedis = true;
             options.RedisUrl = url;
-            var redis = await RedisBidLockManager.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
-            return new OpenedBackend(redis, $"--redis names Redis at {RedisUrlText.Redact(url)}", null, log);
+            named = "--redis names Redis at";
         }
-
-        if (settings.SqlitePath is { } path)
+        else if (settings.SqlitePath is { } path)
         {
             // An operator's typo must not leave an empty lock file behind that looks like a quiet system.
             if (!File.Exists(path))
@@ -56,12 +55,14 @@ internal sealed class OpenedBackend : IAsyncDisposable
                 throw new FileNotFoundException($"There is no SQLite lock file at {Path.GetFullPath(path)}.", path);
             }
 
-            var sqlite = await SqliteBidLockManager.OpenAsync(path, options, cancellationToken).ConfigureAwait(false);
-            return new OpenedBackend(sqlite, $"--sqlite names SQLite at {sqlite.DatabasePath}", null, log);
+            options.UseRedis = false;
+            options.SqlitePath = path;
+            named = "--sqlite names SQLite at";
         }
 
         var manager = await BidLockManagerFactory.CreateAsync(options, cancellationToken).ConfigureAwait(false);
-        return new OpenedBackend(manager, log.Reason ?? $"the factory chose {manager.Backend}", log.Warning, log);
+        var choice = manager.BackendChoice ?? throw new InvalidOperationException("The factory made a manager without saying why.");
+        return new OpenedBackend(manager, named is null ? choice.Reason : $"{named} {choice.Location}", choice.FallbackReason, log);
     }
 
     public ValueTask DisposeAsync() => Manager.DisposeAsync();

@@ -4,8 +4,9 @@ namespace BidLocks;
 
 /// <summary>
 /// Reports the container's lock backend to ASP.NET Core health checks; <c>AddBidLocks</c> registers it as
-/// <see cref="Name"/>. A backend that could not even be started reports unhealthy with the reason; SQLite that runs
-/// because a named Redis was unreachable at start reports Degraded with the reason (data <c>fellBackFrom</c> =
+/// <see cref="Name"/>. A backend that could not even be started reports unhealthy with the reason (a named Redis that
+/// could not be had at start, unless the application opted in to the fallback); SQLite that runs because a named Redis
+/// was unreachable at start and the application opted in reports Degraded with the reason (data <c>fellBackFrom</c> =
 /// <c>redis</c>). The description and data never hold a password.
 /// </summary>
 public sealed class BidLockHealthCheck : IHealthCheck

@@ -1,19 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace BidLocks;
 
 /// <summary>
 /// The container's one manager: created once by <see cref="BidLockManagerFactory"/> from the bound options, the
-/// container's logger factory, the host's environment (when there is a host) and the environment variables,
+/// container's logger factory, the host's environment (when there is a host), the container's Redis multiplexers and
+/// connection strings (for <see cref="BidLockOptions.RedisConnectionName"/>) and the environment variables,
 /// asynchronously when the host starts (see <see cref="BidLockStartupService"/>) or at first use otherwise; disposed
 /// with the container, which releases every lease it still holds and closes its connections. While it lives it is
 /// also the process's shared manager (<see cref="SharedManagerRegistry"/>), so that <c>[BidLock]</c> types without a
 /// manager member lock with it too.
 /// </summary>
 internal sealed class BidLockManagerHolder(
-    IOptions<BidLockOptions> options, BidLockEnvironment environment, ILoggerFactory? loggerFactory = null, IHostEnvironment? hostEnvironment = null)
+    IOptions<BidLockOptions> options,
+    BidLockEnvironment environment,
+    IServiceProvider services,
+    ILoggerFactory? loggerFactory = null,
+    IHostEnvironment? hostEnvironment = null,
+    BidLockConfigurationSection? configuration = null)
     : IAsyncDisposable, IDisposable
 {
     private readonly object _gate = new();
@@ -87,7 +96,7 @@ internal sealed class BidLockManagerHolder(
         // A copy: the bound options stay as configured, and the container's logging is added only here.
         var settings = options.Value.Clone();
         settings.LoggerFactory ??= loggerFactory;
-        var started = await BidLockManagerFactory.StartAsync(settings, environment.Lookup, hostEnvironment?.EnvironmentName, CancellationToken.None).ConfigureAwait(false);
+        var started = await BidLockManagerFactory.StartAsync(settings, environment.Lookup, HostContext(), CancellationToken.None).ConfigureAwait(false);
         try
         {
             SharedManagerRegistry.Attach(started);
@@ -101,4 +110,13 @@ internal sealed class BidLockManagerHolder(
 
         return started.Manager;
     }
+
+    // Looked up only when BidLocks:RedisConnectionName asks: a container that has a multiplexer for other uses does not
+    // lend it to the locks unless told to.
+    private BidLockHostContext HostContext() => new(
+        hostEnvironment?.EnvironmentName,
+        name => (services as IKeyedServiceProvider)?.GetKeyedService<IConnectionMultiplexer>(name),
+        () => services.GetService<IConnectionMultiplexer>(),
+        name => (configuration?.Root ?? services.GetService<IConfiguration>())?.GetConnectionString(name),
+        configuration is null ? [] : BidLockConfigurationCheck.UnknownKeys(configuration.Section));
 }

@@ -42,7 +42,9 @@ public static class BidLocksServiceCollectionExtensions
     /// <summary>
     /// As <see cref="AddBidLocks(IServiceCollection)"/>, with the options bound from the <c>BidLocks</c> section of
     /// <paramref name="configuration"/> (or from <paramref name="configuration"/> itself when it is that section).
-    /// Bound options win over their environment variables.
+    /// Bound options win over their environment variables. A time must be written as <c>hh:mm:ss</c> (a bare number
+    /// is refused at start: .NET would read it as days), and a key that is no setting is logged as a warning naming the
+    /// closest one. <c>BidLocks:RedisConnectionName</c> names a Redis connection the application already has.
     /// </summary>
     public static IServiceCollection AddBidLocks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -52,6 +54,8 @@ public static class BidLocksServiceCollectionExtensions
             : configuration.GetSection(BidLockOptions.SectionName);
         services.AddBidLocks();
         services.AddOptions<BidLockOptions>().Bind(section);
+        // Kept for what binding cannot say: unknown keys, times written as bare numbers, and ConnectionStrings:<name>.
+        services.Replace(ServiceDescriptor.Singleton(new BidLockConfigurationSection(section, ReferenceEquals(section, configuration) ? null : configuration)));
         return services;
     }
 

@@ -3,10 +3,10 @@ namespace BidLocks;
 /// <summary>What the rules of DESIGN §3 decided, before anything is opened or connected.</summary>
 internal enum BackendKind
 {
-    /// <summary>Redis, and nothing else: if it cannot be reached, start fails.</summary>
+    /// <summary>Redis, and nothing else: if it cannot be had at start, start fails.</summary>
     RedisRequired,
 
-    /// <summary>Redis if it answers at start, else SQLite with a warning (never in Production).</summary>
+    /// <summary>Redis if it answers at start, else SQLite with a warning: only where the application opted in.</summary>
     RedisOrSqlite,
 
     /// <summary>SQLite at <see cref="BackendPlan.SqlitePath"/>.</summary>
@@ -19,4 +19,7 @@ internal enum BackendKind
 /// <param name="Redis">The Redis server, for the Redis kinds.</param>
 /// <param name="SqlitePath">The SQLite file for <see cref="BackendKind.Sqlite"/> and the fallback.</param>
 /// <param name="Environment">The deployment environment the rules saw, or null when none is set.</param>
-internal sealed record BackendPlan(BackendKind Kind, string Reason, RedisConnectionSettings? Redis, string? SqlitePath, string? Environment);
+/// <param name="EnvironmentSource">Where that environment came from, and what it means (<c>DOTNET_ENVIRONMENT=Development</c>).</param>
+/// <param name="FallbackSource">For <see cref="BackendKind.RedisOrSqlite"/>: the setting that opted in to the fallback.</param>
+internal sealed record BackendPlan(
+    BackendKind Kind, string Reason, RedisConnectionSettings? Redis, string? SqlitePath, string? Environment, string EnvironmentSource, string? FallbackSource = null);

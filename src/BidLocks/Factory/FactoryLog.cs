@@ -11,7 +11,10 @@ internal static partial class FactoryLog
     [LoggerMessage(
         302,
         LogLevel.Warning,
-        "Redis at {Endpoint} (from {Source}) is unreachable at start, so BidLocks falls back to SQLite at {SqlitePath}: the environment ({Environment}) is not Production. "
-            + "Locks then hold only between processes of this host. Cause: {Cause}")]
-    public static partial void FellBack(ILogger logger, string endpoint, string source, string environment, string sqlitePath, string cause);
+        "Redis at {Endpoint} (from {Source}) is unreachable at start, so BidLocks falls back to SQLite at {SqlitePath}, as {OptIn}=true allows. "
+            + "Locks then hold only between processes of this host, and health reports Degraded. Cause: {Cause}")]
+    public static partial void FellBack(ILogger logger, string endpoint, string source, string optIn, string sqlitePath, string cause);
+
+    [LoggerMessage(303, LogLevel.Warning, "{Warning}")]
+    public static partial void IgnoredSetting(ILogger logger, string warning);
 }

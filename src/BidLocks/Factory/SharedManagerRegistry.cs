@@ -90,7 +90,7 @@ internal static class SharedManagerRegistry
                 return existing.Manager;
             }
 
-            var created = await BidLockManagerFactory.StartAsync(null, Environment.GetEnvironmentVariable, hostEnvironmentName: null, cancellationToken).ConfigureAwait(false);
+            var created = await BidLockManagerFactory.StartAsync(null, Environment.GetEnvironmentVariable, host: null, cancellationToken).ConfigureAwait(false);
             StartedBackend[] attached;
             lock (Gate)
             {

@@ -66,22 +66,47 @@ internal sealed class RedisConnectionSettings
     public IReadOnlyList<RedisHostAndPort> Sentinels { get; private init; } = [];
 
     /// <summary>How long the first connect may take (<see cref="BidLockOptions.RedisConnectTimeout"/>).</summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ConnectTimeout { get; private set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The CA certificates a TLS server's certificate must chain to (<see cref="BidLockOptions.RedisTlsCaPath"/>).</summary>
-    public string? TlsCaPath { get; set; }
+    public string? TlsCaPath { get; private set; }
 
     /// <summary>StackExchange.Redis's own command timeout, 5 s.</summary>
     public static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How long the client waits for any reply; longer than the default only to let a <c>WAIT</c> finish.</summary>
-    public TimeSpan CommandTimeout { get; set; } = DefaultCommandTimeout;
+    public TimeSpan CommandTimeout { get; private set; } = DefaultCommandTimeout;
+
+    /// <summary>
+    /// A multiplexer the application already has (the container's): used as it is, never opened or disposed by
+    /// BidLocks. The other properties then describe where it points, for messages.
+    /// </summary>
+    public IConnectionMultiplexer? ExistingConnection { get; private init; }
+
+    /// <summary>
+    /// A copy with the connection's timeouts and trust, decided once by the settings resolver: these settings are never
+    /// changed after they are handed down.
+    /// </summary>
+    public RedisConnectionSettings WithTransport(TimeSpan connectTimeout, string? tlsCaPath, TimeSpan commandTimeout)
+    {
+        var copy = (RedisConnectionSettings)MemberwiseClone();
+        copy.ConnectTimeout = connectTimeout;
+        copy.TlsCaPath = tlsCaPath;
+        copy.CommandTimeout = commandTimeout;
+        return copy;
+    }
 
     /// <summary>
     /// The Redis settings in force: each option set in code or configuration wins over its environment variable; a
     /// URL wins over a host. Null when neither names a server.
     /// </summary>
-    public static RedisConnectionSettings? Resolve(BidLockOptions options, Func<string, string?> environment)
+    /// <param name="options">The options.</param>
+    /// <param name="environment">Reads an environment variable.</param>
+    /// <param name="named">
+    /// The connection <see cref="BidLockOptions.RedisConnectionName"/> names, when it names one: after the options'
+    /// URL and host, before the environment variables.
+    /// </param>
+    public static RedisConnectionSettings? Resolve(BidLockOptions options, Func<string, string?> environment, RedisConnectionSettings? named = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
@@ -93,6 +118,11 @@ internal sealed class RedisConnectionSettings
         if (!string.IsNullOrWhiteSpace(options.RedisHost))
         {
             return FromParts(options.RedisHost, options.RedisPort, options.RedisDb, options.RedisPassword ?? environment("REDIS_PASSWORD"), "BidLockOptions.RedisHost");
+        }
+
+        if (named is not null)
+        {
+            return named;
         }
 
         if (environment("REDIS_URL") is { } url && !string.IsNullOrWhiteSpace(url))
@@ -115,12 +145,19 @@ internal sealed class RedisConnectionSettings
     /// <c>redis+sentinel://[user:password@]host[:port][,host[:port]…]/service[/db]</c> (<c>rediss+sentinel://</c> for TLS).
     /// </summary>
     /// <exception cref="FormatException">The URL is malformed; the message never repeats it (it may hold a password).</exception>
+    /// <remarks>Also reads a StackExchange.Redis configuration string (<see cref="RedisConfigurationString"/>).</remarks>
     public static RedisConnectionSettings ParseUrl(string url, string source = "REDIS_URL")
     {
         ArgumentNullException.ThrowIfNull(url);
         if (RedisSentinelUrl.IsSentinel(url))
         {
             return RedisSentinelUrl.Parse(url, source);
+        }
+
+        // .NET applications keep Redis as a StackExchange.Redis configuration string (cache:6379,password=…): no scheme.
+        if (RedisConfigurationString.LooksLikeOne(url))
+        {
+            return RedisConfigurationString.Parse(url, source);
         }
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
         {
@@ -163,6 +200,18 @@ internal sealed class RedisConnectionSettings
         }
 
         return new RedisConnectionSettings(host, uri.IsDefaultPort || uri.Port < 0 ? DefaultPort : uri.Port, database, user, password, tls, source);
+    }
+
+    /// <summary>Settings that describe a multiplexer the application already has (see <see cref="ExistingConnection"/>).</summary>
+    internal static RedisConnectionSettings ForExistingConnection(IConnectionMultiplexer connection, string source)
+    {
+        var described = RedisConfigurationString.Parse(connection.Configuration, source, fromMultiplexer: true);
+        return new(described.Host, described.Port, described.Database, described.User, described.Password, described.UseTls, source)
+        {
+            Sentinels = described.Sentinels,
+            SentinelService = described.SentinelService,
+            ExistingConnection = connection,
+        };
     }
 
     /// <summary>Settings that find the primary through Sentinels (see <see cref="RedisSentinelUrl"/>).</summary>
@@ -283,5 +332,5 @@ internal sealed class RedisConnectionSettings
     }
 
     private static FormatException Malformed(string source, string reason)
-        => new($"{source} must look like redis://[user:password@]host[:port][/db], rediss://… or redis+sentinel://host[:port][,host[:port]…]/service[/db] ({reason}; the value is not shown because it may hold a password).");
+        => new($"{source} must look like redis://[user:password@]host[:port][/db], rediss://…, redis+sentinel://host[:port][,host[:port]…]/service[/db] or a StackExchange.Redis configuration string host:port[,password=…] ({reason}; the value is not shown because it may hold a password).");
 }

@@ -67,7 +67,10 @@ internal sealed class RedisReplicaWait : IDisposable
     {
         if (IsCluster(connection))
         {
-            throw new BidLockUnavailableException(RedisLockStore.BackendName, $"Refusing the server at {where}: {settings.Source}={settings.MinReplicas}, but {ClusterRefusal}");
+            throw new BidLockUnavailableException(RedisLockStore.BackendName, $"Refusing the server at {where}: {settings.Source}={settings.MinReplicas}, but {ClusterRefusal}")
+            {
+                StartFailure = RedisStartFailure.Refused,
+            };
         }
 
         try
@@ -80,7 +83,10 @@ internal sealed class RedisReplicaWait : IDisposable
                 RedisLockStore.BackendName,
                 $"Refusing the server at {where}: {settings.Source}={settings.MinReplicas} needs the WAIT command after each grant, and the server refused it ({exception.Message}). "
                     + "Use a Redis whose replicas acknowledge WAIT (and grant +wait to an ACL user), or set MinReplicas to 0.",
-                exception);
+                exception)
+            {
+                StartFailure = RedisStartFailure.Refused,
+            };
         }
     }
 

@@ -18,7 +18,7 @@ internal static class RedisServerCheck
         var identity = await RedisServerIdentity.ReadAsync(connection, database).ConfigureAwait(false);
         if (identity.Refusal() is { } tooOld)
         {
-            throw new BidLockUnavailableException(RedisLockStore.BackendName, $"Refusing the server at {where}: {tooOld}");
+            throw new BidLockUnavailableException(RedisLockStore.BackendName, $"Refusing the server at {where}: {tooOld}") { StartFailure = RedisStartFailure.Refused };
         }
 
         try
@@ -32,7 +32,10 @@ internal static class RedisServerCheck
                 RedisLockStore.BackendName,
                 $"Refusing the server at {where}: it runs no Lua scripts ({exception.Message}), and every lock step is a script. Enable scripting; "
                     + "for Microsoft Garnet, start it with --lua --lua-transaction-mode (without transaction mode its scripts do not run as one atomic step).",
-                exception);
+                exception)
+            {
+                StartFailure = RedisStartFailure.Refused,
+            };
         }
 
         if (identity.IsGarnet && !garnetTransactionModeConfirmed)
@@ -41,7 +44,10 @@ internal static class RedisServerCheck
                 RedisLockStore.BackendName,
                 $"Refusing the server at {where}: {identity} runs each script as one atomic step only when started with --lua-transaction-mode, "
                     + "which a client cannot check, and without it the lock would not exclude. Start Garnet with --lua --lua-transaction-mode and confirm it with "
-                    + "BidLockOptions.GarnetLuaTransactionMode = true (configuration BidLocks:GarnetLuaTransactionMode, or BIDLOCKS_GARNET_LUA_TRANSACTION_MODE=true).");
+                    + "BidLockOptions.GarnetLuaTransactionMode = true (configuration BidLocks:GarnetLuaTransactionMode, or BIDLOCKS_GARNET_LUA_TRANSACTION_MODE=true).")
+            {
+                StartFailure = RedisStartFailure.Refused,
+            };
         }
 
         return identity;

@@ -22,6 +22,12 @@ internal static class SqliteDatabasePath
             return Validate(path, "databasePath");
         }
 
+        return ResolveNamed(options, environment) ?? Default;
+    }
+
+    /// <summary>The path the options or <c>BIDLOCKS_SQLITE_PATH</c> name, made absolute; null when neither names one.</summary>
+    public static string? ResolveNamed(BidLockOptions options, Func<string, string?> environment)
+    {
         if (options.SqlitePath is { } configured)
         {
             return Validate(configured, nameof(BidLockOptions.SqlitePath));
@@ -29,7 +35,7 @@ internal static class SqliteDatabasePath
 
         return environment(EnvironmentVariable) is { } fromEnvironment && !string.IsNullOrWhiteSpace(fromEnvironment)
             ? Validate(fromEnvironment.Trim(), EnvironmentVariable)
-            : Default;
+            : null;
     }
 
     /// <summary>Returns the absolute path, or throws <see cref="ArgumentException"/> naming <paramref name="name"/>.</summary>

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace BidLocks.Tests.DependencyInjection;
 
 /// <summary>
-/// Issue #11, item 3: a named Redis that was unreachable at start, so that the manager fell back to SQLite (allowed
-/// outside Production), shows as Degraded with the reason, in the manager's own health and in the container's
+/// Issue #11, item 3: a named Redis that was unreachable at start, so that the manager fell back to SQLite (only where
+/// the application opted in: issue 19, item 3), shows as Degraded with the reason, in the manager's own health and in the container's
 /// health check, without the password. "Unreachable" is a free 127.0.0.1 port with nothing listening.
 /// </summary>
 public sealed class FallbackHealthTests : IDisposable
@@ -22,7 +22,7 @@ public sealed class FallbackHealthTests : IDisposable
         var port = new Uri(url).Port;
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(("DOTNET_ENVIRONMENT", "Development"), ("REDIS_URL", url))));
+        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(("DOTNET_ENVIRONMENT", "Development"), ("REDIS_URL", url), ("BIDLOCKS_ALLOW_SQLITE_FALLBACK", "true"))));
         services.AddBidLocks(options =>
         {
             options.SqlitePath = _database.Path;
@@ -45,6 +45,30 @@ public sealed class FallbackHealthTests : IDisposable
         Assert.Equal("redis", entry.Data["fellBackFrom"]);
         Assert.DoesNotContain(Password, health.Description);
         Assert.DoesNotContain(Password, string.Join(" ", entry.Data.Values));
+    }
+
+    // Issue 19, item 3: without the opt-in there is no fallback, and a container that serves health anyway says Unhealthy.
+    [Fact(Timeout = 60_000)]
+    public async Task Without_the_opt_in_an_unreachable_Redis_is_Unhealthy_and_nothing_runs_on_SQLite()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(("DOTNET_ENVIRONMENT", "Development"), ("REDIS_URL", TestEnvironment.UnreachableRedisUrl(Password)))));
+        services.AddBidLocks(options =>
+        {
+            options.SqlitePath = _database.Path;
+            options.RedisConnectTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+
+        var entry = report.Entries["bidlocks"];
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Contains("unreachable", entry.Description);
+        Assert.Contains("BIDLOCKS_ALLOW_SQLITE_FALLBACK", entry.Description);
+        Assert.DoesNotContain(Password, entry.Description);
+        Assert.False(File.Exists(_database.Path), "no SQLite file was opened");
     }
 
     [Fact(Timeout = 60_000)]

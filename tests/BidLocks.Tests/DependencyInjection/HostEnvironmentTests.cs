@@ -41,7 +41,7 @@ public sealed class HostEnvironmentTests : IDisposable
     [Fact(Timeout = 30_000)]
     public async Task Configured_EnvironmentName_still_wins_over_the_host()
     {
-        using var host = Host("Production", configuration: ("BidLocks:EnvironmentName", "Staging"));
+        using var host = Host("Production", configuration: ("BidLocks:EnvironmentName", "Development"));
 
         await host.StartAsync(TestContext.Current.CancellationToken);
 

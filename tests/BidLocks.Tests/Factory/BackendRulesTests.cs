@@ -54,13 +54,27 @@ public sealed class BackendRulesTests
         Assert.Contains("USE_REDIS_LOCKS=false rules Redis out", plan.Reason);
     }
 
-    [Fact]
-    public void Rule1_false_in_Production_fails_because_Production_requires_Redis()
+    // Issue 19: false is an explicit choice of SQLite, anywhere; outside Development it must name the shared file, since
+    // a temp folder private to one service would give each service a lock of its own.
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public void Rule1_false_outside_Development_needs_a_named_SQLite_file(string environmentName)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Decide(("USE_REDIS_LOCKS", "false"), ("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", "Production")));
+        var error = Assert.Throws<InvalidOperationException>(() => Decide(("USE_REDIS_LOCKS", "false"), ("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", environmentName)));
 
-        Assert.Contains("requires Redis", error.Message);
-        Assert.Contains("USE_REDIS_LOCKS=false", error.Message);
+        Assert.Contains("USE_REDIS_LOCKS=false rules Redis out", error.Message);
+        Assert.Contains($"DOTNET_ENVIRONMENT={environmentName} is not Development", error.Message);
+        Assert.Contains("BIDLOCKS_SQLITE_PATH", error.Message);
+    }
+
+    [Fact]
+    public void Rule1_false_with_a_named_file_is_SQLite_even_in_Production()
+    {
+        var plan = Decide(("USE_REDIS_LOCKS", "false"), ("DOTNET_ENVIRONMENT", "Production"), ("BIDLOCKS_SQLITE_PATH", "/var/lib/bids/locks.db"));
+
+        Assert.Equal(BackendKind.Sqlite, plan.Kind);
+        Assert.Equal("/var/lib/bids/locks.db", plan.SqlitePath);
     }
 
     [Theory]
@@ -78,19 +92,57 @@ public sealed class BackendRulesTests
     [InlineData("  ")]
     public void Rule1_an_empty_value_counts_as_unset(string value)
     {
-        Assert.Equal(BackendKind.RedisOrSqlite, Decide(("USE_REDIS_LOCKS", value), ("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", "Development")).Kind);
+        Assert.Equal(BackendKind.RedisRequired, Decide(("USE_REDIS_LOCKS", value), ("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", "Development")).Kind);
     }
 
-    // Rule 2: REDIS_URL names a server; outside Production an unreachable one may fall back, in Production never.
-    [Fact]
-    public void Rule2_REDIS_URL_outside_Production_is_tried_with_SQLite_as_fallback()
+    // Rule 2: REDIS_URL names a server, which must be usable at start: even in Development, unless the application opted
+    // in to the fallback (issue 19, item 3).
+    [Theory]
+    [InlineData("Development")]
+    [InlineData("Staging")]
+    public void Rule2_REDIS_URL_is_required_without_the_fallback_opt_in(string environmentName)
     {
-        var plan = Decide(("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", "Staging"));
+        var plan = Decide(("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", environmentName));
+
+        Assert.Equal(BackendKind.RedisRequired, plan.Kind);
+        Assert.Equal(("cache.internal", 6380, 2), (plan.Redis!.Host, plan.Redis.Port, plan.Redis.Database));
+        Assert.Null(plan.SqlitePath);
+    }
+
+    [Fact]
+    public void Rule2_the_fallback_opt_in_in_Development_falls_back_to_the_default_file()
+    {
+        var plan = Decide(("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", "Development"), ("BIDLOCKS_ALLOW_SQLITE_FALLBACK", "true"));
 
         Assert.Equal(BackendKind.RedisOrSqlite, plan.Kind);
-        Assert.Equal(("cache.internal", 6380, 2), (plan.Redis!.Host, plan.Redis.Port, plan.Redis.Database));
         Assert.Equal(SqliteBidLockManager.DefaultDatabasePath, plan.SqlitePath);
         Assert.Contains("REDIS_URL names Redis", plan.Reason);
+        Assert.Contains("BIDLOCKS_ALLOW_SQLITE_FALLBACK=true", plan.Reason);
+    }
+
+    [Fact]
+    public void Rule2_the_fallback_opt_in_outside_Development_needs_a_named_file()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Decide(("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", "Staging"), ("BIDLOCKS_ALLOW_SQLITE_FALLBACK", "true")));
+        var named = Decide(("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", "Staging"), ("BIDLOCKS_ALLOW_SQLITE_FALLBACK", "true"), ("BIDLOCKS_SQLITE_PATH", "/var/lib/bids/locks.db"));
+
+        Assert.Contains("BIDLOCKS_SQLITE_PATH", error.Message);
+        Assert.Equal((BackendKind.RedisOrSqlite, "/var/lib/bids/locks.db"), (named.Kind, named.SqlitePath));
+    }
+
+    [Fact]
+    public void Rule2_USE_REDIS_LOCKS_true_never_falls_back_even_when_opted_in()
+    {
+        Assert.Equal(BackendKind.RedisRequired, Decide(("USE_REDIS_LOCKS", "true"), ("REDIS_URL", Url), ("DOTNET_ENVIRONMENT", "Development"), ("BIDLOCKS_ALLOW_SQLITE_FALLBACK", "true")).Kind);
+    }
+
+    [Fact]
+    public void Rule2_a_StackExchange_configuration_string_in_REDIS_URL_names_the_server()
+    {
+        var redis = Decide(("REDIS_URL", "cache.internal:6390,password=hunter2,ssl=true,defaultDatabase=3,abortConnect=false")).Redis!;
+
+        Assert.Equal(("cache.internal", 6390, 3, "hunter2", true), (redis.Host, redis.Port, redis.Database, redis.Password, redis.UseTls));
+        Assert.Equal("rediss://:***@cache.internal:6390/3", redis.ToString());
     }
 
     [Fact]
@@ -142,10 +194,11 @@ public sealed class BackendRulesTests
     }
 
     [Fact]
-    public void Rule3_REDIS_HOST_outside_Production_may_fall_back_and_in_Production_is_required()
+    public void Rule3_REDIS_HOST_is_required_and_may_fall_back_only_when_opted_in()
     {
-        Assert.Equal(BackendKind.RedisOrSqlite, Decide(("REDIS_HOST", "cache.internal"), ("DOTNET_ENVIRONMENT", "Development")).Kind);
+        Assert.Equal(BackendKind.RedisRequired, Decide(("REDIS_HOST", "cache.internal"), ("DOTNET_ENVIRONMENT", "Development")).Kind);
         Assert.Equal(BackendKind.RedisRequired, Decide(("REDIS_HOST", "cache.internal"), ("ASPNETCORE_ENVIRONMENT", "Production")).Kind);
+        Assert.Equal(BackendKind.RedisOrSqlite, Decide(("REDIS_HOST", "cache.internal"), ("DOTNET_ENVIRONMENT", "Development"), ("BIDLOCKS_ALLOW_SQLITE_FALLBACK", "true")).Kind);
     }
 
     [Fact]
@@ -168,6 +221,21 @@ public sealed class BackendRulesTests
         Assert.Contains($"{variable}={value} requires Redis", error.Message);
         Assert.Contains("REDIS_URL", error.Message);
         Assert.Contains("REDIS_HOST", error.Message);
+    }
+
+    // Issue 19, item 2: only Development (as .NET defines it) gets SQLite without a declaration; any other name
+    // (a typo of Production, a staging or regional name) is treated as a deployment and needs Redis.
+    [Theory]
+    [InlineData("ASPNETCORE_ENVIRONMENT", "Prod")]
+    [InlineData("ASPNETCORE_ENVIRONMENT", "Staging")]
+    [InlineData("DOTNET_ENVIRONMENT", "prod-eu")]
+    public void Rule4_any_environment_but_Development_without_Redis_fails_at_start(string variable, string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Decide((variable, value)));
+
+        Assert.Contains($"{variable}={value} requires Redis", error.Message);
+        Assert.Contains("REDIS_URL", error.Message);
+        Assert.Contains("USE_REDIS_LOCKS=false", error.Message);
     }
 
     // Issue #11, item 2: as in .NET's hosts, no environment at all means Production, which requires Redis.
@@ -198,8 +266,8 @@ public sealed class BackendRulesTests
 
     [Theory]
     [InlineData("Development")]
-    [InlineData("Staging")]
-    public void Rule4_outside_Production_SQLite_in_the_temp_folder_is_the_default(string environmentName)
+    [InlineData("development")]
+    public void Rule4_in_Development_SQLite_in_the_temp_folder_is_the_default(string environmentName)
     {
         var plan = Decide(("DOTNET_ENVIRONMENT", environmentName));
 

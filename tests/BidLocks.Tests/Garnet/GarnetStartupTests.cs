@@ -36,4 +36,24 @@ public sealed class GarnetStartupTests
         Assert.Contains("--lua-transaction-mode", error.Message, StringComparison.Ordinal);
         Assert.Contains("GarnetLuaTransactionMode", error.Message, StringComparison.Ordinal);
     }
+
+    // Issue 19, item 3: the factory called this refusal "unreachable" and, in Development, ran on SQLite instead.
+    [Fact(Timeout = 60_000)]
+    public async Task A_refused_Garnet_fails_the_factory_start_as_a_refusal_and_never_falls_back()
+    {
+        await using var server = await GarnetServerProcess.StartAsync();
+        using var database = new Sqlite.TempDatabase();
+        var environment = Support.TestEnvironment.Of(
+            ("REDIS_URL", server.Url), ("DOTNET_ENVIRONMENT", "Development"), ("BIDLOCKS_ALLOW_SQLITE_FALLBACK", "true"));
+
+        var error = await Assert.ThrowsAsync<BidLockUnavailableException>(async () =>
+        {
+            await using var manager = await BidLockManagerFactory.CreateAsync(new BidLockOptions { SqlitePath = database.Path }, environment, TestContext.Current.CancellationToken);
+        });
+
+        Assert.Contains("refuses the server", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--lua-transaction-mode", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("unreachable", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(database.Path), "no SQLite file was opened");
+    }
 }

@@ -26,9 +26,10 @@ public sealed class RedisAuthenticationTests : IAsyncLifetime
         var environment = new Dictionary<string, string?> { ["REDIS_URL"] = Server.Url };
         var logs = new CapturingLoggerFactory();
         var options = new BidLockOptions { LoggerFactory = logs };
-        var settings = RedisConnectionSettings.Resolve(options, name => environment.GetValueOrDefault(name))!;
+        var start = BidLockSettingsResolver.ForRedis(options, name => environment.GetValueOrDefault(name))!;
+        var settings = start.Connection;
 
-        await using var manager = await RedisBidLockManager.ConnectAsync(settings, options, TestContext.Current.CancellationToken);
+        await using var manager = await RedisBidLockManager.ConnectAsync(start, options, TestContext.Current.CancellationToken);
         await using var lease = await manager.AcquireAsync("mkt", "auth", cancellationToken: TestContext.Current.CancellationToken);
         var health = await manager.CheckHealthAsync(TestContext.Current.CancellationToken);
 

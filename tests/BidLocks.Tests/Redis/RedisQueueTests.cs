@@ -53,7 +53,7 @@ public sealed class RedisQueueTests(SharedRedisServer redis)
         var flagged = (string?)await raw.GetDatabase().StringGetAsync(lockKey);
         Assert.NotNull(flagged);
         Assert.Equal("crashed-holder", flagged[(flagged.IndexOf(':') + 1)..]);
-        Assert.True(await raw.GetDatabase().StringSetAsync(lockKey, $"+{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1}:crashed-holder", keepTtl: true));
+        Assert.True(await raw.GetDatabase().StringSetAsync(lockKey, $"+{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1}:crashed-holder", expiry: null, keepTtl: true));
         var newcomer = await newcomerInstance.TryAcquireAsync(_marketplace, "expired-holder", TimeSpan.Zero, cancel);
         await using var served = await waiter;
 

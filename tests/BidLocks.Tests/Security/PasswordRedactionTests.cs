@@ -115,7 +115,9 @@ public sealed class PasswordRedactionTests
         // Logging as a host has it, with every line captured.
         services.AddLogging();
         services.AddSingleton(logs);
-        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of([.. environment, ("DOTNET_ENVIRONMENT", production ? "Production" : "Development")])));
+        // Outside Production the fallback is opted in, so that the fallback's own warning is checked too.
+        services.AddSingleton(new BidLockEnvironment(TestEnvironment.Of(
+            [.. environment, ("DOTNET_ENVIRONMENT", production ? "Production" : "Development"), ("BIDLOCKS_ALLOW_SQLITE_FALLBACK", production ? null : "true")])));
         services.AddBidLocks(options =>
         {
             options.RedisConnectTimeout = TimeSpan.FromSeconds(2);

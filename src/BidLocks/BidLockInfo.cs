@@ -16,7 +16,7 @@ namespace BidLocks;
 /// <param name="HeldSince">
 /// When the holder got the lock, where the backend can tell: always on SQLite (the fence's clock part) and in memory;
 /// on Redis for every lease (the Redis server's clock for a waiter that was handed the lock, the holder's clock at its
-/// first try otherwise) and for a manual holder that waited; null for a manual holder that took a free lock.
+/// first try otherwise) and for a manual holder (the Redis server's clock when it was granted the lock).
 /// </param>
 /// <param name="ExpiresAt">When the hold runs out unless its holder renews it.</param>
 /// <param name="FencingToken">

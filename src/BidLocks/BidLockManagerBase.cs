@@ -26,6 +26,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
 
     private readonly ILockStore _store;
     private readonly LocalWaitQueues _queues = new();
+    private readonly PendingAbandons _abandons = new();
     private readonly RenewalScheduler _renewals;
     private readonly BidLockKeyCache _keys;
     private readonly LockMetrics _metrics;
@@ -81,6 +82,9 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
 
     RenewalScheduler ILeaseHost.Renewals => _renewals;
 
+    /// <summary>The backend's steps (for tests that wrap them to inject a fault).</summary>
+    internal ILockStore Store => _store;
+
     /// <inheritdoc />
     public ValueTask<BidLockLease> AcquireAsync(string marketplaceId, string postingId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         => AcquireAsync(marketplaceId, postingId, new BidLockAcquireOptions(timeout), cancellationToken);
@@ -107,7 +111,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     {
         var key = CreateKey(marketplaceId, postingId);
         IdValidation.RequireHolder(holderId, nameof(holderId), BidLockDefaults.MaxHolderIdLength);
-        return ReleaseAsync(key, holderId, cancellationToken);
+        return ReleaseNamedAsync(key, holderId, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -323,7 +327,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         {
             // The first hold never outlives the cap either.
             var firstTtl = ttl < maxHold ? ttl : maxHold;
-            var attempt = await WaitForLockAsync(key, holderId, firstTtl, fence, timeout, cancellationToken).ConfigureAwait(false);
+            var attempt = await WaitForLockAsync(key, holderId, attemptId: null, firstTtl, fence, timeout, cancellationToken).ConfigureAwait(false);
             if (!attempt.Acquired)
             {
                 return null;
@@ -347,23 +351,29 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     private async ValueTask<bool> AcquireNamedAsync(BidLockKey key, string holderId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         // The manual form is never renewed: it is held until released or for the hold cap, as in the original manager.
-        // Nobody can read a fence through it, so none is taken.
+        // Nobody can read a fence through it, so none is taken. The holder may ask many times, so each call is an
+        // attempt with an identity of its own (random: two managers may name the same holder): what a failed attempt
+        // left behind is then told apart from the holds the holder had before it or gets after it.
         BeginCall();
         try
         {
-            var attempt = await WaitForLockAsync(key, holderId, _maxHold, fence: false, timeout, cancellationToken).ConfigureAwait(false);
-            if (attempt.Acquired && Volatile.Read(ref _disposed) != 0)
-            {
-                // Nobody could release it through a disposed manager.
-                await GiveBackAfterDisposalAsync(key, holderId).ConfigureAwait(false);
-            }
-
+            // A grant that arrives while the manager is being disposed stands: a holder-named lock is not this
+            // manager's to renew or give back (any manager releases it by name), and giving it back could drop the hold
+            // the holder had before asking again. Counting the call as in flight keeps the store open until it ends.
+            var attempt = await WaitForLockAsync(key, holderId, Guid.NewGuid().ToString("N"), _maxHold, fence: false, timeout, cancellationToken).ConfigureAwait(false);
             return attempt.Acquired;
         }
         finally
         {
             EndCall();
         }
+    }
+
+    /// <summary>A holder-named release, sent only once an abandon of the holder's failed acquire on the key has finished.</summary>
+    private async ValueTask<bool> ReleaseNamedAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
+    {
+        await _abandons.SettleAsync(key.Value, holderId, LongestWait, _time, cancellationToken).ConfigureAwait(false);
+        return await ReleaseAsync(key, holderId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Gives back a grant that arrived while the manager was being disposed, then says the manager is gone.</summary>
@@ -403,10 +413,12 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     /// <summary>
     /// Waits its turn among this process's waiters for the key, then tries the backend until it gets the lock or
     /// the timeout passes, waking at once on a release and otherwise backing off from the store's first retry delay
-    /// (50 ms unless the store asks for less) to 1 s with jitter.
+    /// (50 ms unless the store asks for less) to 1 s with jitter. <paramref name="attemptId"/> names this attempt of a
+    /// holder-named lock (null for a lease: its holder id names its one attempt); such an attempt first waits, within
+    /// its timeout, for the abandon of the holder's last failed attempt on the key.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<AcquireAttempt> WaitForLockAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, TimeSpan timeout, CancellationToken cancellationToken)
+    private async ValueTask<AcquireAttempt> WaitForLockAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, TimeSpan timeout, CancellationToken cancellationToken)
     {
         _metrics.Attempt();
         var start = Stopwatch.GetTimestamp();
@@ -423,7 +435,10 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         var mayHoldPlace = false;
         try
         {
-            while (turn is not null)
+            // In the turn, so that a call of the same holder behind this one also waits for an abandon this one starts.
+            var settled = attemptId is null || turn is null
+                || await _abandons.SettleAsync(key.Value, holderId, timeout - Stopwatch.GetElapsedTime(start), _time, cancellationToken).ConfigureAwait(false);
+            while (turn is not null && settled)
             {
                 // A manager being disposed takes no new grants: its waiters leave (giving up their places).
                 ThrowIfDisposed();
@@ -431,7 +446,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
                 // Read before the try, so a release between the try and the wait still wakes this waiter.
                 var seen = turn.Released.Generation;
                 mayHoldPlace = true;
-                var attempt = await TryAcquireOnceAsync(key, holderId, ttl, fence, retry: conflicted, cancellationToken).ConfigureAwait(false);
+                var attempt = await TryAcquireOnceAsync(key, holderId, attemptId, ttl, fence, retry: conflicted, cancellationToken).ConfigureAwait(false);
                 if (attempt.Acquired && Volatile.Read(ref _verification) is not null)
                 {
                     // The backend's holds are in doubt: an older lease here on this key may not know yet that it lost it.
@@ -455,7 +470,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
                     // The step took longer than the TTL (a backend that stalled): the hold it granted has already run
                     // out and another holder may have the lock. Give it back and try again.
                     Log.AcquiredExpired(_logger, Backend, key.Value);
-                    await _store.AbandonAsync(key, holderId).ConfigureAwait(false);
+                    await _store.AbandonAsync(key, holderId, attemptId).ConfigureAwait(false);
                     attempt = AcquireAttempt.Busy(TimeSpan.Zero);
                 }
 
@@ -484,7 +499,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         catch (BidLockUnavailableException) when (mayHoldPlace)
         {
             mayHoldPlace = false;
-            AbandonInBackground(key, holderId);
+            AbandonInBackground(key, holderId, attemptId);
             throw;
         }
         finally
@@ -498,7 +513,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
             // next waiter does not wait for it to expire.
             if (mayHoldPlace)
             {
-                await _store.AbandonAsync(key, holderId).ConfigureAwait(false);
+                await _store.AbandonAsync(key, holderId, attemptId).ConfigureAwait(false);
             }
         }
 
@@ -511,18 +526,29 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     /// <summary>
     /// After a backend failure: leaves the backend's queue without making the caller wait on the backend a second time
     /// before learning why. On the thread pool, since a store's steps may block. A method of its own so that the
-    /// closure is made only on this path, not on every acquire.
+    /// closure is made only on this path, not on every acquire. A holder-named attempt's abandon is kept track of
+    /// (<see cref="PendingAbandons"/>): the holder's next acquire or release on the key waits for it.
     /// </summary>
-    private void AbandonInBackground(BidLockKey key, string holderId) => _ = Task.Run(() => _store.AbandonAsync(key, holderId).AsTask());
+    private void AbandonInBackground(BidLockKey key, string holderId, string? attemptId)
+    {
+        if (attemptId is null)
+        {
+            _ = Task.Run(() => _store.AbandonAsync(key, holderId, attemptId: null).AsTask());
+        }
+        else
+        {
+            _abandons.Start(key.Value, holderId, () => _store.AbandonAsync(key, holderId, attemptId));
+        }
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<AcquireAttempt> TryAcquireOnceAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, bool retry, CancellationToken cancellationToken)
+    private async ValueTask<AcquireAttempt> TryAcquireOnceAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, bool retry, CancellationToken cancellationToken)
     {
         try
         {
             return retry
-                ? await _store.RetryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false)
-                : await _store.TryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
+                ? await _store.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false)
+                : await _store.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
         {

@@ -50,11 +50,24 @@ public interface IBidLockManager : IAsyncDisposable
 
     /// <summary>
     /// The original manager's manual form: takes the lock for <paramref name="holderId"/> (no renewal; held until
-    /// released or for <see cref="BidLockDefaults.MaxHoldSeconds"/>). True when taken, or already held by that holder.
+    /// released or for <see cref="BidLockDefaults.MaxHoldSeconds"/>). True when taken, or already held by that holder:
+    /// asking again keeps the lock (with a new hold time).
     /// </summary>
+    /// <remarks>
+    /// A call that fails (<see cref="BidLockUnavailableException"/>: the backend timed out, SQLite stayed busy, a grant
+    /// was not acknowledged by <see cref="BidLockOptions.MinReplicas"/>) gives up, in the background, only what that call
+    /// may have left: its place in the queue, or a grant it never heard of. A hold the holder had before the call (it
+    /// asked again) stays held, and so does one a later call gets: this manager sends the holder's next acquire or
+    /// release on the lock only once that clean-up has finished. A failed call therefore tells nothing about whether the
+    /// holder still holds the lock: ask again (true means held) or release it.
+    /// </remarks>
     ValueTask<bool> AcquireLockAsync(string marketplaceId, string postingId, string holderId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Releases a lock taken by <see cref="AcquireLockAsync"/>; false when <paramref name="holderId"/> does not hold it.</summary>
+    /// <summary>
+    /// Releases a lock taken by <see cref="AcquireLockAsync"/>; false when <paramref name="holderId"/> does not hold it.
+    /// Sent once the clean-up of the holder's last failed acquire of the lock, if one is still on its way, has finished,
+    /// so that the answer counts that clean-up in.
+    /// </summary>
     ValueTask<bool> ReleaseLockAsync(string marketplaceId, string postingId, string holderId, CancellationToken cancellationToken = default);
 
     /// <summary>A snapshot of this manager's counters.</summary>

@@ -21,15 +21,20 @@ internal interface ILockStore : IAsyncDisposable
     /// taken no earlier than the backend's own start of the TTL (before the request, or inside the transaction), so
     /// the lease never believes it holds the lock longer than the backend does. <paramref name="fence"/> false lets a
     /// backend for which the fence costs extra work skip it (the attempt's fence is then 0).
+    /// <para><paramref name="attemptId"/> names the attempt (one wait for the lock) of a holder-named lock, whose holder
+    /// id may ask many times; it is null for a lease, whose holder id is new for its one attempt and so names it. A
+    /// backend that can grant a hold without the caller hearing of it (a lost Redis reply) records which attempt
+    /// granted a new hold, and a hold asked for again keeps the attempt that granted it, so that
+    /// <see cref="AbandonAsync"/> removes only its own attempt's grant.</para>
     /// </summary>
-    ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken);
+    ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken);
 
     /// <summary>
     /// A later try by a waiter whose earlier try found the lock busy. A backend that queues waiters across processes
     /// (Redis) takes its queue-aware path here and keeps its first try cheap; others need not override it.
     /// </summary>
-    ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => TryAcquireAsync(key, holderId, ttl, fence, cancellationToken);
+    ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+        => TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken);
 
     /// <summary>
     /// A fence for a lock <paramref name="holderId"/> holds and took without one (a re-entrant acquire that wants the
@@ -40,12 +45,14 @@ internal interface ILockStore : IAsyncDisposable
         => throw new NotSupportedException($"The {Backend} backend takes a fence with every acquire.");
 
     /// <summary>
-    /// A waiter gave up (timeout, cancellation, failure) or was granted a hold that had already run out: drop all that
-    /// <paramref name="holderId"/> may have on the key (its place in any queue the backend keeps, a reservation, a
-    /// hold it was granted without hearing of it), so the next waiter need not wait for it to expire. Best effort;
-    /// must not throw.
+    /// A waiter gave up (timeout, cancellation, failure) or was granted a hold that had already run out: drop what this
+    /// attempt of <paramref name="holderId"/> may have left on the key (its place in any queue the backend keeps, a
+    /// reservation, a hold this attempt was granted without hearing of it), so the next waiter need not wait for it to
+    /// expire. Never a hold another attempt granted: a holder-named lock the holder had before this attempt (which
+    /// asked again) or got after it stays. <paramref name="attemptId"/> is as given to <see cref="TryAcquireAsync"/>.
+    /// Best effort; must not throw.
     /// </summary>
-    ValueTask AbandonAsync(BidLockKey key, string holderId) => ValueTask.CompletedTask;
+    ValueTask AbandonAsync(BidLockKey key, string holderId, string? attemptId) => ValueTask.CompletedTask;
 
     /// <summary>
     /// Resets the TTL when <paramref name="holderId"/> still holds the lock; null when it does not. The new expiry is

@@ -23,7 +23,7 @@ internal sealed partial class InMemoryLockStore : ILockStore
     public string Backend => BackendName;
 
     // Fences cost nothing here, so one is always taken.
-    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fenceWanted, CancellationToken cancellationToken)
+    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fenceWanted, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var now = LeaseClock.Read(_time);
@@ -37,7 +37,7 @@ internal sealed partial class InMemoryLockStore : ILockStore
             var expiry = now.Plus(ttl);
             _holds[key.Value] = hold is not null && hold.HolderId == holderId && hold.IsLive(now)
                 ? hold with { Expiry = expiry }
-                : new Hold(holderId, expiry, ++_lastFence, now.Wall);
+                : new Hold(holderId, expiry, ++_lastFence, now.Wall, attemptId ?? holderId);
             var fence = _holds[key.Value].Fence;
             return new(AcquireAttempt.Success(fence, expiry));
         }
@@ -68,12 +68,12 @@ internal sealed partial class InMemoryLockStore : ILockStore
         }
     }
 
-    // No queue here (the manager's own queue is the only one); a hold granted past its TTL is dropped.
-    public ValueTask AbandonAsync(BidLockKey key, string holderId)
+    // No queue here (the manager's own queue is the only one); a hold this attempt was granted past its TTL is dropped.
+    public ValueTask AbandonAsync(BidLockKey key, string holderId, string? attemptId)
     {
         lock (_holds)
         {
-            if (_holds.TryGetValue(key.Value, out var hold) && hold.HolderId == holderId)
+            if (_holds.TryGetValue(key.Value, out var hold) && hold.HolderId == holderId && hold.GrantedBy == (attemptId ?? holderId))
             {
                 _holds.Remove(key.Value);
             }
@@ -118,7 +118,8 @@ internal sealed partial class InMemoryLockStore : ILockStore
     /// <param name="Expiry">When the hold ends unless renewed.</param>
     /// <param name="Fence">Its fencing token.</param>
     /// <param name="HeldSince">When the holder got the lock (wall clock, for inspection).</param>
-    private sealed record Hold(string HolderId, LeaseExpiry Expiry, long Fence, DateTimeOffset HeldSince)
+    /// <param name="GrantedBy">The attempt that granted it (a lease's holder id names its one attempt); kept when the holder asks again.</param>
+    private sealed record Hold(string HolderId, LeaseExpiry Expiry, long Fence, DateTimeOffset HeldSince, string GrantedBy)
     {
         public bool IsLive(LeaseClock now) => Expiry.Deadline > now.Monotonic;
     }

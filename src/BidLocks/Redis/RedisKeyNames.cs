@@ -24,6 +24,7 @@ internal sealed class RedisKeyNames
         LockSince = [lockKey, since];
         Queued = [lockKey, fence, queue, waiters, since];
         LockQueue = [lockKey, queue, waiters];
+        LockQueueSince = [lockKey, queue, waiters, since];
     }
 
     /// <summary>KEYS: lock.</summary>
@@ -46,4 +47,7 @@ internal sealed class RedisKeyNames
 
     /// <summary>KEYS: lock, queue, waiters.</summary>
     public RedisKey[] LockQueue { get; }
+
+    /// <summary>KEYS: lock, queue, waiters, since.</summary>
+    public RedisKey[] LockQueueSince { get; }
 }

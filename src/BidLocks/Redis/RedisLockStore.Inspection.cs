@@ -213,7 +213,10 @@ internal sealed partial class RedisLockStore : ILockInspection
             ReadAt: readAt);
     }
 
-    /// <summary>When <paramref name="holder"/> was handed the lock, if the since record is its own.</summary>
+    /// <summary>
+    /// When <paramref name="holder"/> was handed the lock, if the since record is its own: <c>ms holder</c>, or
+    /// <c>ms/attempt holder</c> for a holder-named lock (the attempt that granted it, see <see cref="RedisScripts.AcquireQueued"/>).
+    /// </summary>
     private static DateTimeOffset? SinceRecord(RedisValue record, string holder)
     {
         if (!record.HasValue)
@@ -223,9 +226,15 @@ internal sealed partial class RedisLockStore : ILockInspection
 
         var text = record.ToString();
         var space = text.IndexOf(' ', StringComparison.Ordinal);
+        var time = space > 0 ? text.AsSpan(0, space) : default;
+        if (time.IndexOf('/') is var slash and >= 0)
+        {
+            time = time[..slash];
+        }
+
         return space > 0
                && text.AsSpan(space + 1).SequenceEqual(holder)
-               && long.TryParse(text.AsSpan(0, space), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
+               && long.TryParse(time, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
             ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
             : null;
     }

@@ -61,8 +61,14 @@ internal sealed partial class RedisLockStore : ILockStore
     public IConnectionMultiplexer Connection => _connection;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
+        if (attemptId is not null)
+        {
+            // A holder-named lock: its grant must record the attempt that got it, which the plain SET NX cannot.
+            return await RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         // Expiry is counted from before the request: the server's own clock can only start later.
         var started = LeaseClock.Read(_time);
@@ -92,13 +98,13 @@ internal sealed partial class RedisLockStore : ILockStore
 
         return code >= 0
             ? AcquireAttempt.Success(code, started.Plus(ttl))
-            : await RetryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
+            : await RetryAcquireAsync(key, holderId, attemptId: null, ttl, fence, cancellationToken).ConfigureAwait(false);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
-        var attempt = await QueuedAttemptAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
+        var attempt = await QueuedAttemptAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
         if (attempt.Acquired || _channel.IsSubscribed)
         {
             return attempt;
@@ -116,7 +122,7 @@ internal sealed partial class RedisLockStore : ILockStore
         }
 
         // A release between the try and the subscription was not heard: look once more.
-        return await QueuedAttemptAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
+        return await QueuedAttemptAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId)
@@ -162,14 +168,14 @@ internal sealed partial class RedisLockStore : ILockStore
         return handedOver == 1;
     }
 
-    public async ValueTask AbandonAsync(BidLockKey key, string holderId)
+    public async ValueTask AbandonAsync(BidLockKey key, string holderId, string? attemptId)
     {
+        var names = _names.For(key);
         try
         {
-            await Abandon.EvaluateAsync(
-                _database,
-                _names.For(key).LockQueue,
-                [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds]).ConfigureAwait(false);
+            await (attemptId is null
+                ? Abandon.EvaluateAsync(_database, names.LockQueue, [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds])
+                : Abandon.EvaluateAsync(_database, names.LockQueueSince, [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds, attemptId])).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -238,14 +244,14 @@ internal sealed partial class RedisLockStore : ILockStore
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<AcquireAttempt> QueuedAttemptAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    private async ValueTask<AcquireAttempt> QueuedAttemptAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = LeaseClock.Read(_time);
-        var code = await AcquireQueued.EvaluateAsync(
-            _database,
-            _names.For(key).Queued,
-            [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence]).ConfigureAwait(false);
+        RedisValue[] values = attemptId is null
+            ? [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence]
+            : [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence, attemptId];
+        var code = await AcquireQueued.EvaluateAsync(_database, _names.For(key).Queued, values).ConfigureAwait(false);
         return code >= 0
             ? AcquireAttempt.Success(code, started.Plus(ttl))
             : AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));

@@ -2,8 +2,10 @@ namespace BidLocks;
 
 /// <summary>
 /// The Lua scripts behind the Redis lock steps. StackExchange.Redis sends each by EVALSHA once the server knows it
-/// (and EVAL again after a restart emptied the script cache). The uncontended acquire is no script at all: a plain
-/// <c>SET K holder NX PX ttl</c> (<see cref="RedisLockStore"/>), the same command a hand-written Redis lock sends.
+/// (and EVAL again after a restart emptied the script cache). The uncontended acquire of a lease is no script at all: a
+/// plain <c>SET K holder NX PX ttl</c> (<see cref="RedisLockStore"/>), the same command a hand-written Redis lock sends.
+/// A holder-named lock (<see cref="IBidLockManager.AcquireLockAsync"/>) always takes <see cref="AcquireQueued"/>, whose
+/// grant records the attempt that made it (see there).
 /// </summary>
 /// <remarks>
 /// <para>Keys of one lock, all inside one <c>{…}</c> hash tag so Redis Cluster keeps them on one slot:
@@ -47,11 +49,15 @@ internal static class RedisScripts
     /// <summary>
     /// Every other try: joins the queue when the lock is held or another waiter is first, and takes it only when no
     /// hold is live and this holder is at the head of the live queue. KEYS: lock, fence, queue, waiters, since. ARGV:
-    /// holder, ttl ms, waiter ttl ms, fence wanted (1 or 0). A holder that asks again keeps the lock with a new TTL (and
-    /// a new, higher fence). A new hold records when it began (server ms, then the holder) under the since key, for
-    /// inspection: a waiter's holder id says when it started waiting, not when it got the lock. The record has the
-    /// hold's TTL and is renewed with it (<see cref="Extend"/>), so it is gone within one TTL of the hold's end;
-    /// inspection checks that it names the current holder.
+    /// holder, ttl ms, waiter ttl ms, fence wanted (1 or 0), and for a holder-named lock the attempt. A holder that asks
+    /// again keeps the lock with a new TTL (and a new, higher fence). A new hold records when it began (server ms, then
+    /// the holder) under the since key, for inspection: a waiter's holder id says when it started waiting, not when it
+    /// got the lock. The record has the hold's TTL and is renewed with it (<see cref="Extend"/>), so it is gone within
+    /// one TTL of the hold's end; inspection checks that it names the current holder.
+    /// <para>A holder-named lock's holder may ask many times, and a lost reply may hide a grant, so its record also
+    /// names the attempt that granted the hold (<c>ms/attempt holder</c>); asking again keeps that attempt and renews
+    /// the record with the hold. <see cref="Abandon"/> of an attempt then removes only a hold that attempt granted.
+    /// (Leases pass no attempt: each has a holder id of its own, for one attempt, and its record stays <c>ms holder</c>.)</para>
     /// </summary>
     public const string AcquireQueued = Common + """
         local h, ttl, waiterTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -63,6 +69,7 @@ internal static class RedisScripts
         end
         if holder == h then
           holdFor(KEYS[1], v, h, ttl)
+          if ARGV[5] then redis.call('PEXPIRE', KEYS[5], ttl) end
           return taken()
         end
         local function enqueue(retryMs)
@@ -99,7 +106,8 @@ internal static class RedisScripts
         else
           redis.call('SET', KEYS[1], h, 'PX', ttl)
         end
-        redis.call('SET', KEYS[5], string.format('%.0f', now()) .. ' ' .. h, 'PX', ttl)
+        local granter = ARGV[5] and ('/' .. ARGV[5]) or ''
+        redis.call('SET', KEYS[5], string.format('%.0f', now()) .. granter .. ' ' .. h, 'PX', ttl)
         return taken()
         """;
 
@@ -131,14 +139,24 @@ internal static class RedisScripts
 
     /// <summary>
     /// A waiter gave up (timeout, cancellation, failure, a grant that came back too late): leaves the queue, and
-    /// passes on a reservation or a hold it may have (a lost reply may hide a grant). KEYS: lock, queue, waiters.
-    /// ARGV: holder, channel, message, waiter ttl ms.
+    /// passes on a reservation or a hold its attempt may have got (a lost reply may hide a grant). KEYS: lock, queue,
+    /// waiters, and for a holder-named lock since. ARGV: holder, channel, message, waiter ttl ms, and for a holder-named
+    /// lock the attempt: its hold is passed on only when the since record names this attempt as the one that granted
+    /// it, never one the holder had before the attempt or got after it.
     /// </summary>
     public const string Abandon = Common + """
         redis.call('ZREM', KEYS[2], ARGV[1])
         redis.call('HDEL', KEYS[3], ARGV[1])
         local v = redis.call('GET', KEYS[1])
-        if v == '~' or holdOf(v) == ARGV[1] then
+        local function grantedHere()
+          if not ARGV[5] then return true end
+          local record = redis.call('GET', KEYS[4])
+          if not record then return false end
+          local space = string.find(record, ' ', 1, true)
+          return space ~= nil and space > #ARGV[5] + 1 and string.sub(record, space + 1) == ARGV[1]
+            and string.sub(record, space - #ARGV[5] - 1, space - 1) == '/' .. ARGV[5]
+        end
+        if v == '~' or (holdOf(v) == ARGV[1] and grantedHere()) then
           handOver(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3], ARGV[4])
         end
         return 1

@@ -47,29 +47,29 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
 
     public TimeSpan FirstRetryDelay => ((ILockStore)_inner).FirstRetryDelay;
 
-    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
         NoteTtl(ttl);
         var epoch = _wait.Epoch;
-        var attempt = await _inner.TryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
-        return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attempt, epoch).ConfigureAwait(false) : attempt;
+        var attempt = await _inner.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
+        return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attemptId, attempt, epoch).ConfigureAwait(false) : attempt;
     }
 
-    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
         NoteTtl(ttl);
         var epoch = _wait.Epoch;
-        var attempt = await _inner.RetryAcquireAsync(key, holderId, ttl, fence, cancellationToken).ConfigureAwait(false);
-        return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attempt, epoch).ConfigureAwait(false) : attempt;
+        var attempt = await _inner.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
+        return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attemptId, attempt, epoch).ConfigureAwait(false) : attempt;
     }
 
     // A fence taken for a hold the replicas already acknowledged: losing it on fail-over costs nothing, because the
     // next fence is floored by the new primary's clock.
     public ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId) => _inner.TakeFenceAsync(key, holderId);
 
-    public ValueTask AbandonAsync(BidLockKey key, string holderId) => _inner.AbandonAsync(key, holderId);
+    public ValueTask AbandonAsync(BidLockKey key, string holderId, string? attemptId) => _inner.AbandonAsync(key, holderId, attemptId);
 
     public async ValueTask<LeaseExpiry?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
@@ -155,7 +155,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
         }
     }
 
-    private async ValueTask<AcquireAttempt> ConfirmGrantAsync(BidLockKey key, string holderId, AcquireAttempt attempt, int epoch)
+    private async ValueTask<AcquireAttempt> ConfirmGrantAsync(BidLockKey key, string holderId, string? attemptId, AcquireAttempt attempt, int epoch)
     {
         string reason;
         Exception? failure = null;
@@ -176,7 +176,17 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
         }
 
         // Fail closed: the body must not run on a grant a fail-over could lose, and the lock must not block the posting
-        // for a TTL either. Compare-and-delete: only this holder's grant goes.
+        // for a TTL either. Compare-and-delete: only this holder's grant goes. A holder-named lock's grant is not
+        // released here: it may be a hold the holder had before and asked for again, which must stay. The abandon that
+        // follows every failed attempt gives it back only if this attempt granted it (see RedisScripts.Abandon).
+        if (attemptId is not null)
+        {
+            throw new BidLockUnavailableException(
+                Backend,
+                $"The {Backend} lock on '{key.Value}' was granted, but {reason}; the grant is given back unless the holder already held the lock.",
+                failure);
+        }
+
         var released = await TryReleaseAsync(key, holderId).ConfigureAwait(false);
         throw new BidLockUnavailableException(
             Backend,

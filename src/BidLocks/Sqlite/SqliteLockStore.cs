@@ -99,7 +99,7 @@ internal sealed partial class SqliteLockStore : ILockStore
         }
     }
 
-    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // The first try takes a free lock nobody waits for in one statement (besides the fence); anything else
@@ -117,7 +117,7 @@ internal sealed partial class SqliteLockStore : ILockStore
         return new(outcome.Fence > 0 ? AcquireAttempt.Success(outcome.Fence, outcome.Expiry) : Acquire(key.Value, holderId, ttl));
     }
 
-    public ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // A waiter mostly finds the lock still taken: look first without the write lock, and write only when the lock
@@ -127,14 +127,24 @@ internal sealed partial class SqliteLockStore : ILockStore
         return new(busy is { } retryAfter ? Busy(key.Value, holderId, retryAfter) : Acquire(key.Value, holderId, ttl));
     }
 
-    public ValueTask AbandonAsync(BidLockKey key, string holderId)
+    /// <summary>
+    /// Leaves the queue. No step grants a hold unheard here: one that fails is rolled back, so it granted nothing, and
+    /// every other step's answer is known. A grant that came back too late to use has run out in the table as well
+    /// (its expiry there is the one the caller judged by), so it holds nobody up. A lease's hold is still deleted
+    /// (its holder id is its own, so any hold of it is this attempt's); a holder-named lock's hold is never touched,
+    /// since it may be one the holder had before this attempt or got after it.
+    /// </summary>
+    public ValueTask AbandonAsync(BidLockKey key, string holderId, string? attemptId)
     {
         try
         {
-            Write("leave the queue of", (Key: key.Value, Holder: holderId, Time: _time), static (session, state) =>
+            Write("leave the queue of", (Key: key.Value, Holder: holderId, Lease: attemptId is null, Time: _time), static (session, state) =>
             {
-                // A hold this holder was granted without hearing of it (or too late to use) goes too.
-                session.DeleteHold(state.Key, state.Holder);
+                if (state.Lease)
+                {
+                    session.DeleteHold(state.Key, state.Holder);
+                }
+
                 session.LeaveQueue(state.Key, state.Holder, UnixMilliseconds(state.Time.GetUtcNow()));
                 return true;
             });

@@ -95,21 +95,24 @@ public sealed class RedisInspectionTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task A_manual_holder_that_took_a_free_lock_has_no_known_start_and_lists_after_leases()
+    public async Task A_manual_holder_that_took_a_free_lock_is_known_from_its_grant_record()
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var manager = await RedisTestConnections.ConnectAsync(_server);
+        var before = DateTimeOffset.UtcNow;
         Assert.True(await manager.AcquireLockAsync(_marketplace, "manual", "worker-1", cancellationToken: cancel));
+        var after = DateTimeOffset.UtcNow;
         await using var lease = await manager.AcquireAsync(_marketplace, "leased", cancellationToken: cancel);
 
         var manual = await manager.InspectAsync(_marketplace, "manual", cancel);
         Assert.Equal("worker-1", manual?.HolderId);
         Assert.Null(manual!.InstanceId);
-        // A caller-named holder id carries no time, and its first try took the lock without the since record.
-        Assert.Null(manual.HeldSince);
-        Assert.Null(manual.HeldFor);
+        // A caller-named holder id carries no time; its grant records the server's (with the attempt that granted it,
+        // so that an abandon of a later failed attempt leaves it alone). Same host, so the same clock, to the ms.
+        Assert.InRange(manual.HeldSince!.Value, before.AddMilliseconds(-1), after.AddMilliseconds(1));
+        Assert.NotNull(manual.HeldFor);
         Assert.InRange(manual.TimeToLive, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
-        Assert.Equal(["leased", "manual"], (await manager.ListHeldAsync(_marketplace, 10, cancel)).Select(info => info.PostingId));
+        Assert.Equal(["leased", "manual"], (await manager.ListHeldAsync(_marketplace, 10, cancel)).Select(info => info.PostingId).Order());
         Assert.True(await manager.ReleaseLockAsync(_marketplace, "manual", "worker-1", cancel));
     }
 

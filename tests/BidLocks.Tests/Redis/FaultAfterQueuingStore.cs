@@ -11,15 +11,15 @@ internal sealed class FaultAfterQueuingStore(ILockStore inner, Func<Exception> f
 
     public TimeSpan FirstRetryDelay => inner.FirstRetryDelay;
 
-    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => ThrowIfBusy(await inner.TryAcquireAsync(key, holderId, ttl, fence, cancellationToken));
+    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+        => ThrowIfBusy(await inner.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken));
 
-    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => ThrowIfBusy(await inner.RetryAcquireAsync(key, holderId, ttl, fence, cancellationToken));
+    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+        => ThrowIfBusy(await inner.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken));
 
     public ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId) => inner.TakeFenceAsync(key, holderId);
 
-    public ValueTask AbandonAsync(BidLockKey key, string holderId) => inner.AbandonAsync(key, holderId);
+    public ValueTask AbandonAsync(BidLockKey key, string holderId, string? attemptId) => inner.AbandonAsync(key, holderId, attemptId);
 
     public ValueTask<LeaseExpiry?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken) => inner.ExtendAsync(key, holderId, ttl, cancellationToken);
 

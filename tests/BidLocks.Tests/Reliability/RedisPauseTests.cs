@@ -106,6 +106,31 @@ public sealed class RedisPauseTests(ITestOutputHelper output)
         Assert.True(await lease.ReleaseAsync());
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_named_holder_whose_second_ask_times_out_while_Redis_is_paused_keeps_the_lock()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var server = await RedisServerProcess.StartAsync();
+        await using var manager = await RedisTestConnections.ConnectAsync(server);
+        await using var rival = await RedisTestConnections.ConnectAsync(server);
+        Assert.True(await manager.AcquireLockAsync(_marketplace, "asked-again", "holder-1", TimeSpan.Zero, cancel));
+
+        // Asking again (which keeps the lock) reaches a frozen server: the client gives up on it (its command timeout),
+        // and the server runs it, and the failed call's abandon behind it, once it is resumed.
+        server.Pause();
+        try
+        {
+            await Assert.ThrowsAsync<BidLockUnavailableException>(async () => await manager.AcquireLockAsync(_marketplace, "asked-again", "holder-1", TimeSpan.FromSeconds(30), cancel));
+        }
+        finally
+        {
+            server.Resume();
+        }
+
+        Assert.False(await rival.AcquireLockAsync(_marketplace, "asked-again", "holder-2", TimeSpan.FromSeconds(3), cancel), "another holder got the lock while holder-1 still held it");
+        Assert.True(await manager.ReleaseLockAsync(_marketplace, "asked-again", "holder-1", cancel), "holder-1 no longer held the lock it had before asking again");
+    }
+
     private async Task<BidLockLease> AcquireWhenAnsweredAsync(IBidLockManager manager, CancellationToken cancel)
     {
         // Requests queued during the pause may still time out just after it; bounded retries until the server answers.

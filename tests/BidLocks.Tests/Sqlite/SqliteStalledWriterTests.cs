@@ -107,6 +107,31 @@ public sealed class SqliteStalledWriterTests : IDisposable
         Assert.True(renewed.IsLost);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_named_holder_whose_second_ask_times_out_behind_another_writer_keeps_the_lock()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var manager = await SqliteBidLockManager.OpenAsync(_database.Path, new BidLockOptions { SqliteBusyTimeout = TimeSpan.FromSeconds(2) }, cancel);
+        await using var rival = await SqliteBidLockManager.OpenAsync(_database.Path, cancellationToken: cancel);
+        await using var intruder = await OpenAsync(cancel);
+        Assert.True(await manager.AcquireLockAsync(_marketplace, "asked-again", "holder-1", TimeSpan.Zero, cancel));
+
+        // Asking again (which keeps the lock) fails behind the writer; the writer lets go as soon as the caller hears.
+        SqliteBidLockManagerTests.Execute(intruder, "BEGIN IMMEDIATE");
+        try
+        {
+            await Assert.ThrowsAsync<BidLockUnavailableException>(async () => await manager.AcquireLockAsync(_marketplace, "asked-again", "holder-1", TimeSpan.FromSeconds(10), cancel));
+        }
+        finally
+        {
+            SqliteBidLockManagerTests.Execute(intruder, "ROLLBACK");
+        }
+
+        // The failed call's abandon, which was waiting for the writer too, has run by the end of the rival's wait.
+        Assert.False(await rival.AcquireLockAsync(_marketplace, "asked-again", "holder-2", TimeSpan.FromSeconds(3), cancel), "another holder got the lock while holder-1 still held it");
+        Assert.True(await manager.ReleaseLockAsync(_marketplace, "asked-again", "holder-1", cancel), "holder-1 no longer held the lock it had before asking again");
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancel)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _database.Path, Pooling = false }.ToString());

@@ -8,27 +8,12 @@ using StackExchange.Redis;
 namespace BidLocks.Tests.DependencyInjection;
 
 /// <summary>
-/// Issue 19, item 4: an application that already has Redis in its container, registered by Aspire's
+/// An application that already has Redis in its container, registered by Aspire's
 /// <c>AddRedisClient</c> / <c>AddKeyedRedisClient</c>, names it with <c>BidLocks:RedisConnectionName</c>; BidLocks locks
 /// through that multiplexer and leaves it open when its manager is disposed. A real password-protected redis-server.
 /// </summary>
-public sealed class AspireRedisClientTests : IAsyncLifetime
+public sealed class AspireRedisClientTests() : PasswordRedisTests("s3cret-pa55")
 {
-    private const string Password = "s3cret-pa55";
-    private RedisServerProcess? _server;
-
-    private RedisServerProcess Server => _server!;
-
-    public async ValueTask InitializeAsync() => _server = await RedisServerProcess.StartAsync(Password);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     [Fact(Timeout = 60_000)]
     public async Task The_multiplexer_from_AddRedisClient_is_used_and_left_open()
     {

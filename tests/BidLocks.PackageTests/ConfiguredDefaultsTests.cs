@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace BidLocks.PackageTests;
 
 /// <summary>
-/// Issue 19, item 1, as the newcomer met it: a host that sets <c>BidLocks:DefaultTimeout</c> and
+/// A host that sets <c>BidLocks:DefaultTimeout</c> and
 /// <c>BidLocks:DefaultTtl</c> in appsettings.json and calls <c>AddBidLocks(builder.Configuration)</c>. Its
 /// <c>[BidLock]</c> method names no timing, so the generated wrapper must wait the configured 0.3 s (not the 10 s
 /// once compiled in) and take a lease of the configured 15 s (not 30 s).

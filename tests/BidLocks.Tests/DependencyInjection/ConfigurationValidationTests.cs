@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace BidLocks.Tests.DependencyInjection;
 
 /// <summary>
-/// Issue 19, item 5: values in the <c>BidLocks</c> section that make no sense stop the host at start, saying why;
+/// Values in the <c>BidLocks</c> section that make no sense stop the host at start, saying why;
 /// a key BidLocks does not know is a warning that names the closest one it does.
 /// </summary>
 public sealed class ConfigurationValidationTests : IDisposable

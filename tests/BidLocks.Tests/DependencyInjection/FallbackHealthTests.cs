@@ -7,7 +7,7 @@ namespace BidLocks.Tests.DependencyInjection;
 
 /// <summary>
 /// Issue #11, item 3: a named Redis that was unreachable at start, so that the manager fell back to SQLite (only where
-/// the application opted in: issue 19, item 3), shows as Degraded with the reason, in the manager's own health and in the container's
+/// the application opted in), shows as Degraded with the reason, in the manager's own health and in the container's
 /// health check, without the password. "Unreachable" is a free 127.0.0.1 port with nothing listening.
 /// </summary>
 public sealed class FallbackHealthTests : IDisposable
@@ -47,7 +47,7 @@ public sealed class FallbackHealthTests : IDisposable
         Assert.DoesNotContain(Password, string.Join(" ", entry.Data.Values));
     }
 
-    // Issue 19, item 3: without the opt-in there is no fallback, and a container that serves health anyway says Unhealthy.
+    // Without the opt-in there is no fallback, and a container that serves health anyway says Unhealthy.
     [Fact(Timeout = 60_000)]
     public async Task Without_the_opt_in_an_unreachable_Redis_is_Unhealthy_and_nothing_runs_on_SQLite()
     {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BidLocks.Tests.DependencyInjection;
 
 /// <summary>
-/// Issue 19: what a <c>[BidLock]</c> attribute does not name comes from the manager's options, as configured in the
+/// What a <c>[BidLock]</c> attribute does not name comes from the manager's options, as configured in the
 /// <c>BidLocks</c> section (DESIGN.md §2). The wrapper once compiled 10 / 30 / 300 s in, so a configured
 /// <c>DefaultTimeout</c>, <c>DefaultTtl</c> or <c>MaxHold</c> never reached it.
 /// </summary>

@@ -7,27 +7,12 @@ using Microsoft.Extensions.Hosting;
 namespace BidLocks.Tests.DependencyInjection;
 
 /// <summary>
-/// Issue 19, item 4: Redis named the ways .NET applications already name it: a StackExchange.Redis configuration
+/// Redis named the ways .NET applications already name it: a StackExchange.Redis configuration
 /// string (<c>host:port,password=…</c>) in <c>REDIS_URL</c> or under <c>ConnectionStrings:&lt;name&gt;</c>. A real
 /// password-protected redis-server; the password never reaches the choice the manager reports.
 /// </summary>
-public sealed class RedisConnectionSourcesTests : IAsyncLifetime
+public sealed class RedisConnectionSourcesTests() : PasswordRedisTests("s3cret-pa55")
 {
-    private const string Password = "s3cret-pa55";
-    private RedisServerProcess? _server;
-
-    private RedisServerProcess Server => _server!;
-
-    public async ValueTask InitializeAsync() => _server = await RedisServerProcess.StartAsync(Password);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     [Fact(Timeout = 60_000)]
     public async Task A_configuration_string_in_REDIS_URL_names_the_server()
     {

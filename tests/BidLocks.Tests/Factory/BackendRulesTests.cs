@@ -54,7 +54,7 @@ public sealed class BackendRulesTests
         Assert.Contains("USE_REDIS_LOCKS=false rules Redis out", plan.Reason);
     }
 
-    // Issue 19: false is an explicit choice of SQLite, anywhere; outside Development it must name the shared file, since
+    // False is an explicit choice of SQLite, anywhere; outside Development it must name the shared file, since
     // a temp folder private to one service would give each service a lock of its own.
     [Theory]
     [InlineData("Production")]
@@ -96,7 +96,7 @@ public sealed class BackendRulesTests
     }
 
     // Rule 2: REDIS_URL names a server, which must be usable at start: even in Development, unless the application opted
-    // in to the fallback (issue 19, item 3).
+    // in to the fallback.
     [Theory]
     [InlineData("Development")]
     [InlineData("Staging")]
@@ -223,7 +223,7 @@ public sealed class BackendRulesTests
         Assert.Contains("REDIS_HOST", error.Message);
     }
 
-    // Issue 19, item 2: only Development (as .NET defines it) gets SQLite without a declaration; any other name
+    // Only Development (as .NET defines it) gets SQLite without a declaration; any other name
     // (a typo of Production, a staging or regional name) is treated as a deployment and needs Redis.
     [Theory]
     [InlineData("ASPNETCORE_ENVIRONMENT", "Prod")]

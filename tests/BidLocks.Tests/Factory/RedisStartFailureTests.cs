@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace BidLocks.Tests.Factory;
 
 /// <summary>
-/// Issue 19, item 3: a named Redis that cannot be used at start. A wrong password or an unknown host is a
+/// A named Redis that cannot be used at start. A wrong password or an unknown host is a
 /// configuration error and fails the start everywhere, even where the fallback to SQLite is allowed; a server that
 /// does answer is never called "unreachable"; the fallback itself happens only when the application opted in.
 /// Real redis-server processes; "unreachable" is a free 127.0.0.1 port with nothing listening.

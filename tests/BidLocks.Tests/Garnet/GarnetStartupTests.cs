@@ -37,7 +37,7 @@ public sealed class GarnetStartupTests
         Assert.Contains("GarnetLuaTransactionMode", error.Message, StringComparison.Ordinal);
     }
 
-    // Issue 19, item 3: the factory called this refusal "unreachable" and, in Development, ran on SQLite instead.
+    // The factory called this refusal "unreachable" and, in Development, ran on SQLite instead.
     [Fact(Timeout = 60_000)]
     public async Task A_refused_Garnet_fails_the_factory_start_as_a_refusal_and_never_falls_back()
     {

@@ -3,23 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace BidLocks.Tests.Redis;
 
 /// <summary>A password-protected server: the password opens it and never shows up anywhere.</summary>
-public sealed class RedisAuthenticationTests : IAsyncLifetime
+public sealed class RedisAuthenticationTests() : PasswordRedisTests("s3cret:p@ss/word%")
 {
-    private const string Password = "s3cret:p@ss/word%";
-    private RedisServerProcess? _server;
-
-    private RedisServerProcess Server => _server!;
-
-    public async ValueTask InitializeAsync() => _server = await RedisServerProcess.StartAsync(Password);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     [Fact(Timeout = 60_000)]
     public async Task The_password_in_REDIS_URL_opens_the_server()
     {

@@ -1,3 +1,4 @@
+using BidLocks.Tests.Support;
 using StackExchange.Redis;
 
 namespace BidLocks.Tests.Redis;
@@ -19,7 +20,7 @@ public sealed class RedisMultiPostingFailureTests(SharedRedisServer redis)
         using var raw = await RedisTestConnections.RawAsync(redis.Server);
         var options = new BidLockOptions { RedisUrl = redis.Url };
         var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Server.Port}");
-        await using var failing = new FaultAfterQueuingManager(
+        await using var failing = new ManagerOverStore(
             new FaultAfterQueuingStore(new RedisLockStore(connection, options, ownsConnection: true), () => new RedisConnectionException(ConnectionFailureType.SocketFailure, "dropped")),
             options);
         await using var held = await holder.AcquireAsync(_marketplace, "f3", cancellationToken: cancel);

@@ -1,3 +1,4 @@
+using BidLocks.Tests.Support;
 using StackExchange.Redis;
 
 namespace BidLocks.Tests.Redis;
@@ -76,7 +77,7 @@ public sealed class RedisQueueTests(SharedRedisServer redis)
         var options = new BidLockOptions { RedisUrl = redis.Url };
         var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Server.Port}");
         var store = new RedisLockStore(connection, options, ownsConnection: true);
-        await using var failing = new FaultAfterQueuingManager(
+        await using var failing = new ManagerOverStore(
             new FaultAfterQueuingStore(store, () => fault == "cancelled"
                 ? Cancelled(quit)
                 : new RedisConnectionException(ConnectionFailureType.SocketFailure, "dropped after queuing")),

@@ -5,7 +5,7 @@ using BidLocks.Tests.Sqlite;
 namespace BidLocks.Tests.Reliability;
 
 /// <summary>
-/// Multi-posting locks across processes (issue 13): four processes take overlapping sets named in opposite orders
+/// Multi-posting locks across processes: four processes take overlapping sets named in opposite orders
 /// ({A,B}, {B,A}, {A,B,C}, {C,B}) for 15 s, each held set a read-modify-write of every posting's counter in a ledger
 /// the lock does not touch, with every fourth call a no-wait probe (the set plus a posting of its own that it always
 /// gets first) that must give back what it took when it fails.

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace BidLocks.Tests.Reliability;
 
 /// <summary>
-/// Redis SIGKILLed under a long hold and started again empty on the same port (issue 18, item 6): the lock is gone, so
+/// Redis SIGKILLed under a long hold and started again empty on the same port: the lock is gone, so
 /// the holder's <see cref="BidLockLease.LostToken"/> must fire as soon as the client is back (its reconnection plus
 /// one round trip), not at the lease's next renewal a third of the TTL later; and a second bid of the same manager
 /// on the same posting must not be handed the lock while the first still believes it holds it.

@@ -72,6 +72,14 @@ internal interface ILockStore : IAsyncDisposable
     /// tell which lock (every waiter then looks again).
     /// </summary>
     void OnRemoteRelease(Action<string?> releasedKey);
+
+    /// <summary>
+    /// Registers the callback the store calls when every lock it granted so far is void at once (the SQLite file was
+    /// deleted or replaced under it): the manager then marks every lease it holds lost, with the reason given.
+    /// </summary>
+    void OnGenerationEnded(Action<string> loseEveryLease)
+    {
+    }
 }
 
 /// <summary>What one try at a lock found.</summary>

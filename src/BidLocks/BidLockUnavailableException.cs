@@ -15,4 +15,14 @@ public sealed class BidLockUnavailableException : Exception
 
     /// <summary>The backend that failed.</summary>
     public string Backend { get; }
+
+    /// <summary>
+    /// Set when this exception stops a host's start: the host logs it, and <c>host.Run()</c> prints it again as an
+    /// unhandled exception. Each then shows one line, the message (which names the backend, what failed and what to
+    /// do); the stack trace is logged at Debug instead (<see cref="BidLockStartupService"/>).
+    /// </summary>
+    internal bool StoppedStart { get; set; }
+
+    /// <inheritdoc />
+    public override string ToString() => StoppedStart ? $"{GetType().FullName}: {Message}" : base.ToString();
 }

@@ -182,8 +182,10 @@ public sealed class SqliteOneHostTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"exit {exitCode}, {lines.Length} lines:\n{string.Join('\n', lines)}");
         Assert.NotEqual(0, exitCode);
         Assert.DoesNotContain(lines, line => line.StartsWith("at ", StringComparison.Ordinal));
-        // The reason, naming the file, once.
-        Assert.Single(lines, line => line.Contains(missing, StringComparison.Ordinal));
+        // The reason, naming the file, on one line in the host's log, and on one line again where host.Run() reports the
+        // unhandled exception (the runtime prints that whatever a library does); nothing else.
+        Assert.Equal(2, lines.Count(line => line.Contains(missing, StringComparison.Ordinal)));
+        Assert.True(lines.Length <= 4, $"{lines.Length} lines");
     }
 
     public void Dispose() => _database.Dispose();

@@ -48,3 +48,6 @@ internal static class SqliteFileCheck
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int FileControl(IntPtr database, byte[] schema, int operation, out int result);
 }
+
+/// <summary>The path no longer names the file of the pool's generation: a session opened now would open another file.</summary>
+internal sealed class SqliteFileReplacedException() : Exception("The SQLite lock database was deleted or replaced while open.");

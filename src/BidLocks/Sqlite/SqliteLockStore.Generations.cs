@@ -27,7 +27,7 @@ internal sealed partial class SqliteLockStore
     /// Ends the generation of <paramref name="ended"/>, whose file the path no longer names, once however many steps
     /// find out together; returns the exception for the step that found it.
     /// </summary>
-    private BidLockUnavailableException EndGeneration(SqliteSessionPool ended, SqliteSession session, string operation)
+    private BidLockUnavailableException EndGeneration(SqliteSessionPool ended, string operation)
     {
         var now = UnixMilliseconds(_time.GetUtcNow());
         lock (_generationGate)
@@ -36,7 +36,7 @@ internal sealed partial class SqliteLockStore
             {
                 // Every process of the old group wrote its holds here: none of those locks may be granted again by this
                 // process until they end, since the new file does not know them.
-                var holds = session.SelectLiveHolds(now);
+                var holds = ended.LiveHolds(now);
                 var retired = _retiredHolds is { } earlier ? new Dictionary<string, (string, long)>(earlier, StringComparer.Ordinal) : new Dictionary<string, (string, long)>(StringComparer.Ordinal);
                 foreach (var (key, holder, expiresAt) in holds)
                 {

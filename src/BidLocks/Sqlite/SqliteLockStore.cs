@@ -403,7 +403,7 @@ internal sealed partial class SqliteLockStore : ILockStore
             {
                 // A grant from a file that no process started from now on will open: refused, and the generation ends.
                 session.Rollback();
-                throw EndGeneration(pool, session, operation);
+                throw EndGeneration(pool, operation);
             }
 
             if (commitWhen is null || commitWhen(result))
@@ -470,6 +470,10 @@ internal sealed partial class SqliteLockStore : ILockStore
             catch (ObjectDisposedException) when (pool != Volatile.Read(ref _pool))
             {
                 // That generation ended meanwhile: rent from the new one.
+            }
+            catch (SqliteFileReplacedException)
+            {
+                throw EndGeneration(pool, operation);
             }
             catch (Exception exception) when (SqliteFailure.IsStoreFailure(exception))
             {

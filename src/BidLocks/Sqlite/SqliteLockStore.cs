@@ -252,9 +252,10 @@ internal sealed partial class SqliteLockStore : ILockStore
         var start = Stopwatch.GetTimestamp();
         var now = UnixMilliseconds(_time.GetUtcNow());
         // Taking the write lock and rolling back proves the file is writable and no other writer is stuck holding it.
+        // Checked like a grant: a file deleted under this process makes the check fail and ends its generation.
         var (version, held) = Write("health check", now, static (session, now) =>
             ((string)session.ScalarOnce("SELECT sqlite_version()")!,
-             (long)session.ScalarOnce("SELECT count(*) FROM bidlock_holds WHERE expires_at > $now", ("$now", now))!));
+             (long)session.ScalarOnce("SELECT count(*) FROM bidlock_holds WHERE expires_at > $now", ("$now", now))!), grantedWhen: static _ => true);
         var latency = Stopwatch.GetElapsedTime(start);
         var watching = Volatile.Read(ref _watch) is not null ? "release hints from file changes" : "polling (file changes cannot be watched)";
         var description = $"SQLite {version} at {DatabasePath} (WAL, schema v{SqliteSchema.Version}, {watching}): {held} held lock(s); write transaction in {latency.TotalMilliseconds:F1} ms.";

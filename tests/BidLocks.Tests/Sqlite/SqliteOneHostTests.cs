@@ -77,6 +77,40 @@ public sealed class SqliteOneHostTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(_database.Path));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_lock_still_held_in_the_deleted_file_is_not_granted_again_by_the_old_group()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var first = await SqliteBidLockManager.OpenAsync(_database.Path, cancellationToken: cancel);
+        await using var other = await SqliteBidLockManager.OpenAsync(_database.Path, cancellationToken: cancel);
+        // Another manager of the old group holds "busy" in the old file, with a body that may still be running.
+        await using var held = await other.AcquireAsync(_marketplace, "busy", cancellationToken: cancel);
+
+        DeleteDatabaseFiles();
+        await Assert.ThrowsAsync<BidLockUnavailableException>(async () => await first.AcquireAsync(_marketplace, "free", cancellationToken: cancel));
+
+        // The new file is empty, but the first manager read the old file's holds when its generation ended.
+        Assert.Null(await first.TryAcquireAsync(_marketplace, "busy", TimeSpan.Zero, cancel));
+        await using var free = await first.AcquireAsync(_marketplace, "free", cancellationToken: cancel);
+        Assert.True(File.Exists(_database.Path));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_health_check_after_the_lock_file_is_deleted_is_unhealthy_then_the_path_is_reopened()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var manager = await SqliteBidLockManager.OpenAsync(_database.Path, cancellationToken: cancel);
+        Assert.Equal(BidLockHealthStatus.Healthy, (await manager.CheckHealthAsync(cancel)).Status);
+
+        DeleteDatabaseFiles();
+        var health = await manager.CheckHealthAsync(cancel);
+
+        Assert.Equal(BidLockHealthStatus.Unhealthy, health.Status);
+        Assert.Contains("no longer names the file", health.Description, StringComparison.Ordinal);
+        Assert.Equal(BidLockHealthStatus.Healthy, (await manager.CheckHealthAsync(cancel)).Status);
+        Assert.True(File.Exists(_database.Path));
+    }
+
     [Fact(Timeout = 300_000)]
     public async Task Workers_whose_lock_file_is_deleted_do_not_split_into_two_lock_groups()
     {

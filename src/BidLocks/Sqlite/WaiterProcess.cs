@@ -32,17 +32,17 @@ internal static class WaiterProcess
             return false;
         }
 
-        var parts = identity.Split('/');
         try
         {
-            if (PidNamespace is not null)
+            // The recorded start differs from the pid's start now (null: no such process): the process is gone.
+            return identity.Split('/') switch
             {
-                return parts.Length == 3 && parts[0] == PidNamespace && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var pid)
-                    && (ReadLinuxStart(pid) is not { } start || start != parts[2]);
-            }
-
-            return parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var id) && StartOf(id) is var started
-                && (started is null || started != parts[1]);
+                [var pidNamespace, var pid, var start] when PidNamespace is not null && pidNamespace == PidNamespace
+                    => int.TryParse(pid, CultureInfo.InvariantCulture, out var linuxPid) && ReadLinuxStart(linuxPid) != start,
+                [var pid, var start] when PidNamespace is null
+                    => int.TryParse(pid, CultureInfo.InvariantCulture, out var otherPid) && StartOf(otherPid) != start,
+                _ => false,
+            };
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {

@@ -58,6 +58,13 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         _maxHold = options.MaxHold;
         _time = options.TimeProvider;
         _renewals = new RenewalScheduler(_time);
+        store.OnGenerationEnded(reason =>
+        {
+            foreach (var lease in _renewals.Held())
+            {
+                lease.Lose(reason);
+            }
+        });
         store.OnRemoteRelease(key =>
         {
             if (key is null)

@@ -21,4 +21,14 @@ public sealed class BidLockUnavailableException : Exception
     /// SQLite may cover), was misconfigured, or was refused.
     /// </summary>
     internal RedisStartFailure StartFailure { get; init; }
+
+    /// <summary>
+    /// Set when this exception stops a host's start: the host logs it, and <c>host.Run()</c> prints it again as an
+    /// unhandled exception. Each then shows one line, the message (which names the backend, what failed and what to
+    /// do); the stack trace is logged at Debug instead (<see cref="BidLockStartupService"/>).
+    /// </summary>
+    internal bool StoppedStart { get; set; }
+
+    /// <inheritdoc />
+    public override string ToString() => StoppedStart ? $"{GetType().FullName}: {Message}" : base.ToString();
 }

@@ -5,7 +5,8 @@ namespace BidLocks.TestHost;
 /// <summary>
 /// The lock manager a child process uses: Redis when <c>--redis-url</c> is given (a <c>redis+sentinel://</c> URL too), else
 /// SQLite on <c>--db</c>. One place, so the hold and soak modes run the same code against either backend. With Redis,
-/// <c>--min-replicas N</c> sets <see cref="BidLockOptions.MinReplicas"/>.
+/// <c>--min-replicas N</c> sets <see cref="BidLockOptions.MinReplicas"/>; <c>--ttl-ms T</c> sets
+/// <see cref="BidLockOptions.DefaultTtl"/>.
 /// </summary>
 internal static class ManagerFromArguments
 {
@@ -15,6 +16,11 @@ internal static class ManagerFromArguments
         if (arguments.Optional("min-replicas") is { } replicas)
         {
             options.MinReplicas = int.Parse(replicas, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (arguments.Optional("ttl-ms") is { } ttl)
+        {
+            options.DefaultTtl = TimeSpan.FromMilliseconds(int.Parse(ttl, System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (arguments.Optional("redis-url") is { } url)

@@ -22,6 +22,12 @@ internal sealed class WatchCommand : AsyncCommand<WatchSettings>
             {
                 await WatchJsonAsync(backend.Manager, settings, interval, cancellationToken);
             }
+            else if (Console.IsOutputRedirected)
+            {
+                // A live display redraws in place with cursor movement that a pipe or a file cannot show: the frames ran
+                // together there and the last one came twice. Each refresh is a table of its own instead.
+                await WatchFramesAsync(backend.Manager, settings, interval, cancellationToken);
+            }
             else
             {
                 var first = await backend.Manager.ListHeldAsync(settings.Marketplace, settings.Top, cancellationToken);
@@ -42,6 +48,22 @@ internal sealed class WatchCommand : AsyncCommand<WatchSettings>
         }
 
         return ExitCodes.Success;
+    }
+
+    private static async Task WatchFramesAsync(IBidLockManager manager, WatchSettings settings, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        for (var frame = 1; ; frame++)
+        {
+            var held = await manager.ListHeldAsync(settings.Marketplace, settings.Top, cancellationToken);
+            AnsiConsole.Write(HeldLockTable.Build(held, manager.Backend));
+            AnsiConsole.WriteLine();
+            if (settings.Count is { } count && frame >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(interval, cancellationToken);
+        }
     }
 
     private static async Task WatchJsonAsync(IBidLockManager manager, WatchSettings settings, TimeSpan interval, CancellationToken cancellationToken)

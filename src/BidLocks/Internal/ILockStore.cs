@@ -89,6 +89,14 @@ internal interface ILockStore : IAsyncDisposable
     void OnHoldsInDoubt(Action<HoldsInDoubt> inDoubt)
     {
     }
+
+    /// <summary>
+    /// Registers the callback the store calls when every lock it granted so far is void at once (the SQLite file was
+    /// deleted or replaced under it): the manager then marks every lease it holds lost, with the reason given.
+    /// </summary>
+    void OnGenerationEnded(Action<string> loseEveryLease)
+    {
+    }
 }
 
 /// <summary>Why a store's holds are in doubt (see <see cref="ILockStore.OnHoldsInDoubt"/>).</summary>

@@ -300,6 +300,9 @@ internal sealed class LeaseRenewal : IThreadPoolWorkItem
 
     public void SetFencingToken(long fence) => Volatile.Write(ref _fencingToken, fence);
 
+    /// <summary>The backend voided every lock it had granted (<see cref="ILockStore.OnGenerationEnded"/>).</summary>
+    public void Lose(string reason) => MarkLost(reason);
+
     private void SetExpiry(LeaseExpiry expiry)
     {
         Volatile.Write(ref _expiresAtTicks, expiry.ExpiresAt.UtcTicks);

@@ -51,7 +51,7 @@ internal sealed partial class SqliteLockStore : ILockStore
     // than on SQLite's file lock, whose busy handler sleeps in steps of milliseconds.
     private static readonly ConcurrentDictionary<string, object> WriteGates = new(StringComparer.Ordinal);
 
-    private readonly SqliteSessionPool _pool;
+    private readonly string _path;
     private readonly SqliteReleaseSignal _releaseSignal;
     private readonly object _writeGate;
     private readonly TimeProvider _time;
@@ -60,11 +60,17 @@ internal sealed partial class SqliteLockStore : ILockStore
     private readonly bool _watchChanges;
     private readonly object _watchGate = new();
     private Action<string?>? _onRemoteRelease;
+    private Action<string>? _onGenerationEnded;
+
+    // The sessions of the file the path named when they were opened; replaced by a new generation when the path no
+    // longer names that file (see SqliteLockStore.Generations.cs).
+    private SqliteSessionPool _pool;
     private IDisposable? _watch;
     private volatile bool _watchStarted;
 
     public SqliteLockStore(string path, BidLockOptions options, bool watchChanges = true)
     {
+        _path = path;
         _pool = new SqliteSessionPool(path, options.SqliteBusyTimeout);
         _releaseSignal = new SqliteReleaseSignal(path);
         _writeGate = WriteGates.GetOrAdd(path, static _ => new object());
@@ -82,26 +88,45 @@ internal sealed partial class SqliteLockStore : ILockStore
     /// </summary>
     public TimeSpan FirstRetryDelay => TimeSpan.FromMilliseconds(5);
 
-    public string DatabasePath => _pool.Path;
+    public string DatabasePath => _path;
 
     /// <summary>Opens the file and checks the schema now, rather than at the first lock.</summary>
     public void Open()
     {
-        var session = Rent("open");
+        var session = Rent("open", out var pool);
         try
         {
             var version = (string)session.ScalarOnce("SELECT sqlite_version()")!;
-            SqliteLog.Opened(_logger, DatabasePath, version, SqliteSchema.Version);
+            // Said once at start: without the check, a file deleted under running processes would go unnoticed.
+            _ = SqliteFileCheck.HasMoved(session.Connection);
+            if (SqliteFileCheck.Unavailable)
+            {
+                SqliteLog.FileCheckUnavailable(_logger);
+            }
+
+            if (SqliteTempFolder.Containing(DatabasePath) is { } temp)
+            {
+                SqliteLog.OpenedInTempFolder(_logger, DatabasePath, version, SqliteSchema.Version, temp);
+            }
+            else
+            {
+                SqliteLog.Opened(_logger, DatabasePath, version, SqliteSchema.Version);
+            }
         }
         finally
         {
-            _pool.Return(session, reusable: true);
+            pool.Return(session, reusable: true);
         }
     }
 
     public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_retiredHolds is not null && RetiredHoldLeft(key.Value, holderId) is { } retiredLeft)
+        {
+            return new(Busy(key.Value, holderId, retiredLeft));
+        }
+
         // The first try takes a free lock nobody waits for in one statement (besides the fence); anything else
         // rolls back and goes through the queue. A fence is always taken: here it is one statement of the same step.
         var outcome = Write("acquire", new AcquireRequest(key.Value, holderId, Milliseconds(ttl), _time), static (session, request) =>
@@ -113,13 +138,18 @@ internal sealed partial class SqliteLockStore : ILockStore
             return session.TakeIfFree(request.Key, request.Holder, fence, expiresAt, now)
                 ? (Fence: fence, Expiry: clock.Until(DateTimeOffset.FromUnixTimeMilliseconds(expiresAt)))
                 : (Fence: 0L, Expiry: default(LeaseExpiry));
-        }, commitWhen: static outcome => outcome.Fence > 0);
+        }, commitWhen: static outcome => outcome.Fence > 0, grantedWhen: static outcome => outcome.Fence > 0);
         return new(outcome.Fence > 0 ? AcquireAttempt.Success(outcome.Fence, outcome.Expiry) : Acquire(key.Value, holderId, ttl));
     }
 
     public ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_retiredHolds is not null && RetiredHoldLeft(key.Value, holderId) is { } retiredLeft)
+        {
+            return new(Busy(key.Value, holderId, retiredLeft));
+        }
+
         // A waiter mostly finds the lock still taken: look first without the write lock, and write only when the lock
         // looks free or this waiter's place in the queue needs renewing.
         var now = UnixMilliseconds(_time.GetUtcNow());
@@ -170,12 +200,17 @@ internal sealed partial class SqliteLockStore : ILockStore
             var now = UnixMilliseconds(clock.Wall);
             var expiresAt = now + state.TtlMs;
             return session.ExtendHold(state.Key, state.Holder, expiresAt, now) ? clock.Until(DateTimeOffset.FromUnixTimeMilliseconds(expiresAt)) : (LeaseExpiry?)null;
-        }));
+        }, grantedWhen: static expiry => expiry is not null));
     }
 
     public ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_retiredHolds is not null)
+        {
+            ForgetRetiredHold(key.Value, holderId);
+        }
+
         // The holder's row goes even when it has expired (nobody else took it); only a live hold counts as released.
         var (wake, wasLive) = Write("release", (Key: key.Value, Holder: holderId, Time: _time), static (session, state) =>
         {
@@ -222,13 +257,15 @@ internal sealed partial class SqliteLockStore : ILockStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         // Opening the file (and creating its tables, the first time) is not what the latency should measure.
-        _pool.Return(Rent("health check"), reusable: true);
+        var opened = Rent("health check", out var pool);
+        pool.Return(opened, reusable: true);
         var start = Stopwatch.GetTimestamp();
         var now = UnixMilliseconds(_time.GetUtcNow());
         // Taking the write lock and rolling back proves the file is writable and no other writer is stuck holding it.
+        // Checked like a grant: a file deleted under this process makes the check fail and ends its generation.
         var (version, held) = Write("health check", now, static (session, now) =>
             ((string)session.ScalarOnce("SELECT sqlite_version()")!,
-             (long)session.ScalarOnce("SELECT count(*) FROM bidlock_holds WHERE expires_at > $now", ("$now", now))!));
+             (long)session.ScalarOnce("SELECT count(*) FROM bidlock_holds WHERE expires_at > $now", ("$now", now))!), grantedWhen: static _ => true);
         var latency = Stopwatch.GetElapsedTime(start);
         var watching = Volatile.Read(ref _watch) is not null ? "release hints from file changes" : "polling (file changes cannot be watched)";
         var description = $"SQLite {version} at {DatabasePath} (WAL, schema v{SqliteSchema.Version}, {watching}): {held} held lock(s); write transaction in {latency.TotalMilliseconds:F1} ms.";
@@ -237,6 +274,8 @@ internal sealed partial class SqliteLockStore : ILockStore
     }
 
     public void OnRemoteRelease(Action<string?> releasedKey) => _onRemoteRelease = releasedKey;
+
+    public void OnGenerationEnded(Action<string> loseEveryLease) => _onGenerationEnded = loseEveryLease;
 
     public ValueTask DisposeAsync()
     {
@@ -247,7 +286,7 @@ internal sealed partial class SqliteLockStore : ILockStore
             _watch = null;
         }
 
-        _pool.Dispose();
+        Volatile.Read(ref _pool).Dispose();
         _releaseSignal.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -264,7 +303,7 @@ internal sealed partial class SqliteLockStore : ILockStore
             var state = new AcquireState(request.Key, request.Holder, UnixMilliseconds(clock.Wall), UnixMilliseconds(clock.Wall) + request.TtlMs, UnixMicroseconds(clock.Wall));
             var step = AcquireStep(session, state);
             return (Step: step, Expiry: clock.Until(DateTimeOffset.FromUnixTimeMilliseconds(step.ExpiresAt)));
-        });
+        }, grantedWhen: static outcome => outcome.Step.Fence > 0);
         return outcome.Step.Fence > 0
             ? AcquireAttempt.Success(outcome.Step.Fence, outcome.Expiry)
             : Busy(key, holderId, outcome.Step.RetryAfterMs);
@@ -287,7 +326,7 @@ internal sealed partial class SqliteLockStore : ILockStore
             return new AcquireOutcome(0, 0, hold.ExpiresAt - state.Now);
         }
 
-        if (session.SelectHead(state.Key, state.Now) is { } head && head.Holder != state.Holder)
+        if (LiveHead(session, state.Key, state.Now) is { } head && head.Holder != state.Holder)
         {
             // Free, but another waiter arrived first: no barging.
             session.JoinQueue(state.Key, state.Holder, state.Now + (long)WaiterTtl.TotalMilliseconds);
@@ -316,8 +355,31 @@ internal sealed partial class SqliteLockStore : ILockStore
             return hold.ExpiresAt - now;
         }
 
-        return session.SelectHead(key, now) is { } head && head.Holder != holder ? head.Deadline - now : null;
+        // A head whose process is gone is dropped by the write that follows.
+        return session.SelectHead(key, now) is { } head && head.Holder != holder && !IsGone(head.Process) ? head.Deadline - now : null;
     }
+
+    /// <summary>
+    /// The first waiter in line, once the places of processes that no longer exist are dropped: a waiter killed with
+    /// SIGKILL never leaves its place, and nobody may take a free lock while a waiter is queued, so it would stall the
+    /// lock until its place lapsed (<see cref="WaiterTtl"/>).
+    /// </summary>
+    private static (string Holder, long Deadline, string? Process)? LiveHead(SqliteSession session, string key, long now)
+    {
+        while (session.SelectHead(key, now) is { } head)
+        {
+            if (!IsGone(head.Process))
+            {
+                return head;
+            }
+
+            session.DropProcess(head.Process!);
+        }
+
+        return null;
+    }
+
+    private static bool IsGone(string? process) => process is not null && WaiterProcess.IsGone(process);
 
     private AcquireAttempt Busy(string key, string holderId, long retryAfterMs)
     {
@@ -325,10 +387,15 @@ internal sealed partial class SqliteLockStore : ILockStore
         return AcquireAttempt.Busy(TimeSpan.FromMilliseconds(Math.Clamp(retryAfterMs, 0, (long)longest.TotalMilliseconds)));
     }
 
-    private TResult Write<TState, TResult>(string operation, TState state, Func<SqliteSession, TState, TResult> step, Func<TResult, bool>? commitWhen = null)
+    /// <summary>
+    /// One write transaction. <paramref name="grantedWhen"/> marks a result that grants or extends a hold: before it is
+    /// committed and trusted, the path must still name the file the session has open (one stat, only then).
+    /// </summary>
+    private TResult Write<TState, TResult>(
+        string operation, TState state, Func<SqliteSession, TState, TResult> step, Func<TResult, bool>? commitWhen = null, Func<TResult, bool>? grantedWhen = null)
     {
         var start = Stopwatch.GetTimestamp();
-        var session = Rent(operation);
+        var session = Rent(operation, out var pool);
         var reusable = false;
         var entered = false;
         try
@@ -343,6 +410,13 @@ internal sealed partial class SqliteLockStore : ILockStore
             session.SetBusyTimeout(_busyTimeout - Stopwatch.GetElapsedTime(start));
             session.Begin();
             var result = step(session, state);
+            if (grantedWhen is not null && grantedWhen(result) && SqliteFileCheck.HasMoved(session.Connection))
+            {
+                // A grant from a file that no process started from now on will open: refused, and the generation ends.
+                session.Rollback();
+                throw EndGeneration(pool, operation);
+            }
+
             if (commitWhen is null || commitWhen(result))
             {
                 session.Commit();
@@ -368,13 +442,13 @@ internal sealed partial class SqliteLockStore : ILockStore
                 Monitor.Exit(_writeGate);
             }
 
-            _pool.Return(session, reusable);
+            pool.Return(session, reusable);
         }
     }
 
     private TResult Read<TState, TResult>(string operation, TState state, Func<SqliteSession, TState, TResult> step)
     {
-        var session = Rent(operation);
+        var session = Rent(operation, out var pool);
         var reusable = false;
         try
         {
@@ -388,20 +462,34 @@ internal sealed partial class SqliteLockStore : ILockStore
         }
         finally
         {
-            _pool.Return(session, reusable);
+            pool.Return(session, reusable);
         }
     }
 
-    private SqliteSession Rent(string operation)
+    /// <summary>A session of the current generation, and the pool to give it back to.</summary>
+    private SqliteSession Rent(string operation, out SqliteSessionPool pool)
     {
         SqliteSession session;
-        try
+        while (true)
         {
-            session = _pool.Rent();
-        }
-        catch (Exception exception) when (SqliteFailure.IsStoreFailure(exception))
-        {
-            throw SqliteFailure.Wrap(DatabasePath, operation, exception, _busyTimeout);
+            pool = Volatile.Read(ref _pool);
+            try
+            {
+                session = pool.Rent();
+                break;
+            }
+            catch (ObjectDisposedException) when (pool != Volatile.Read(ref _pool))
+            {
+                // That generation ended meanwhile: rent from the new one.
+            }
+            catch (SqliteFileReplacedException)
+            {
+                throw EndGeneration(pool, operation);
+            }
+            catch (Exception exception) when (SqliteFailure.IsStoreFailure(exception))
+            {
+                throw SqliteFailure.Wrap(DatabasePath, operation, exception, _busyTimeout);
+            }
         }
 
         if (!_watchStarted)

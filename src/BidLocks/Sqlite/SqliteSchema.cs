@@ -11,7 +11,8 @@ namespace BidLocks;
 /// goes back; rows idle for a week are pruned, which is safe because a new fence is also floored by the clock.</para>
 /// <para><c>bidlock_waiters</c>: the cross-process queue. A waiter that found the lock busy takes a ticket; a free lock
 /// goes to the live waiter with the lowest ticket, so processes take turns instead of the releasing process winning
-/// every race. A waiter's place lapses at its deadline unless it tries again.</para>
+/// every race. A waiter's place lapses at its deadline unless it tries again; its <c>process</c>
+/// (<see cref="WaiterProcess"/>) lets the next try drop the places of a process that no longer exists at once.</para>
 /// </remarks>
 internal static class SqliteSchema
 {
@@ -41,9 +42,15 @@ internal static class SqliteSchema
         PRAGMA user_version = 1;
         """;
 
+    // Added to version 1 rather than making a version 2: the column is nullable and code that does not know it never
+    // reads it, so processes not yet upgraded keep sharing the file (a newer version would stop them at their start).
+    private const string AddWaiterProcess = "ALTER TABLE bidlock_waiters ADD COLUMN process TEXT";
+
     /// <summary>
     /// Switches the file to WAL (it stays so) and creates or checks the tables, in one write transaction so that two
-    /// processes starting together do not both create them.
+    /// processes starting together do not both create them. The transaction writes even when there is nothing to
+    /// create, and rolls that back: SQLite opens a file it may not write read-only without a word, and a transaction
+    /// that writes nothing succeeds on it, so only a write finds out at start rather than at the first bid.
     /// </summary>
     public static void Ensure(SqliteConnection connection)
     {
@@ -62,12 +69,29 @@ internal static class SqliteSchema
         try
         {
             // Again under the write lock: another process may have created the tables meanwhile.
+            var changed = false;
             if (RefuseNewer(connection) < Version)
             {
                 Execute(connection, CreateV1);
+                changed = true;
             }
 
-            Execute(connection, "COMMIT");
+            if (Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM pragma_table_info('bidlock_waiters') WHERE name = 'process'"), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                Execute(connection, AddWaiterProcess);
+                changed = true;
+            }
+
+            if (changed)
+            {
+                Execute(connection, "COMMIT");
+            }
+            else
+            {
+                // Writes the header page (the same value): refused on a file this process cannot write.
+                Execute(connection, $"PRAGMA user_version = {Version}");
+                Execute(connection, "ROLLBACK");
+            }
         }
         catch
         {

@@ -13,7 +13,7 @@ internal sealed class SqliteSession : IDisposable
     private readonly SqliteCommand _begin, _commit, _rollback;
     private readonly SqliteCommand _selectHold, _selectHead, _selectOwnDeadline;
     private readonly SqliteCommand _extendHold, _nextFence, _putHold, _deleteHold;
-    private readonly SqliteCommand _joinQueue, _leaveQueue, _takeIfFree, _release;
+    private readonly SqliteCommand _joinQueue, _leaveQueue, _takeIfFree, _release, _dropProcess, _selectLiveHolds;
 
     public SqliteSession(SqliteConnection connection)
     {
@@ -22,7 +22,7 @@ internal sealed class SqliteSession : IDisposable
         _commit = Prepare("COMMIT");
         _rollback = Prepare("ROLLBACK");
         _selectHold = Prepare("SELECT holder, fence, expires_at FROM bidlock_holds WHERE key = $key", "$key");
-        _selectHead = Prepare("SELECT holder, deadline FROM bidlock_waiters WHERE key = $key AND deadline > $now ORDER BY ticket LIMIT 1", "$key", "$now");
+        _selectHead = Prepare("SELECT holder, deadline, process FROM bidlock_waiters WHERE key = $key AND deadline > $now ORDER BY ticket LIMIT 1", "$key", "$now");
         _selectOwnDeadline = Prepare("SELECT deadline FROM bidlock_waiters WHERE key = $key AND holder = $holder", "$key", "$holder");
         _extendHold = Prepare("UPDATE bidlock_holds SET expires_at = $expires WHERE key = $key AND holder = $holder AND expires_at > $now", "$key", "$holder", "$expires", "$now");
         // The fence: one more than the last, but never below the clock in microseconds, so that it keeps rising even
@@ -40,10 +40,15 @@ internal sealed class SqliteSession : IDisposable
             "$expires");
         _deleteHold = Prepare("DELETE FROM bidlock_holds WHERE key = $key AND holder = $holder RETURNING expires_at", "$key", "$holder");
         _joinQueue = Prepare(
-            "INSERT INTO bidlock_waiters (key, holder, deadline) VALUES ($key, $holder, $deadline) ON CONFLICT (key, holder) DO UPDATE SET deadline = excluded.deadline",
+            "INSERT INTO bidlock_waiters (key, holder, deadline, process) VALUES ($key, $holder, $deadline, $process) "
+                + "ON CONFLICT (key, holder) DO UPDATE SET deadline = excluded.deadline, process = excluded.process",
             "$key",
             "$holder",
-            "$deadline");
+            "$deadline",
+            "$process");
+        // Every place of a process that no longer exists, whatever lock it waited for.
+        _dropProcess = Prepare("DELETE FROM bidlock_waiters WHERE process = $process", "$process");
+        _selectLiveHolds = Prepare("SELECT key, holder, expires_at FROM bidlock_holds WHERE expires_at > $now", "$now");
         // The first try's whole test and write: a new row, or an expired one replaced, and only when nobody waits.
         _takeIfFree = Prepare(
             "INSERT INTO bidlock_holds (key, holder, fence, expires_at) "
@@ -103,11 +108,26 @@ internal sealed class SqliteSession : IDisposable
         return reader.Read() ? new Hold(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)) : null;
     }
 
-    /// <summary>The live waiter with the lowest ticket, and when its place lapses.</summary>
-    public (string Holder, long Deadline)? SelectHead(string key, long now)
+    /// <summary>The live waiter with the lowest ticket, when its place lapses, and its process (null if not recorded).</summary>
+    public (string Holder, long Deadline, string? Process)? SelectHead(string key, long now)
     {
         using var reader = Run(_selectHead, key, now);
-        return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : null;
+        return reader.Read() ? (reader.GetString(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2)) : null;
+    }
+
+    public void DropProcess(string process) => NonQuery(_dropProcess, process);
+
+    /// <summary>Every hold that has not expired: key, holder and expiry.</summary>
+    public List<(string Key, string Holder, long ExpiresAt)> SelectLiveHolds(long now)
+    {
+        var holds = new List<(string, string, long)>();
+        using var reader = Run(_selectLiveHolds, now);
+        while (reader.Read())
+        {
+            holds.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+
+        return holds;
     }
 
     public long? SelectOwnDeadline(string key, string holder) => Scalar(_selectOwnDeadline, key, holder) as long?;
@@ -131,7 +151,7 @@ internal sealed class SqliteSession : IDisposable
         return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1) != 0) : null;
     }
 
-    public void JoinQueue(string key, string holder, long deadline) => NonQuery(_joinQueue, key, holder, deadline);
+    public void JoinQueue(string key, string holder, long deadline) => NonQuery(_joinQueue, key, holder, deadline, WaiterProcess.Current);
 
     public void LeaveQueue(string key, string holder, long now) => NonQuery(_leaveQueue, key, holder, now);
 
@@ -162,7 +182,7 @@ internal sealed class SqliteSession : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _begin, _commit, _rollback, _selectHold, _selectHead, _selectOwnDeadline, _extendHold, _nextFence, _putHold, _deleteHold, _joinQueue, _leaveQueue, _takeIfFree, _release })
+        foreach (var command in new[] { _begin, _commit, _rollback, _selectHold, _selectHead, _selectOwnDeadline, _extendHold, _nextFence, _putHold, _deleteHold, _joinQueue, _leaveQueue, _takeIfFree, _release, _dropProcess, _selectLiveHolds })
         {
             command.Dispose();
         }

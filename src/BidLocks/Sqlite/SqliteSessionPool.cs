@@ -8,6 +8,13 @@ namespace BidLocks;
 /// step, so each step rents a session and gives it back; at most a handful stay open. The first rent opens the file and
 /// creates the schema; until that succeeds, every rent tries again, so a folder that appears later starts working.
 /// </summary>
+/// <remarks>
+/// A pool is one generation of the file: every session it hands out has the same file open. A connection opened later
+/// opens whatever the path names then, which after a deletion is another file; so one session, the witness, is kept
+/// from the start and never rented, and a session opened later is handed out only while the witness's file is still
+/// the path's (<see cref="SqliteFileReplacedException"/> otherwise). The witness also reads the old file's holds when
+/// the generation ends.
+/// </remarks>
 internal sealed class SqliteSessionPool : IDisposable
 {
     // A plain stack under a lock: a concurrent stack allocated a node for every session returned, that is every step.
@@ -17,6 +24,7 @@ internal sealed class SqliteSessionPool : IDisposable
     private readonly TimeSpan _busyTimeout;
     private readonly int _maxIdle = Math.Max(4, Environment.ProcessorCount * 2);
     private readonly object _initGate = new();
+    private SqliteSession? _witness;
     private volatile bool _initialized;
     private volatile bool _disposed;
 
@@ -60,8 +68,31 @@ internal sealed class SqliteSessionPool : IDisposable
         {
             Initialize(created);
         }
+        else if (WitnessSaysMoved())
+        {
+            // Checked after the open: the new session then has the witness's file open only if the path still names it.
+            created.Dispose();
+            throw new SqliteFileReplacedException();
+        }
 
         return created;
+    }
+
+    /// <summary>The holds in force in this generation's file (key, holder, expiry), read through the witness.</summary>
+    public List<(string Key, string Holder, long ExpiresAt)> LiveHolds(long now)
+    {
+        lock (_initGate)
+        {
+            return _witness?.SelectLiveHolds(now) ?? [];
+        }
+    }
+
+    private bool WitnessSaysMoved()
+    {
+        lock (_initGate)
+        {
+            return _witness is not null && SqliteFileCheck.HasMoved(_witness.Connection);
+        }
     }
 
     /// <summary>Gives a session back; a session that failed mid-transaction is closed instead.</summary>
@@ -88,6 +119,12 @@ internal sealed class SqliteSessionPool : IDisposable
             {
                 session.Dispose();
             }
+        }
+
+        lock (_initGate)
+        {
+            _witness?.Dispose();
+            _witness = null;
         }
     }
 
@@ -120,6 +157,7 @@ internal sealed class SqliteSessionPool : IDisposable
                 if (!_initialized)
                 {
                     SqliteSchema.Ensure(session.Connection);
+                    _witness = Open();
                     _initialized = true;
                 }
             }

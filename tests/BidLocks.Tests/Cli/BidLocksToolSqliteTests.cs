@@ -13,6 +13,24 @@ public sealed class BidLocksToolSqliteTests(ITestOutputHelper output) : IDisposa
     public void Dispose() => _database.Dispose();
 
     [Fact(Timeout = 120_000)]
+    public async Task Watch_into_a_pipe_prints_each_refresh_once_as_a_table_of_its_own()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var holder = TestHostProcess.Start("hold", "--db", _database.Path, "--marketplace", _marketplace, "--posting", "watched", "--ttl-ms", "30000");
+        await holder.ReadLineAsync();
+
+        var piped = await BidLocksTool.RunAsync(cancel, "watch", "--sqlite", _database.Path, "--count", "3", "--interval", "0.2");
+        output.WriteLine(piped.ToString());
+
+        Assert.True(piped.ExitCode == 0, piped.ToString());
+        // Three refreshes, three tables, each starting on a line of its own: no cursor movement a pipe cannot show.
+        var headings = piped.Output.Split('\n').Where(line => line.Contains("held lock(s) on sqlite", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, headings.Count);
+        Assert.All(headings, heading => Assert.StartsWith("1 held lock(s) on sqlite", heading.TrimStart(), StringComparison.Ordinal));
+        Assert.DoesNotContain("\u001b[", piped.Output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task List_show_and_release_work_on_the_file_another_process_locks_in()
     {
         var cancel = TestContext.Current.CancellationToken;

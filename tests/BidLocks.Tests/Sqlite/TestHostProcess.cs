@@ -20,9 +20,24 @@ public sealed class TestHostProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static TestHostProcess Start(params string[] arguments)
+    private static string Executable => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "BidLocks.TestHost.exe" : "BidLocks.TestHost");
+
+    public static TestHostProcess Start(params string[] arguments) => Start(new Dictionary<string, string?>(), arguments);
+
+    /// <summary>With these environment variables set (a null value removes the variable).</summary>
+    public static TestHostProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+        => Start(Executable, [.. arguments], environment);
+
+    /// <summary>
+    /// As the unprivileged user <c>nobody</c> (through <c>setpriv</c>): file modes bind it, whereas root, which runs
+    /// the tests here, ignores them.
+    /// </summary>
+    public static TestHostProcess StartAsNobody(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+        => Start("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Executable, .. arguments], environment);
+
+    private static TestHostProcess Start(string executable, string[] arguments, IReadOnlyDictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "BidLocks.TestHost.exe" : "BidLocks.TestHost"))
+        var start = new ProcessStartInfo(executable)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -32,6 +47,18 @@ public sealed class TestHostProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         var process = new Process { StartInfo = start };
@@ -82,6 +109,10 @@ public sealed class TestHostProcess : IAsyncDisposable
         _process.Kill();
         await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
     }
+
+    /// <summary>Everything the child writes to stdout from here until it exits.</summary>
+    public async Task<string> ReadToEndAsync()
+        => await _process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken).WaitAsync(LineTimeout, TestContext.Current.CancellationToken);
 
     public async Task<int> WaitForExitAsync()
     {

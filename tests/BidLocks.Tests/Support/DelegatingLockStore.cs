@@ -36,6 +36,8 @@ internal abstract class DelegatingLockStore(ILockStore inner) : ILockStore
 
     public void OnHoldsInDoubt(Action<HoldsInDoubt> inDoubt) => inner.OnHoldsInDoubt(inDoubt);
 
+    public void OnGenerationEnded(Action<string> loseEveryLease) => inner.OnGenerationEnded(loseEveryLease);
+
     public virtual ValueTask DisposeAsync() => inner.DisposeAsync();
 }
 

@@ -41,7 +41,8 @@ internal sealed partial class RedisLockStore : ILockStore
     private readonly ILogger _logger;
     private readonly bool _ownsConnection;
     private readonly string _keyPrefix;
-    private readonly RedisKeyNameCache _names = new();
+    private readonly RedisKeyArrayCache _lockFenceKeys = new(RedisKeyNames.LockFence);
+    private readonly RedisKeyArrayCache _lockKeys = new(RedisKeyNames.Lock);
 
     public RedisLockStore(IConnectionMultiplexer connection, BidLockOptions options, bool ownsConnection, int database = -1)
     {
@@ -66,18 +67,17 @@ internal sealed partial class RedisLockStore : ILockStore
         cancellationToken.ThrowIfCancellationRequested();
         // Expiry is counted from before the request: the server's own clock can only start later.
         var started = LeaseClock.Read(_time);
-        var names = _names.For(key);
         long code;
         if (!fence)
         {
             // The plain SET NX a hand-written Redis lock sends: the key exists whenever the lock is held or anyone is
             // queued (see RedisScripts), so it succeeds only when nobody waits.
-            var taken = await _database.StringSetAsync(names.Lock[0], holderId, ttl, When.NotExists).ConfigureAwait(false);
+            var taken = await _database.StringSetAsync(key.Value, holderId, ttl, When.NotExists).ConfigureAwait(false);
             code = taken ? 0 : RedisScripts.TakeSlowPath;
         }
         else
         {
-            var keys = names.LockFence;
+            var keys = _lockFenceKeys.For(key);
             RedisValue[] values = [holderId, Milliseconds(ttl)];
             try
             {
@@ -121,7 +121,7 @@ internal sealed partial class RedisLockStore : ILockStore
 
     public async ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId)
     {
-        var fence = await Fence.EvaluateAsync(_database, _names.For(key).LockFence, [holderId]).ConfigureAwait(false);
+        var fence = await Fence.EvaluateAsync(_database, _lockFenceKeys.For(key), [holderId]).ConfigureAwait(false);
         return fence > 0 ? fence : null;
     }
 
@@ -129,15 +129,14 @@ internal sealed partial class RedisLockStore : ILockStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = LeaseClock.Read(_time);
-        var result = await Extend.EvaluateAsync(_database, _names.For(key).LockSince, [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
+        var result = await Extend.EvaluateAsync(_database, RedisKeyNames.LockSince(key.Value), [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
         return result == 1 ? started.Plus(ttl) : null;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
     {
-        var names = _names.For(key);
-        var keys = names.Lock;
+        var keys = _lockKeys.For(key);
         RedisValue[] values = [holderId];
         long result;
         try
@@ -157,7 +156,7 @@ internal sealed partial class RedisLockStore : ILockStore
         // Waiters are queued: hand the lock to the first of them and tell them.
         var handedOver = await ReleaseQueued.EvaluateAsync(
             _database,
-            names.LockQueue,
+            RedisKeyNames.LockQueue(key.Value),
             [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds]).ConfigureAwait(false);
         return handedOver == 1;
     }
@@ -168,7 +167,7 @@ internal sealed partial class RedisLockStore : ILockStore
         {
             await Abandon.EvaluateAsync(
                 _database,
-                _names.For(key).LockQueue,
+                RedisKeyNames.LockQueue(key.Value),
                 [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds]).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -244,7 +243,7 @@ internal sealed partial class RedisLockStore : ILockStore
         var started = LeaseClock.Read(_time);
         var code = await AcquireQueued.EvaluateAsync(
             _database,
-            _names.For(key).Queued,
+            RedisKeyNames.Queued(key.Value),
             [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence]).ConfigureAwait(false);
         return code >= 0
             ? AcquireAttempt.Success(code, started.Plus(ttl))

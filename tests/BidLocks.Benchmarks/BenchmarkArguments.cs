@@ -12,9 +12,10 @@ internal sealed record BenchmarkArguments(
     bool RunSqlite,
     int SqliteHandOffRounds,
     IReadOnlyList<KeyPattern> KeyPatterns,
-    bool Packed)
+    bool Packed,
+    bool Profile)
 {
-    public const string Usage = "dotnet run -c Release --project tests/BidLocks.Benchmarks -- [--rounds 3] [--seconds 1.5] [--handoff-seconds 2] [--hold-ms 1] [--sqlite-handoff-rounds 25] [--keys fixed|distinct|both] [--redis-only | --sqlite-only | --packed]";
+    public const string Usage = "dotnet run -c Release --project tests/BidLocks.Benchmarks -- [--rounds 3] [--seconds 1.5] [--handoff-seconds 2] [--hold-ms 1] [--sqlite-handoff-rounds 25] [--keys fixed|distinct|both] [--redis-only | --sqlite-only | --packed | --profile]";
 
     public static BenchmarkArguments Parse(string[] args)
     {
@@ -34,7 +35,8 @@ internal sealed record BenchmarkArguments(
             RunSqlite: !redisOnly,
             SqliteHandOffRounds: (int)Number(args, "--sqlite-handoff-rounds", 25),
             KeyPatterns: Patterns(Text(args, "--keys", "both")),
-            Packed: args.Contains("--packed"));
+            Packed: args.Contains("--packed"),
+            Profile: args.Contains("--profile"));
     }
 
     private static KeyPattern[] Patterns(string keys) => keys switch

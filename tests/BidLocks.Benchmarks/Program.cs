@@ -10,6 +10,12 @@ if (arguments.Packed)
     return await PackedRun.RunAsync(args);
 }
 
+if (arguments.Profile)
+{
+    await StepProfile.RunAsync(arguments);
+    return 0;
+}
+
 if (arguments.RunRedis)
 {
     await RedisSection.RunAsync(arguments);

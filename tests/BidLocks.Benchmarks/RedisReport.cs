@@ -23,7 +23,7 @@ internal static class RedisReport
     }
 
     // The package's version (the assembly version stays at the major, 2.0.0 or 3.0.0), without its commit hash.
-    private static string ClientVersion => typeof(StackExchange.Redis.ConnectionMultiplexer).Assembly
+    public static string ClientVersion => typeof(StackExchange.Redis.ConnectionMultiplexer).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
 
     private static void PrintThroughput(IReadOnlyList<Contender> contenders, RedisFigures figures)

@@ -34,6 +34,7 @@ internal static class PackedRun
         "tests/BidLocks.Benchmarks/RedisReport.cs",
         "tests/BidLocks.Benchmarks/RedisServerMeter.cs",
         "tests/BidLocks.Benchmarks/StepProfile.cs",
+        "tests/BidLocks.Benchmarks/AllocationSampler.cs",
         "tests/BidLocks.Benchmarks/Contenders/Contender.cs",
         "tests/BidLocks.Benchmarks/Contenders/RawRedisContender.cs",
         "tests/BidLocks.Benchmarks/Contenders/LuaStepsContender.cs",

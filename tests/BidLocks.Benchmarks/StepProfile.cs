@@ -13,6 +13,7 @@ namespace BidLocks.Benchmarks;
 internal static class StepProfile
 {
     private const int CallsPerRound = 4000;
+    private const int SampledCycles = 40_000;
     private const string Marketplace = "bench";
     private const string RawRelease = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
@@ -95,6 +96,33 @@ internal static class StepProfile
         {
             var cells = string.Join(" | ", arguments.KeyPatterns.Select(pattern => $"{figures[(pattern, step)].Bytes.Format("F0")} | {figures[(pattern, step)].Microseconds.Format("F1")}"));
             Console.WriteLine($"| {Steps[step]} | {cells} |");
+        }
+
+        await PrintAllocationsByTypeAsync(manager);
+    }
+
+    /// <summary>Which types the bytes of the default fenced acquire+release on new postings are, by sampling.</summary>
+    private static async Task PrintAllocationsByTypeAsync(RedisBidLockManager manager)
+    {
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        using (var sampler = new AllocationSampler())
+        {
+            for (var call = 0; call < SampledCycles; call++)
+            {
+                await using var lease = await manager.AcquireAsync(Marketplace, $"sampled-{call}");
+            }
+
+            var perCycle = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / SampledCycles;
+            Console.WriteLine();
+            Console.WriteLine(Invariant.Format($"Allocations by type, default fenced AcquireAsync + DisposeAsync on {SampledCycles} new postings ({perCycle:F0} B a cycle, the posting's own string included), from the runtime's allocation samples:"));
+            Console.WriteLine();
+            Console.WriteLine("| type | share | ≈ B/cycle |");
+            Console.WriteLine("|---|---|---|");
+            foreach (var (type, share) in sampler.Shares().Where(type => type.Share >= 0.01))
+            {
+                // Double backticks: generic type names contain one.
+                Console.WriteLine(Invariant.Format($"| `` {type} `` | {share:P0} | {share * perCycle:F0} |"));
+            }
         }
     }
 

@@ -10,9 +10,12 @@ internal sealed record BenchmarkArguments(
     TimeSpan Hold,
     bool RunRedis,
     bool RunSqlite,
-    int SqliteHandOffRounds)
+    int SqliteHandOffRounds,
+    IReadOnlyList<KeyPattern> KeyPatterns,
+    bool Packed,
+    bool Profile)
 {
-    public const string Usage = "dotnet run -c Release --project tests/BidLocks.Benchmarks -- [--rounds 3] [--seconds 1.5] [--handoff-seconds 2] [--hold-ms 1] [--sqlite-handoff-rounds 25] [--redis-only | --sqlite-only]";
+    public const string Usage = "dotnet run -c Release --project tests/BidLocks.Benchmarks -- [--rounds 3] [--seconds 1.5] [--handoff-seconds 2] [--hold-ms 1] [--sqlite-handoff-rounds 25] [--keys fixed|distinct|both] [--redis-only | --sqlite-only | --packed | --profile]";
 
     public static BenchmarkArguments Parse(string[] args)
     {
@@ -30,7 +33,24 @@ internal sealed record BenchmarkArguments(
             Hold: TimeSpan.FromMilliseconds(Number(args, "--hold-ms", 1)),
             RunRedis: !sqliteOnly,
             RunSqlite: !redisOnly,
-            SqliteHandOffRounds: (int)Number(args, "--sqlite-handoff-rounds", 25));
+            SqliteHandOffRounds: (int)Number(args, "--sqlite-handoff-rounds", 25),
+            KeyPatterns: Patterns(Text(args, "--keys", "both")),
+            Packed: args.Contains("--packed"),
+            Profile: args.Contains("--profile"));
+    }
+
+    private static KeyPattern[] Patterns(string keys) => keys switch
+    {
+        "fixed" => [KeyPattern.Fixed],
+        "distinct" => [KeyPattern.Distinct],
+        "both" => [KeyPattern.Fixed, KeyPattern.Distinct],
+        _ => throw new ArgumentException($"--keys {keys}: expected fixed, distinct or both.", nameof(keys)),
+    };
+
+    private static string Text(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
     }
 
     /// <summary>Round 0 warms up (JIT, tiering, connections, caches) and is not counted, so it is kept short.</summary>

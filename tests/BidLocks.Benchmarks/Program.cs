@@ -4,6 +4,18 @@ using BidLocks.Benchmarks;
 // lock beside raw SQLite. Every figure is the median of interleaved rounds with their range.
 var arguments = BenchmarkArguments.Parse(args);
 Console.Error.WriteLine($"usage: {BenchmarkArguments.Usage}");
+if (arguments.Packed)
+{
+    // The Redis section from an app of its own on the packed package (issue 22); SQLite is not part of it.
+    return await PackedRun.RunAsync(args);
+}
+
+if (arguments.Profile)
+{
+    await StepProfile.RunAsync(arguments);
+    return 0;
+}
+
 if (arguments.RunRedis)
 {
     await RedisSection.RunAsync(arguments);
@@ -18,3 +30,5 @@ if (arguments.RunSqlite)
 
     await SqliteSection.RunAsync(arguments);
 }
+
+return 0;

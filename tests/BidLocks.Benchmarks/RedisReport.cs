@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
 using BidLocks.Benchmarks.Contenders;
 
@@ -6,14 +7,32 @@ namespace BidLocks.Benchmarks;
 /// <summary>Prints the Redis section's tables (markdown, as docs/benchmarks.md shows them).</summary>
 internal static class RedisReport
 {
-    public static void Print(BenchmarkArguments arguments, string redisVersion, IReadOnlyList<Contender> contenders, IReadOnlyList<Contender> waiting, RedisFigures figures)
+    public static void Print(BenchmarkArguments arguments, string redisVersion, IReadOnlyList<Contender> contenders, IReadOnlyList<Contender> waiting, IReadOnlyDictionary<KeyPattern, RedisFigures> throughput, RedisFigures handOff)
+    {
+        Console.WriteLine(Invariant.Format($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, redis-server {redisVersion} on loopback, StackExchange.Redis {ClientVersion}; {arguments.Rounds} rounds of {arguments.Seconds} s (hand-off {arguments.HandOffSeconds} s), median (min–max)."));
+        foreach (var (pattern, figures) in throughput)
+        {
+            Console.WriteLine();
+            Console.WriteLine(pattern == KeyPattern.Fixed
+                ? "Fixed postings (each worker locks its own posting every cycle):"
+                : "Distinct postings (every cycle locks a posting never locked before, as a bidding service does):");
+            PrintThroughput(contenders, figures);
+        }
+
+        PrintHandOff(arguments, contenders, waiting, handOff);
+    }
+
+    // The package's version (the assembly version stays at the major, 2.0.0 or 3.0.0), without its commit hash.
+    public static string ClientVersion => typeof(StackExchange.Redis.ConnectionMultiplexer).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
+
+    private static void PrintThroughput(IReadOnlyList<Contender> contenders, RedisFigures figures)
     {
         var raw = contenders[0];
         const int Many = RedisSection.ManyWorkers;
         // Ratios are taken round by round (same round, same machine state) and then their median.
         string Ratio(Dictionary<Contender, Stats> figure, Contender contender) => figure[contender].RatioTo(figure[raw]).Format("F2");
 
-        Console.WriteLine(Invariant.Format($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, redis-server {redisVersion} on loopback; {arguments.Rounds} rounds of {arguments.Seconds} s (hand-off {arguments.HandOffSeconds} s), median (min–max)."));
         Console.WriteLine();
         Console.WriteLine($"| contender | cycles/s, 1 worker | × raw | cycles/s, {Many} workers | × raw | bytes/cycle | × raw |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
@@ -37,6 +56,10 @@ internal static class RedisReport
             Console.WriteLine($"| {contender.Name} | {figures.CommandUs1[contender].Format("F2")} | {Ratio(figures.CommandUs1, contender)} | {figures.CommandUsMany[contender].Format("F2")} | {Ratio(figures.CommandUsMany, contender)} | {figures.CpuUs1[contender].Format("F2")} | {Ratio(figures.CpuUs1, contender)} | {figures.CpuUsMany[contender].Format("F2")} | {Ratio(figures.CpuUsMany, contender)} |");
         }
 
+    }
+
+    private static void PrintHandOff(BenchmarkArguments arguments, IReadOnlyList<Contender> contenders, IReadOnlyList<Contender> waiting, RedisFigures figures)
+    {
         Console.WriteLine();
         Console.WriteLine(Invariant.Format($"Forced hand-off, {RedisSection.HandOffWorkers} workers on one key, each holding it {arguments.Hold.TotalMilliseconds} ms:"));
         Console.WriteLine();

@@ -33,26 +33,30 @@ internal static class RedisSection
         };
         var twoInstances = new BidLocksContender("RedisBidLockManager, 2 instances", [await Manager(), await Manager()]);
         var waiting = contenders.Where(c => c.CanWait).Append(twoInstances).ToList();
-        var figures = new RedisFigures(contenders, waiting);
+        // Throughput per key pattern; the hand-off figures (one shared key) are kept in the first pattern's.
+        var throughput = arguments.KeyPatterns.ToDictionary(pattern => pattern, _ => new RedisFigures(contenders, waiting));
+        var handOffFigures = throughput[arguments.KeyPatterns[0]];
 
         for (var round = 0; round <= arguments.Rounds; round++)
         {
             var duration = arguments.ThroughputDuration(round);
             foreach (var contender in Rotation.ForRound(contenders, round))
+            foreach (var pattern in arguments.KeyPatterns)
             {
-                var (one, oneServer) = await MeasuredRunAsync(meter, contender, 1, duration);
-                var (many, manyServer) = await MeasuredRunAsync(meter, contender, ManyWorkers, duration);
+                var (one, oneServer) = await MeasuredRunAsync(meter, contender, 1, duration, pattern);
+                var (many, manyServer) = await MeasuredRunAsync(meter, contender, ManyWorkers, duration, pattern);
                 Console.Error.WriteLine(Invariant.Format(
-                    $"round {round} {contender.Name}: 1 worker {one.CyclesPerSecond:F0}/s {one.BytesPerCycle:F0} B {oneServer.CommandMicroseconds:F2}/{oneServer.MainThreadCpuMicroseconds:F2} server µs, {ManyWorkers} workers {many.CyclesPerSecond:F0}/s {manyServer.CommandMicroseconds:F2}/{manyServer.MainThreadCpuMicroseconds:F2} server µs"));
+                    $"round {round} {pattern} {contender.Name}: 1 worker {one.CyclesPerSecond:F0}/s {one.BytesPerCycle:F0} B {oneServer.CommandMicroseconds:F2}/{oneServer.MainThreadCpuMicroseconds:F2} server µs, {ManyWorkers} workers {many.CyclesPerSecond:F0}/s {manyServer.CommandMicroseconds:F2}/{manyServer.MainThreadCpuMicroseconds:F2} server µs"));
                 if (round > 0)
                 {
-                    figures.Cycles1[contender].Add(one.CyclesPerSecond);
-                    figures.Bytes[contender].Add(one.BytesPerCycle);
-                    figures.CyclesMany[contender].Add(many.CyclesPerSecond);
-                    figures.CommandUs1[contender].Add(oneServer.CommandMicroseconds);
-                    figures.CpuUs1[contender].Add(oneServer.MainThreadCpuMicroseconds);
-                    figures.CommandUsMany[contender].Add(manyServer.CommandMicroseconds);
-                    figures.CpuUsMany[contender].Add(manyServer.MainThreadCpuMicroseconds);
+                    var of = throughput[pattern];
+                    of.Cycles1[contender].Add(one.CyclesPerSecond);
+                    of.Bytes[contender].Add(one.BytesPerCycle);
+                    of.CyclesMany[contender].Add(many.CyclesPerSecond);
+                    of.CommandUs1[contender].Add(oneServer.CommandMicroseconds);
+                    of.CpuUs1[contender].Add(oneServer.MainThreadCpuMicroseconds);
+                    of.CommandUsMany[contender].Add(manyServer.CommandMicroseconds);
+                    of.CpuUsMany[contender].Add(manyServer.MainThreadCpuMicroseconds);
                 }
             }
 
@@ -62,18 +66,18 @@ internal static class RedisSection
                 Console.Error.WriteLine(Invariant.Format($"round {round} {contender.Name}: hand-off p50 {Stats.Percentile(result.LatenciesMs, 0.5):F3} ms p99 {Stats.Percentile(result.LatenciesMs, 0.99):F3} ms {result.HandOffsPerSecond:F0}/s min {result.MinPerWorker} max {result.MaxPerWorker} overlaps {result.Overlaps}"));
                 if (round > 0)
                 {
-                    figures.P50[contender].Add(Stats.Percentile(result.LatenciesMs, 0.5));
-                    figures.P99[contender].Add(Stats.Percentile(result.LatenciesMs, 0.99));
-                    figures.HandOffRate[contender].Add(result.HandOffsPerSecond);
-                    figures.MinPerWorker[contender].Add(result.MinPerWorker);
-                    figures.MaxPerWorker[contender].Add(result.MaxPerWorker);
-                    figures.Fairness[contender].Add(result.MaxPerWorker == 0 ? 0 : (double)result.MinPerWorker / result.MaxPerWorker);
-                    figures.Overlaps[contender] += result.Overlaps;
+                    handOffFigures.P50[contender].Add(Stats.Percentile(result.LatenciesMs, 0.5));
+                    handOffFigures.P99[contender].Add(Stats.Percentile(result.LatenciesMs, 0.99));
+                    handOffFigures.HandOffRate[contender].Add(result.HandOffsPerSecond);
+                    handOffFigures.MinPerWorker[contender].Add(result.MinPerWorker);
+                    handOffFigures.MaxPerWorker[contender].Add(result.MaxPerWorker);
+                    handOffFigures.Fairness[contender].Add(result.MaxPerWorker == 0 ? 0 : (double)result.MinPerWorker / result.MaxPerWorker);
+                    handOffFigures.Overlaps[contender] += result.Overlaps;
                 }
             }
         }
 
-        RedisReport.Print(arguments, meter.Version, contenders, waiting, figures);
+        RedisReport.Print(arguments, meter.Version, contenders, waiting, throughput, handOffFigures);
         foreach (var contender in contenders.Append(twoInstances))
         {
             await contender.DisposeAsync();
@@ -82,11 +86,11 @@ internal static class RedisSection
 
     /// <summary>One throughput run with the server read just before and just after it.</summary>
     private static async Task<(ThroughputRun.Result Run, (double CommandMicroseconds, double MainThreadCpuMicroseconds) Server)> MeasuredRunAsync(
-        RedisServerMeter meter, Contender contender, int workers, TimeSpan duration)
+        RedisServerMeter meter, Contender contender, int workers, TimeSpan duration, KeyPattern pattern)
     {
         GC.Collect();
         var before = await meter.ReadAsync();
-        var run = await ThroughputRun.RunAsync(contender, workers, duration);
+        var run = await ThroughputRun.RunAsync(contender, workers, duration, pattern);
         var after = await meter.ReadAsync();
         return (run, after.PerCycleSince(before, run.Cycles));
     }

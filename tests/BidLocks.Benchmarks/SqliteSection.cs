@@ -33,9 +33,9 @@ internal static class SqliteSection
                 foreach (var contender in Rotation.ForRound(contenders, round))
                 {
                     GC.Collect();
-                    var one = await ThroughputRun.RunAsync(contender, 1, duration);
+                    var one = await ThroughputRun.RunAsync(contender, 1, duration, KeyPattern.Fixed);
                     GC.Collect();
-                    var many = await ThroughputRun.RunAsync(contender, ManyWorkers, duration);
+                    var many = await ThroughputRun.RunAsync(contender, ManyWorkers, duration, KeyPattern.Fixed);
                     Console.Error.WriteLine(Invariant.Format($"round {round} {contender.Name}: 1 worker {one.CyclesPerSecond:F0}/s {one.BytesPerCycle:F0} B, {ManyWorkers} workers {many.CyclesPerSecond:F0}/s"));
                     if (round > 0)
                     {

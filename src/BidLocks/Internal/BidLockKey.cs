@@ -42,6 +42,12 @@ internal readonly struct BidLockKey
         return new BidLockKey(marketplaceId, postingId, builder.ToString());
     }
 
+    /// <summary>A key already made from these ids by <see cref="Create"/>, for a cache: no validation, no allocation.</summary>
+    public static BidLockKey FromValidated(string marketplaceId, string postingId, string value) => new(marketplaceId, postingId, value);
+
+    /// <summary>True when neither id needed escaping: the key spells both out as they are (escaping only lengthens).</summary>
+    public bool IsPlain(string prefix) => Value.Length == prefix.Length + MarketplaceId.Length + PostingId.Length + 3;
+
     private static string Plain(string prefix, string marketplaceId, string postingId)
         => string.Create(prefix.Length + marketplaceId.Length + postingId.Length + 3, (prefix, marketplaceId, postingId), static (chars, parts) =>
         {

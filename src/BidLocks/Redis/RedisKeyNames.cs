@@ -3,38 +3,16 @@ using StackExchange.Redis;
 namespace BidLocks;
 
 /// <summary>
-/// The key arrays one lock's Redis steps pass in <c>KEYS[]</c>, all under the lock's hash tag. Never written after
-/// they are made, so concurrent calls on one lock can share them (see <see cref="RedisKeyNameCache"/>).
+/// The key arrays one lock's Redis steps pass in <c>KEYS[]</c>, all under the lock's hash tag. Each step builds only
+/// the keys it uses, when it runs: the two that run for every lock (<see cref="LockFence"/> for the fenced first try,
+/// <see cref="Lock"/> for release) come from a <see cref="RedisKeyArrayCache"/>, the rest are for waits and renewals,
+/// which are rare next to them.
 /// </summary>
-internal sealed class RedisKeyNames
+internal static class RedisKeyNames
 {
     public const string FenceSuffix = ":fence";
     public const string QueueSuffix = ":queue";
     public const string WaitersSuffix = ":waiters";
-
-    public RedisKeyNames(string key)
-    {
-        RedisKey lockKey = key;
-        RedisKey fence = key + FenceSuffix;
-        RedisKey queue = key + QueueSuffix;
-        RedisKey waiters = key + WaitersSuffix;
-        RedisKey since = key + SinceSuffix;
-        Lock = [lockKey];
-        LockFence = [lockKey, fence];
-        LockSince = [lockKey, since];
-        Queued = [lockKey, fence, queue, waiters, since];
-        LockQueue = [lockKey, queue, waiters];
-        LockQueueSince = [lockKey, queue, waiters, since];
-    }
-
-    /// <summary>KEYS: lock.</summary>
-    public RedisKey[] Lock { get; }
-
-    /// <summary>KEYS: lock, fence.</summary>
-    public RedisKey[] LockFence { get; }
-
-    /// <summary>KEYS: lock, since.</summary>
-    public RedisKey[] LockSince { get; }
 
     /// <summary>
     /// The suffix of the key that records when a queued waiter was handed the lock (<c>&lt;unix ms&gt; &lt;holder&gt;</c>), for
@@ -42,12 +20,21 @@ internal sealed class RedisKeyNames
     /// </summary>
     public const string SinceSuffix = ":since";
 
+    /// <summary>KEYS: lock.</summary>
+    public static RedisKey[] Lock(string key) => [key];
+
+    /// <summary>KEYS: lock, fence.</summary>
+    public static RedisKey[] LockFence(string key) => [key, key + FenceSuffix];
+
+    /// <summary>KEYS: lock, since.</summary>
+    public static RedisKey[] LockSince(string key) => [key, key + SinceSuffix];
+
     /// <summary>KEYS: lock, fence, queue, waiters, since.</summary>
-    public RedisKey[] Queued { get; }
+    public static RedisKey[] Queued(string key) => [key, key + FenceSuffix, key + QueueSuffix, key + WaitersSuffix, key + SinceSuffix];
 
     /// <summary>KEYS: lock, queue, waiters.</summary>
-    public RedisKey[] LockQueue { get; }
+    public static RedisKey[] LockQueue(string key) => [key, key + QueueSuffix, key + WaitersSuffix];
 
     /// <summary>KEYS: lock, queue, waiters, since.</summary>
-    public RedisKey[] LockQueueSince { get; }
+    public static RedisKey[] LockQueueSince(string key) => [key, key + QueueSuffix, key + WaitersSuffix, key + SinceSuffix];
 }

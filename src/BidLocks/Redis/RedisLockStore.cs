@@ -41,7 +41,8 @@ internal sealed partial class RedisLockStore : ILockStore
     private readonly ILogger _logger;
     private readonly bool _ownsConnection;
     private readonly string _keyPrefix;
-    private readonly RedisKeyNameCache _names = new();
+    private readonly RedisKeyArrayCache _lockFenceKeys = new(RedisKeyNames.LockFence);
+    private readonly RedisKeyArrayCache _lockKeys = new(RedisKeyNames.Lock);
 
     public RedisLockStore(IConnectionMultiplexer connection, BidLockOptions options, bool ownsConnection, int database = -1)
     {
@@ -72,18 +73,17 @@ internal sealed partial class RedisLockStore : ILockStore
         cancellationToken.ThrowIfCancellationRequested();
         // Expiry is counted from before the request: the server's own clock can only start later.
         var started = LeaseClock.Read(_time);
-        var names = _names.For(key);
         long code;
         if (!fence)
         {
             // The plain SET NX a hand-written Redis lock sends: the key exists whenever the lock is held or anyone is
             // queued (see RedisScripts), so it succeeds only when nobody waits.
-            var taken = await _database.StringSetAsync(names.Lock[0], holderId, ttl, When.NotExists).ConfigureAwait(false);
+            var taken = await _database.StringSetAsync(key.Value, holderId, ttl, When.NotExists).ConfigureAwait(false);
             code = taken ? 0 : RedisScripts.TakeSlowPath;
         }
         else
         {
-            var keys = names.LockFence;
+            var keys = _lockFenceKeys.For(key);
             RedisValue[] values = [holderId, Milliseconds(ttl)];
             try
             {
@@ -127,7 +127,7 @@ internal sealed partial class RedisLockStore : ILockStore
 
     public async ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId)
     {
-        var fence = await Fence.EvaluateAsync(_database, _names.For(key).LockFence, [holderId]).ConfigureAwait(false);
+        var fence = await Fence.EvaluateAsync(_database, _lockFenceKeys.For(key), [holderId]).ConfigureAwait(false);
         return fence > 0 ? fence : null;
     }
 
@@ -135,15 +135,14 @@ internal sealed partial class RedisLockStore : ILockStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = LeaseClock.Read(_time);
-        var result = await Extend.EvaluateAsync(_database, _names.For(key).LockSince, [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
+        var result = await Extend.EvaluateAsync(_database, RedisKeyNames.LockSince(key.Value), [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
         return result == 1 ? started.Plus(ttl) : null;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
     {
-        var names = _names.For(key);
-        var keys = names.Lock;
+        var keys = _lockKeys.For(key);
         RedisValue[] values = [holderId];
         long result;
         try
@@ -163,19 +162,18 @@ internal sealed partial class RedisLockStore : ILockStore
         // Waiters are queued: hand the lock to the first of them and tell them.
         var handedOver = await ReleaseQueued.EvaluateAsync(
             _database,
-            names.LockQueue,
+            RedisKeyNames.LockQueue(key.Value),
             [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds]).ConfigureAwait(false);
         return handedOver == 1;
     }
 
     public async ValueTask AbandonAsync(BidLockKey key, string holderId, string? attemptId)
     {
-        var names = _names.For(key);
         try
         {
             await (attemptId is null
-                ? Abandon.EvaluateAsync(_database, names.LockQueue, [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds])
-                : Abandon.EvaluateAsync(_database, names.LockQueueSince, [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds, attemptId])).ConfigureAwait(false);
+                ? Abandon.EvaluateAsync(_database, RedisKeyNames.LockQueue(key.Value), [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds])
+                : Abandon.EvaluateAsync(_database, RedisKeyNames.LockQueueSince(key.Value), [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds, attemptId])).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -251,7 +249,7 @@ internal sealed partial class RedisLockStore : ILockStore
         RedisValue[] values = attemptId is null
             ? [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence]
             : [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence, attemptId];
-        var code = await AcquireQueued.EvaluateAsync(_database, _names.For(key).Queued, values).ConfigureAwait(false);
+        var code = await AcquireQueued.EvaluateAsync(_database, RedisKeyNames.Queued(key.Value), values).ConfigureAwait(false);
         return code >= 0
             ? AcquireAttempt.Success(code, started.Plus(ttl))
             : AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));

@@ -12,9 +12,9 @@ internal sealed class BidLocksContender(string name, IReadOnlyList<RedisBidLockM
 
     public override string Name => name;
 
-    public override async Task CycleAsync(int worker)
+    public override async Task CycleAsync(int worker, string posting)
     {
-        await using var lease = await managers[0].AcquireAsync("bench", Posting(worker), _options);
+        await using var lease = await managers[0].AcquireAsync("bench", posting, _options);
     }
 
     public override async Task<Func<Task>> HoldAsync(int worker, string key)

@@ -10,9 +10,9 @@ internal sealed class DistributedLockContender(IConnectionMultiplexer connection
 
     public override string Name => "DistributedLock.Redis 1.1.1";
 
-    public override async Task CycleAsync(int worker)
+    public override async Task CycleAsync(int worker, string posting)
     {
-        var handle = await new RedisDistributedLock($"dl:{Posting(worker)}", _database).AcquireAsync(TimeSpan.FromSeconds(60));
+        var handle = await new RedisDistributedLock($"dl:{posting}", _database).AcquireAsync(TimeSpan.FromSeconds(60));
         await handle.DisposeAsync();
     }
 

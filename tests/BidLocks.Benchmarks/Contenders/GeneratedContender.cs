@@ -10,7 +10,7 @@ internal sealed class GeneratedContender(RedisBidLockManager manager) : Contende
 
     public override string Name => "[BidLock] generated, empty body";
 
-    public override Task CycleAsync(int worker) => _service.PlaceAsync("bench", Posting(worker), CancellationToken.None);
+    public override Task CycleAsync(int worker, string posting) => _service.PlaceAsync("bench", posting, CancellationToken.None);
 
     // The generated method releases when the body returns, so hand-off is measured on the bare manager only.
     public override bool CanWait => false;

@@ -12,15 +12,15 @@ internal sealed class LuaStepsContender(IConnectionMultiplexer connection) : Con
     private static readonly RedisScript Acquire = new(RedisScripts.AcquireFast);
     private static readonly RedisScript Release = new(RedisScripts.ReleaseFast);
     private readonly IDatabase _database = connection.GetDatabase();
-    private readonly RedisKey[][] _keys = [.. Enumerable.Range(0, 256).Select(worker => new RedisKey[] { $"lua:{{bench:{Posting(worker)}}}", $"lua:{{bench:{Posting(worker)}}}:fence", $"lua:{{bench:{Posting(worker)}}}:queue" })];
+    private readonly RedisKey[][] _keys = [.. Enumerable.Range(0, 256).Select(worker => KeysFor($"lua:{{bench:{Posting(worker)}}}"))];
 
     public override string Name => "its Lua steps alone (no manager)";
 
     public override bool CanWait => false;
 
-    public override async Task CycleAsync(int worker)
+    public override async Task CycleAsync(int worker, string posting)
     {
-        var keys = _keys[worker];
+        var keys = IsWorkersOwn(worker, posting) ? _keys[worker] : KeysFor($"lua:{{bench:{posting}}}");
         var token = Guid.NewGuid().ToString("N");
         if (await Acquire.EvaluateAsync(_database, keys, [token, 30_000, 1]) <= 0)
         {
@@ -29,6 +29,8 @@ internal sealed class LuaStepsContender(IConnectionMultiplexer connection) : Con
 
         await Release.EvaluateAsync(_database, [keys[0]], [token]);
     }
+
+    private static RedisKey[] KeysFor(string key) => [key, key + ":fence"];
 
     public override Task<Func<Task>> HoldAsync(int worker, string key) => throw new NotSupportedException();
 }

@@ -17,9 +17,10 @@ internal sealed class RawRedisContender(IConnectionMultiplexer connection) : Con
 
     public override bool CanWait => false;
 
-    public override async Task CycleAsync(int worker)
+    public override async Task CycleAsync(int worker, string posting)
     {
-        var key = _keys[worker];
+        // Its own posting's key is made once, as a user with one key per worker would; a new posting's key is built.
+        var key = IsWorkersOwn(worker, posting) ? _keys[worker] : (RedisKey)$"raw:{{bench:{posting}}}";
         var token = Guid.NewGuid().ToString("N");
         if (!await _database.StringSetAsync(key, token, Ttl, When.NotExists))
         {

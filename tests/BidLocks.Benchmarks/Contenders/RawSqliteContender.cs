@@ -35,7 +35,8 @@ internal sealed class RawSqliteContender : Contender
 
     public override bool CanWait => false;
 
-    public override Task CycleAsync(int worker)
+    // Each worker's statements are prepared for its own posting: the SQLite section runs the fixed pattern only.
+    public override Task CycleAsync(int worker, string posting)
     {
         _workers[worker].Cycle(Guid.NewGuid().ToString("N"));
         return Task.CompletedTask;

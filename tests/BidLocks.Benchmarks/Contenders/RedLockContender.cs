@@ -19,9 +19,9 @@ internal sealed class RedLockContender : Contender
 
     public override string Name => "RedLock.net 2.3.2";
 
-    public override async Task CycleAsync(int worker)
+    public override async Task CycleAsync(int worker, string posting)
     {
-        await using var redLock = await _factory.CreateLockAsync($"rl:{Posting(worker)}", Expiry);
+        await using var redLock = await _factory.CreateLockAsync($"rl:{posting}", Expiry);
         if (!redLock.IsAcquired)
         {
             throw new InvalidOperationException("A worker's own key was taken.");

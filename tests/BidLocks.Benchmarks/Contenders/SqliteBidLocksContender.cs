@@ -7,9 +7,9 @@ internal sealed class SqliteBidLocksContender(SqliteBidLockManager manager) : Co
 
     public override string Name => "SqliteBidLockManager";
 
-    public override async Task CycleAsync(int worker)
+    public override async Task CycleAsync(int worker, string posting)
     {
-        await using var lease = await manager.AcquireAsync("bench", Posting(worker), Wait);
+        await using var lease = await manager.AcquireAsync("bench", posting, Wait);
     }
 
     // Hand-off on SQLite is measured across processes (SqliteHandOffRun), where its queue matters.

@@ -35,8 +35,13 @@ internal sealed class RedisReleaseRetry : IDisposable
         _logger = logger;
     }
 
-    /// <summary>True for a failure after which the release may still be owed: no answer, not a refusal by the server.</summary>
-    public static bool IsRetryable(Exception exception) => exception is RedisConnectionException or RedisTimeoutException or TimeoutException;
+    /// <summary>
+    /// True for a failure after which the release may still be owed: no answer, or an answer from a server that is no
+    /// longer the primary (READONLY: Sentinel made it a replica), not a refusal by the primary.
+    /// </summary>
+    public static bool IsRetryable(Exception exception)
+        => exception is RedisConnectionException or RedisTimeoutException or TimeoutException
+            || (exception is RedisServerException && exception.Message.StartsWith("READONLY", StringComparison.Ordinal));
 
     /// <summary>
     /// Starts sending the release of <paramref name="key"/> by <paramref name="holderId"/> again, until it is answered

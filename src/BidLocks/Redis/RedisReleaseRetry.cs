@@ -6,10 +6,11 @@ using StackExchange.Redis;
 namespace BidLocks;
 
 /// <summary>
-/// Sends a release again, in the background, after it failed for want of a connection: with replicas acknowledging
-/// every grant, the lock outlives the primary it was granted on, and a release sent to the dying primary (or during the
-/// switch) would otherwise leave the promoted replica holding it for the rest of its TTL, blocking its posting although
-/// its holder is done. Compare-and-delete makes a late or repeated release harmless to every other holder.
+/// Sends a release again, in the background, after it failed for want of a connection or was answered by a primary that
+/// no longer counts: a grant replicated before a fail-over (always, with MinReplicas above 0; usually, within
+/// milliseconds, without) outlives the primary it was granted on, and a release sent to the dying or old primary (or
+/// during the switch) would otherwise leave the promoted replica holding it for the rest of its TTL, blocking its
+/// posting although its holder is done. Compare-and-delete makes a late or repeated release harmless to every other holder.
 /// </summary>
 /// <remarks>
 /// The one holder it could harm is the same holder taking the same lock again (a holder-named lock,

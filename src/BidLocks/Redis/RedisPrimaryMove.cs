@@ -11,6 +11,7 @@ namespace BidLocks;
 /// </remarks>
 internal sealed class RedisPrimaryMove
 {
+    private readonly object _gate = new();
     private int _version;
     private TaskCompletionSource _settled = NewSettled(completed: true);
 
@@ -28,7 +29,7 @@ internal sealed class RedisPrimaryMove
     /// <summary>Marks a move as begun; false when one already is.</summary>
     public bool Begin()
     {
-        lock (this)
+        lock (_gate)
         {
             if (IsMoving(_version))
             {
@@ -46,7 +47,7 @@ internal sealed class RedisPrimaryMove
     public void End()
     {
         TaskCompletionSource settled;
-        lock (this)
+        lock (_gate)
         {
             if (!IsMoving(_version))
             {

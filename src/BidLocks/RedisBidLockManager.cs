@@ -72,7 +72,7 @@ public sealed class RedisBidLockManager : BidLockManagerBase
     {
         var (settings, replication, garnetConfirmed) = start;
         var owned = settings.ExistingConnection is null;
-        var connection = settings.ExistingConnection ?? await RedisConnector.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
+        var connection = settings.ExistingConnection ?? await RedisConnector.ConnectAsync(settings, cancellationToken, RedisSentinelFollower.TieBreakerKey(options.KeyPrefix)).ConfigureAwait(false);
         RedisServerIdentity server;
         try
         {
@@ -92,7 +92,7 @@ public sealed class RedisBidLockManager : BidLockManagerBase
         var store = new RedisLockStore(connection, options, ownsConnection: owned, settings.Database);
         if (owned && settings.SentinelService is not null)
         {
-            store.FollowSentinels();
+            store.FollowSentinels(settings);
         }
 
         var manager = new RedisBidLockManager(store, options, replication);

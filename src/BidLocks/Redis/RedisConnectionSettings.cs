@@ -285,6 +285,20 @@ internal sealed class RedisConnectionSettings
         return options;
     }
 
+    /// <summary>Options for a connection to the Sentinels themselves, to hear their announcements.</summary>
+    public ConfigurationOptions ToSentinelOptions()
+    {
+        var options = ToConfigurationOptions();
+        options.ServiceName = null;
+        options.CommandMap = CommandMap.Sentinel;
+        options.TieBreaker = string.Empty;
+        options.DefaultDatabase = null;
+        options.ClientName = "BidLocks-sentinel-watch";
+        // Started after the manager connected: a Sentinel down now is no reason to fail, the others are asked.
+        options.AbortOnConnectFail = false;
+        return options;
+    }
+
     /// <summary>Replaces every occurrence of the password in <paramref name="text"/> (an error from the client, say).</summary>
     public string Redact(string text)
         => Password is null || text.Length == 0 ? text : text.Replace(Password, Redacted, StringComparison.Ordinal);

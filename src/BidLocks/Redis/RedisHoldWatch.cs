@@ -30,6 +30,9 @@ internal sealed class RedisHoldWatch : IDisposable
 
     public void OnHoldsInDoubt(Action<HoldsInDoubt> inDoubt) => _inDoubt = inDoubt;
 
+    /// <summary>The client moved to the primary the Sentinels named (<see cref="RedisSentinelFollower"/>): verify every hold there.</summary>
+    public void PrimaryMoved() => _inDoubt?.Invoke(HoldsInDoubt.Reconnected);
+
     public void Dispose()
     {
         _connection.ConnectionFailed -= OnConnectionFailed;

@@ -2,14 +2,91 @@ using StackExchange.Redis;
 
 namespace BidLocks;
 
-// What ReplicatedRedisLockStore needs of the store it wraps, and the Sentinel follower the store keeps.
+// What ReplicatedRedisLockStore needs of the store it wraps, the Sentinel follower the store keeps, and what a move to
+// another primary means for each lock step (RedisPrimaryMove).
 internal sealed partial class RedisLockStore
 {
     private RedisSentinelFollower? _sentinelFollower;
+    private RedisRecentReleases? _recentReleases;
 
-    /// <summary>With Sentinel: looks for the new primary whenever the client has none (see <see cref="RedisSentinelFollower"/>).</summary>
-    internal void FollowSentinels() => _sentinelFollower ??= new RedisSentinelFollower(_connection, _logger);
+    /// <summary>With Sentinel: follows the primary the Sentinels name (see <see cref="RedisSentinelFollower"/>).</summary>
+    internal void FollowSentinels(RedisConnectionSettings settings)
+    {
+        _recentReleases ??= new RedisRecentReleases();
+        _sentinelFollower ??= new RedisSentinelFollower(_connection, settings, _keyPrefix, _move, OnPrimaryMoved, _logger);
+    }
 
     /// <summary>The database the lock steps run on: a <c>WAIT</c> after them must go down the same connection.</summary>
     internal IDatabase Database => _database;
+
+    private TimeSpan LongestTtl => TimeSpan.FromTicks(Volatile.Read(ref _longestTtlTicks));
+
+    /// <summary>Raises <see cref="LongestTtl"/> to <paramref name="ttl"/>; before the step is sent, so no grant outlives it.</summary>
+    private void NoteTtl(TimeSpan ttl)
+    {
+        var longest = Volatile.Read(ref _longestTtlTicks);
+        while (ttl.Ticks > longest)
+        {
+            var seen = Interlocked.CompareExchange(ref _longestTtlTicks, ttl.Ticks, longest);
+            if (seen == longest)
+            {
+                return;
+            }
+
+            longest = seen;
+        }
+    }
+
+    /// <summary>The move version a grant starts under; refused outright while the client moves to another primary.</summary>
+    private int GrantableVersion(BidLockKey key, TimeSpan ttl)
+    {
+        NoteTtl(ttl);
+        var version = _move.Version;
+        return RedisPrimaryMove.IsMoving(version)
+            ? throw new BidLockUnavailableException(
+                Backend,
+                $"The {Backend} lock on '{key.Value}' was not requested: the Sentinels named a new primary and the client is moving to it; the body did not run.")
+            : version;
+    }
+
+    /// <summary>
+    /// A grant counts only if no move began while it was on its way: otherwise the old primary may have given it. It is
+    /// then released on the primary the Sentinels named (compare-and-delete: only this holder's grant goes) and refused.
+    /// </summary>
+    private AcquireAttempt Granted(BidLockKey key, string holderId, int version, long fencingToken, LeaseExpiry expiry)
+    {
+        if (_move.Version != version)
+        {
+            _releaseRetry.Start(key, holderId, LongestTtl);
+            throw new BidLockUnavailableException(
+                Backend,
+                $"The {Backend} lock on '{key.Value}' was granted while the Sentinels named a new primary, perhaps by the old one; it is being released on the new one and the body did not run.");
+        }
+
+        _recentReleases?.Forget(key, holderId);
+        return AcquireAttempt.Success(fencingToken, expiry);
+    }
+
+    /// <summary>The release <see cref="RedisReleaseRetry"/> sends again: to the named primary, after any move.</summary>
+    private async ValueTask<bool> ResendReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
+    {
+        await _move.WhenSettled.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var version = _move.Version;
+        var released = await ReleaseOnceAsync(key, holderId).ConfigureAwait(false);
+        return _move.Version == version
+            ? released
+            : throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "The primary moved while the release was on its way; sending it again.");
+    }
+
+    // Every hold is verified on the named primary, and every recent release is sent to it again: the old primary may
+    // have answered it.
+    private void OnPrimaryMoved()
+    {
+        foreach (var (key, holder) in _recentReleases?.TakeRecent(_move.BeganAt) ?? [])
+        {
+            _releaseRetry.Start(key, holder, LongestTtl);
+        }
+
+        _holdWatch.PrimaryMoved();
+    }
 }

@@ -43,6 +43,13 @@ internal sealed partial class RedisLockStore : ILockStore
     private readonly string _keyPrefix;
     private readonly RedisKeyArrayCache _lockFenceKeys = new(RedisKeyNames.LockFence);
     private readonly RedisKeyArrayCache _lockKeys = new(RedisKeyNames.Lock);
+    private readonly RedisPrimaryMove _move = new();
+    private readonly RedisReleaseRetry _releaseRetry;
+
+    // The longest TTL this store has set (floored by MaxHold, the TTL of a holder-named lock, which another process
+    // may have granted): a release owed now is owed for at most this long, since every hold it could free was granted
+    // or renewed before now.
+    private long _longestTtlTicks;
 
     public RedisLockStore(IConnectionMultiplexer connection, BidLockOptions options, bool ownsConnection, int database = -1)
     {
@@ -55,6 +62,8 @@ internal sealed partial class RedisLockStore : ILockStore
         _logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _ownsConnection = ownsConnection;
         _keyPrefix = options.KeyPrefix;
+        _releaseRetry = new RedisReleaseRetry(ResendReleaseAsync, _time, _logger);
+        _longestTtlTicks = Math.Max(options.MaxHold.Ticks, options.DefaultTtl.Ticks);
     }
 
     public string Backend => BackendName;
@@ -71,6 +80,8 @@ internal sealed partial class RedisLockStore : ILockStore
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
+        var version = GrantableVersion(key, ttl);
         // Expiry is counted from before the request: the server's own clock can only start later.
         var started = LeaseClock.Read(_time);
         long code;
@@ -97,7 +108,7 @@ internal sealed partial class RedisLockStore : ILockStore
         }
 
         return code >= 0
-            ? AcquireAttempt.Success(code, started.Plus(ttl))
+            ? Granted(key, holderId, version, code, started.Plus(ttl))
             : await RetryAcquireAsync(key, holderId, attemptId: null, ttl, fence, cancellationToken).ConfigureAwait(false);
     }
 
@@ -134,13 +145,58 @@ internal sealed partial class RedisLockStore : ILockStore
     public async ValueTask<LeaseExpiry?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        NoteTtl(ttl);
+        var version = _move.Version;
+        if (RedisPrimaryMove.IsMoving(version))
+        {
+            // The renewal must reach the primary the Sentinels named, not the one the client still writes to.
+            await _move.WhenSettled.WaitAsync(cancellationToken).ConfigureAwait(false);
+            version = _move.Version;
+        }
+
         var started = LeaseClock.Read(_time);
         var result = await Extend.EvaluateAsync(_database, RedisKeyNames.LockSince(key.Value), [holderId, Milliseconds(ttl)]).ConfigureAwait(false);
+        if (_move.Version != version)
+        {
+            // Answered, perhaps, by the old primary: it does not count; send it again once the move has ended.
+            return await ExtendAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
+        }
+
         return result == 1 ? started.Plus(ttl) : null;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
+    {
+        var version = _move.Version;
+        bool released;
+        try
+        {
+            released = await ReleaseOnceAsync(key, holderId).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (RedisReleaseRetry.IsRetryable(exception))
+        {
+            // The caller still hears of the failure; the release itself is owed to whichever primary comes next.
+            _releaseRetry.Start(key, holderId, LongestTtl);
+            throw;
+        }
+
+        if (_move.Version != version || RedisPrimaryMove.IsMoving(version))
+        {
+            // Answered, perhaps, by the old primary, which no longer counts: send it again to the named one.
+            _releaseRetry.Start(key, holderId, LongestTtl);
+        }
+        else
+        {
+            _recentReleases?.Note(key, holderId);
+        }
+
+        return released;
+    }
+
+    /// <summary>One compare-and-delete, with hand-over to the first waiter; no retry.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    internal async ValueTask<bool> ReleaseOnceAsync(BidLockKey key, string holderId)
     {
         var keys = _lockKeys.For(key);
         RedisValue[] values = [holderId];
@@ -224,6 +280,7 @@ internal sealed partial class RedisLockStore : ILockStore
     public async ValueTask DisposeAsync()
     {
         _sentinelFollower?.Dispose();
+        _releaseRetry.Dispose();
         _holdWatch.Dispose();
         try
         {
@@ -245,13 +302,15 @@ internal sealed partial class RedisLockStore : ILockStore
     private async ValueTask<AcquireAttempt> QueuedAttemptAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
+        var version = GrantableVersion(key, ttl);
         var started = LeaseClock.Read(_time);
         RedisValue[] values = attemptId is null
             ? [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence]
             : [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence, attemptId];
         var code = await AcquireQueued.EvaluateAsync(_database, RedisKeyNames.Queued(key.Value), values).ConfigureAwait(false);
         return code >= 0
-            ? AcquireAttempt.Success(code, started.Plus(ttl))
+            ? Granted(key, holderId, version, code, started.Plus(ttl))
             : AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));
     }
 

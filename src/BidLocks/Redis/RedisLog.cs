@@ -31,4 +31,13 @@ internal static partial class RedisLog
 
     [LoggerMessage(109, LogLevel.Information, "Found the Redis primary at {Endpoint} after losing the last one")]
     public static partial void PrimaryFound(ILogger logger, string endpoint);
+
+    [LoggerMessage(110, LogLevel.Warning, "The Sentinels named {Endpoint} the Redis primary; grants are refused until the client writes to it")]
+    public static partial void PrimaryNamed(ILogger logger, string endpoint);
+
+    [LoggerMessage(111, LogLevel.Information, "Moved to the Redis primary the Sentinels named, {Endpoint}, in {ElapsedMs} ms")]
+    public static partial void PrimaryMoved(ILogger logger, string endpoint, long elapsedMs);
+
+    [LoggerMessage(112, LogLevel.Warning, "Could not subscribe to the Sentinels' announcements; the client follows fail-overs only when its connection drops")]
+    public static partial void SentinelSubscribeFailed(ILogger logger, Exception exception);
 }

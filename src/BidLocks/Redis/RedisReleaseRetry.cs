@@ -6,10 +6,11 @@ using StackExchange.Redis;
 namespace BidLocks;
 
 /// <summary>
-/// Sends a release again, in the background, after it failed for want of a connection: with replicas acknowledging
-/// every grant, the lock outlives the primary it was granted on, and a release sent to the dying primary (or during the
-/// switch) would otherwise leave the promoted replica holding it for the rest of its TTL, blocking its posting although
-/// its holder is done. Compare-and-delete makes a late or repeated release harmless to every other holder.
+/// Sends a release again, in the background, after it failed for want of a connection or was answered by a primary that
+/// no longer counts: a grant replicated before a fail-over (always, with MinReplicas above 0; usually, within
+/// milliseconds, without) outlives the primary it was granted on, and a release sent to the dying or old primary (or
+/// during the switch) would otherwise leave the promoted replica holding it for the rest of its TTL, blocking its
+/// posting although its holder is done. Compare-and-delete makes a late or repeated release harmless to every other holder.
 /// </summary>
 /// <remarks>
 /// The one holder it could harm is the same holder taking the same lock again (a holder-named lock,
@@ -35,8 +36,13 @@ internal sealed class RedisReleaseRetry : IDisposable
         _logger = logger;
     }
 
-    /// <summary>True for a failure after which the release may still be owed: no answer, not a refusal by the server.</summary>
-    public static bool IsRetryable(Exception exception) => exception is RedisConnectionException or RedisTimeoutException or TimeoutException;
+    /// <summary>
+    /// True for a failure after which the release may still be owed: no answer, or an answer from a server that is no
+    /// longer the primary (READONLY: Sentinel made it a replica), not a refusal by the primary.
+    /// </summary>
+    public static bool IsRetryable(Exception exception)
+        => exception is RedisConnectionException or RedisTimeoutException or TimeoutException
+            || (exception is RedisServerException && exception.Message.StartsWith("READONLY", StringComparison.Ordinal));
 
     /// <summary>
     /// Starts sending the release of <paramref name="key"/> by <paramref name="holderId"/> again, until it is answered

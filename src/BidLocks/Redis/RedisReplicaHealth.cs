@@ -5,7 +5,8 @@ namespace BidLocks;
 
 /// <summary>
 /// Adds the replicas to a healthy Redis health report when <see cref="BidLockOptions.MinReplicas"/> is above 0: fewer
-/// replicas answering than it requires means every grant will fail, which an operator should see before the bids do.
+/// replicas answering than it requires means every grant will fail, so the backend is Unhealthy (not Degraded, which
+/// says that locking still works): an operator, and a load balancer's probe, should see it before the bids do.
 /// </summary>
 internal static class RedisReplicaHealth
 {
@@ -40,7 +41,7 @@ internal static class RedisReplicaHealth
             ? health with { Description = $"{health.Description} {replicas}." }
             : health with
             {
-                Status = BidLockHealthStatus.Degraded,
+                Status = BidLockHealthStatus.Unhealthy,
                 Description = $"{health.Description} Only {replicas}: every grant fails until enough replicas acknowledge again.",
             };
     }

@@ -13,28 +13,20 @@ namespace BidLocks;
 /// A wrapper, used only when MinReplicas is above 0, so that the default adds nothing to the lock's hot path: not a
 /// command, not a branch, not an allocation. Releases are not waited for: a release a promoted replica missed leaves
 /// the lock held there, which delays the next holder but never lets two in; a release that failed for want of a
-/// connection is sent again until it lands (<see cref="RedisReleaseRetry"/>), so the posting is free once the new
-/// primary answers rather than a TTL later.
+/// connection is sent again until it lands (<see cref="RedisReleaseRetry"/>, kept by the wrapped store whatever
+/// MinReplicas is), so the posting is free once the new primary answers rather than a TTL later.
 /// </remarks>
 internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
 {
     private readonly RedisLockStore _inner;
     private readonly RedisReplicaWait _wait;
-    private readonly RedisReleaseRetry _releaseRetry;
     private readonly ILogger _logger;
-
-    // The longest TTL this store has set (floored by MaxHold, the TTL of a holder-named lock, which another process
-    // may have granted): a release owed now is owed for at most this long, since every hold it could free was granted
-    // or renewed before now.
-    private long _longestTtlTicks;
 
     private ReplicatedRedisLockStore(RedisLockStore inner, RedisReplicationSettings settings, BidLockOptions options, ILogger logger)
     {
         _inner = inner;
         _wait = new RedisReplicaWait(inner.Connection, inner.Database, settings);
-        _releaseRetry = new RedisReleaseRetry(inner.ReleaseAsync, options.TimeProvider, logger);
         _logger = logger;
-        _longestTtlTicks = Math.Max(options.MaxHold.Ticks, options.DefaultTtl.Ticks);
     }
 
     /// <summary>The store to lock with: <paramref name="store"/> itself when no replica is required.</summary>
@@ -49,8 +41,6 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
 
     public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
-        await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
-        NoteTtl(ttl);
         var epoch = _wait.Epoch;
         var attempt = await _inner.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
         return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attemptId, attempt, epoch).ConfigureAwait(false) : attempt;
@@ -58,8 +48,6 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
 
     public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
-        await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
-        NoteTtl(ttl);
         var epoch = _wait.Epoch;
         var attempt = await _inner.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
         return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attemptId, attempt, epoch).ConfigureAwait(false) : attempt;
@@ -73,7 +61,6 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
 
     public async ValueTask<LeaseExpiry?> ExtendAsync(BidLockKey key, string holderId, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        NoteTtl(ttl);
         var epoch = _wait.Epoch;
         var expiry = await _inner.ExtendAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
         if (expiry is null)
@@ -94,19 +81,8 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
         return null;
     }
 
-    public async ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _inner.ReleaseAsync(key, holderId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (RedisReleaseRetry.IsRetryable(exception))
-        {
-            // The caller still hears of the failure; the release itself is owed to whichever primary comes next.
-            _releaseRetry.Start(key, holderId, LongestTtl);
-            throw;
-        }
-    }
+    // A release that fails for want of a connection is sent again by the wrapped store.
+    public ValueTask<bool> ReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken) => _inner.ReleaseAsync(key, holderId, cancellationToken);
 
     public ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken) => _inner.CleanupExpiredAsync(cancellationToken);
 
@@ -132,27 +108,8 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
 
     public async ValueTask DisposeAsync()
     {
-        _releaseRetry.Dispose();
         _wait.Dispose();
         await _inner.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private TimeSpan LongestTtl => TimeSpan.FromTicks(Volatile.Read(ref _longestTtlTicks));
-
-    /// <summary>Raises <see cref="LongestTtl"/> to <paramref name="ttl"/>; before the step is sent, so no grant outlives it.</summary>
-    private void NoteTtl(TimeSpan ttl)
-    {
-        var longest = Volatile.Read(ref _longestTtlTicks);
-        while (ttl.Ticks > longest)
-        {
-            var seen = Interlocked.CompareExchange(ref _longestTtlTicks, ttl.Ticks, longest);
-            if (seen == longest)
-            {
-                return;
-            }
-
-            longest = seen;
-        }
     }
 
     private async ValueTask<AcquireAttempt> ConfirmGrantAsync(BidLockKey key, string holderId, string? attemptId, AcquireAttempt attempt, int epoch)
@@ -204,12 +161,8 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
+            // The wrapped store sends it again when no server answered.
             RedisLog.UnreplicatedReleaseFailed(_logger, key.Value, exception);
-            if (RedisReleaseRetry.IsRetryable(exception))
-            {
-                _releaseRetry.Start(key, holderId, LongestTtl);
-            }
-
             return false;
         }
     }

@@ -33,9 +33,18 @@ internal sealed class BiddingLoop : IAsyncDisposable
     /// <param name="workers">Workers, each on posting <c>worker % postings</c>.</param>
     /// <param name="postings">Postings they share.</param>
     public static BiddingLoop Start(IBidLockManager manager, string marketplace, int workers, int postings)
+        => Start([manager], marketplace, workers, postings);
+
+    /// <summary>
+    /// <paramref name="workers"/> workers per manager, each manager its own client (as separate application instances
+    /// are), all counted by one overlap counter per posting.
+    /// </summary>
+    public static BiddingLoop Start(IReadOnlyList<IBidLockManager> managers, string marketplace, int workers, int postings)
     {
         var loop = new BiddingLoop(postings);
-        loop._workers = Enumerable.Range(0, workers).Select(worker => Task.Run(() => loop.BidAsync(manager, marketplace, worker % postings))).ToArray();
+        loop._workers = managers
+            .SelectMany(manager => Enumerable.Range(0, workers).Select(worker => Task.Run(() => loop.BidAsync(manager, marketplace, worker % postings))))
+            .ToArray();
         return loop;
     }
 
@@ -102,7 +111,7 @@ internal sealed class BiddingLoop : IAsyncDisposable
             }
             catch (Exception exception)
             {
-                Record(new BidRecord(Stopwatch.GetTimestamp(), 0, exception));
+                Record(new BidRecord(Stopwatch.GetTimestamp(), 0, exception, posting));
                 // Pacing only: a refused call returns at once, and a tight loop would starve the machine.
                 await Task.Delay(5, CancellationToken.None);
                 continue;
@@ -116,7 +125,7 @@ internal sealed class BiddingLoop : IAsyncDisposable
 
             await Task.Yield();
             Interlocked.Decrement(ref _inBody[posting]);
-            Record(new BidRecord(acquiredAt, lease.FencingToken, null));
+            Record(new BidRecord(acquiredAt, lease.FencingToken, null, posting));
             try
             {
                 await lease.DisposeAsync();
@@ -146,7 +155,8 @@ internal sealed class BiddingLoop : IAsyncDisposable
 /// <param name="At">When the lock was granted, or the call refused (a <see cref="Stopwatch"/> timestamp).</param>
 /// <param name="Fence">The granted lease's fencing token; 0 when refused.</param>
 /// <param name="Error">Why the call was refused; null when the body ran.</param>
-internal sealed record BidRecord(long At, long Fence, Exception? Error)
+/// <param name="Posting">Which posting (0 to postings - 1) the call bid on.</param>
+internal sealed record BidRecord(long At, long Fence, Exception? Error, int Posting)
 {
     public bool Succeeded => Error is null;
 }

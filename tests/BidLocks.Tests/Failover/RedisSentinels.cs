@@ -91,6 +91,24 @@ public sealed class RedisSentinels : IAsyncDisposable
         return int.Parse(line.TrimEnd('\r').Split(' ')[^1], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// A planned fail-over, as an operator starts one: <c>SENTINEL FAILOVER</c> on the first Sentinel. The old primary
+    /// stays up; Sentinel makes it a replica of the new one later.
+    /// </summary>
+    public async Task FailOverAsync(string? password = null)
+    {
+        var options = new StackExchange.Redis.ConfigurationOptions
+        {
+            CommandMap = StackExchange.Redis.CommandMap.Sentinel,
+            TieBreaker = string.Empty,
+            Password = password,
+            AllowAdmin = true,
+        };
+        options.EndPoints.Add("127.0.0.1", _sentinels[0].Port);
+        await using var sentinel = await StackExchange.Redis.ConnectionMultiplexer.SentinelConnectAsync(options);
+        await sentinel.GetServers()[0].ExecuteAsync("SENTINEL", "FAILOVER", Service);
+    }
+
     /// <summary>Every event the Sentinels reported ("+sdown", "+switch-master" …), for the test's output.</summary>
     public string Events() => string.Join('\n', _sentinels.SelectMany((sentinel, index) => sentinel.OutputLines
         .Where(line => line.Contains(" # ", StringComparison.Ordinal) || line.Contains(" * +", StringComparison.Ordinal))

@@ -70,15 +70,18 @@ public sealed class SoakProcesses : IAsyncDisposable
     }
 
     /// <summary>Tells every process to stop, and returns what each did.</summary>
-    public async Task<IReadOnlyList<SoakSummary>> StopAsync()
+    public async Task<IReadOnlyList<SoakSummary>> StopAsync() => await StopAllAsync(_hosts);
+
+    /// <summary>Tells each soak process in <paramref name="hosts"/> to stop, and returns what each did.</summary>
+    public static async Task<List<SoakSummary>> StopAllAsync(IReadOnlyList<TestHostProcess> hosts)
     {
-        foreach (var host in _hosts)
+        foreach (var host in hosts)
         {
             await host.WriteLineAsync("stop");
         }
 
         var summaries = new List<SoakSummary>();
-        foreach (var host in _hosts)
+        foreach (var host in hosts)
         {
             // State lines may still be queued before the summary.
             var line = await host.ReadLineAsync();

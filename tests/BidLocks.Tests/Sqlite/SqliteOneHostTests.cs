@@ -127,8 +127,8 @@ public sealed class SqliteOneHostTests(ITestOutputHelper output) : IDisposable
 
             // Workload, not synchronisation: all four bid on the same postings for a while after the deletion.
             await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
-            var oldGroup = await StopSoakAsync(before);
-            var newGroup = await StopSoakAsync(after);
+            var oldGroup = await SoakProcesses.StopAllAsync(before);
+            var newGroup = await SoakProcesses.StopAllAsync(after);
 
             var all = oldGroup.Concat(newGroup).ToList();
             var counted = Enumerable.Range(0, Postings).Sum(ledger.ReadCounter);
@@ -161,7 +161,8 @@ public sealed class SqliteOneHostTests(ITestOutputHelper output) : IDisposable
     {
         var cancel = TestContext.Current.CancellationToken;
         var temp = Path.Combine(Path.GetTempPath(), "bidlocks-onehost-" + Guid.NewGuid().ToString("N"), "locks.db");
-        var shared = Path.Combine(AppContext.BaseDirectory, "onehost-" + Guid.NewGuid().ToString("N"), "locks.db");
+        // Outside every temp folder (the tests' own folder may be inside one, as in a clone made under /tmp).
+        var shared = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".bidlocks-onehost-" + Guid.NewGuid().ToString("N"), "locks.db");
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
@@ -269,27 +270,4 @@ public sealed class SqliteOneHostTests(ITestOutputHelper output) : IDisposable
         {
         }
     }));
-
-    private static async Task<List<SoakSummary>> StopSoakAsync(List<TestHostProcess> hosts)
-    {
-        foreach (var host in hosts)
-        {
-            await host.WriteLineAsync("stop");
-        }
-
-        var summaries = new List<SoakSummary>();
-        foreach (var host in hosts)
-        {
-            var line = await host.ReadLineAsync();
-            while (!line.StartsWith("done ", StringComparison.Ordinal))
-            {
-                line = await host.ReadLineAsync();
-            }
-
-            summaries.Add(JsonSerializer.Deserialize<SoakSummary>(line["done ".Length..])!);
-            Assert.Equal(0, await host.WaitForExitAsync());
-        }
-
-        return summaries;
-    }
 }

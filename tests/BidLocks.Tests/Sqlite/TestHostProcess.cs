@@ -32,13 +32,50 @@ public sealed class TestHostProcess : IAsyncDisposable
     /// As the unprivileged user <c>nobody</c> (through <c>setpriv</c>): file modes bind it, whereas root, which runs
     /// the tests here, ignores them.
     /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public static TestHostProcess StartAsNobody(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
-        => Start("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Executable, .. arguments], environment);
+        => Start("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", ExecutableForEveryone.Value, .. arguments], environment, Path.GetDirectoryName(ExecutableForEveryone.Value));
 
-    private static TestHostProcess Start(string executable, string[] arguments, IReadOnlyDictionary<string, string?> environment)
+    // The tests' own folder may lie where nobody may enter (a clone inside a root-only temp folder, as a CI run makes):
+    // the unprivileged child runs a copy of it in a folder every user may read, made once per test run.
+    private static readonly Lazy<string> ExecutableForEveryone = new(() =>
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("setpriv and nobody are Unix things.");
+        }
+
+        var folder = Path.Combine(Path.GetTempPath(), "bidlocks-testhost-" + Environment.ProcessId);
+        CopyReadableByEveryone(AppContext.BaseDirectory, folder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
+        return Path.Combine(folder, Path.GetFileName(Executable));
+    });
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void CopyReadableByEveryone(string from, string to)
+    {
+        const UnixFileMode Everyone = (UnixFileMode)0b111_101_101;
+        Directory.CreateDirectory(to);
+        File.SetUnixFileMode(to, Everyone);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            var copy = Path.Combine(to, Path.GetFileName(file));
+            File.Copy(file, copy, overwrite: true);
+            File.SetUnixFileMode(copy, Everyone);
+        }
+
+        foreach (var folder in Directory.GetDirectories(from))
+        {
+            CopyReadableByEveryone(folder, Path.Combine(to, Path.GetFileName(folder)));
+        }
+    }
+
+    private static TestHostProcess Start(string executable, string[] arguments, IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(executable)
         {
+            // The host's content root: a folder the child may enter (the default, this process's own, may not be).
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -79,8 +79,9 @@ internal sealed partial class RedisLockStore : ILockStore
             return await RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
         }
 
+        // A lease's holder id is new, so no release of it can be owed here (a holder-named attempt settles in
+        // QueuedAttemptAsync): the first try, which runs for every lock, skips the look at the owed releases.
         cancellationToken.ThrowIfCancellationRequested();
-        await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
         var version = GrantableVersion(key, ttl);
         // Expiry is counted from before the request: the server's own clock can only start later.
         var started = LeaseClock.Read(_time);
@@ -302,7 +303,13 @@ internal sealed partial class RedisLockStore : ILockStore
     private async ValueTask<AcquireAttempt> QueuedAttemptAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
+        if (attemptId is not null)
+        {
+            // A holder-named lock taken again while its last release is still being sent again: that release must not
+            // delete this grant. (A lease's holder id is new, so nothing of its own can be owed.)
+            await _releaseRetry.SettleAsync(key, holderId).ConfigureAwait(false);
+        }
+
         var version = GrantableVersion(key, ttl);
         var started = LeaseClock.Read(_time);
         RedisValue[] values = attemptId is null

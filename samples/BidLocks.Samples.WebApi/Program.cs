@@ -18,9 +18,9 @@ builder.Logging.AddJsonConsole();
 
 // The BidLocks meter (and ASP.NET Core's own) in Prometheus format at /metrics.
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter("BidLocks", "Microsoft.AspNetCore.Hosting")
+    .AddMeter(BidLockTelemetry.MeterName, "Microsoft.AspNetCore.Hosting")
     // BidLocks' durations are in seconds; OpenTelemetry's default buckets are sized for milliseconds.
-    .AddView(instrument => instrument.Meter.Name == "BidLocks" && instrument.Unit == "s"
+    .AddView(instrument => instrument.Meter.Name == BidLockTelemetry.MeterName && instrument.Unit == "s"
         ? new ExplicitBucketHistogramConfiguration { Boundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] }
         : null)
     .AddPrometheusExporter());

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace BidLocks;
 
 /// <summary>
@@ -19,7 +21,9 @@ public readonly record struct BidLockAcquireOptions(TimeSpan? Timeout = null, Ti
     /// attribute does not name: the manager's <see cref="BidLockOptions.DefaultTimeout"/>,
     /// <see cref="BidLockOptions.DefaultTtl"/> or <see cref="BidLockOptions.MaxHold"/> applies.
     /// <paramref name="fencingToken"/> false skips the fencing token (see <see cref="SkipFencingToken"/>).
+    /// Written for generated code (hidden from completion): by hand, the constructor with <see cref="TimeSpan"/>s reads better.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static BidLockAcquireOptions FromSeconds(double? timeoutSeconds = null, double? ttlSeconds = null, double? maxHoldSeconds = null, bool fencingToken = true)
         => new(ToTimeSpan(timeoutSeconds), ToTimeSpan(ttlSeconds), ToTimeSpan(maxHoldSeconds), SkipFencingToken: !fencingToken);
 

@@ -1,9 +1,13 @@
+using System.ComponentModel;
+
 namespace BidLocks;
 
 /// <summary>
 /// The token a bid body receives: it fires when the caller cancels or when the lease is lost.
-/// Generated code creates one per call and disposes it when the body returns.
+/// Generated code creates one per call (<see cref="BidLockLease.LinkCancellation"/>) and disposes it when the body
+/// returns; hidden from completion because only generated code needs to name it.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct BidLockLinkedCancellation : IDisposable
 {
     private readonly CancellationTokenSource? _linked;

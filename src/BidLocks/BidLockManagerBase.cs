@@ -18,7 +18,7 @@ namespace BidLocks;
 public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposable
 {
     /// <summary>The activity source (<c>BidLocks</c>) that traces each wait for a lock.</summary>
-    public static readonly ActivitySource ActivitySource = new(LockMetrics.MeterName);
+    public static readonly ActivitySource ActivitySource = new(BidLockTelemetry.ActivitySourceName);
 
     private static readonly TimeSpan LastBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinimumTtl = TimeSpan.FromMilliseconds(10);
@@ -49,7 +49,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         options.Validate();
         _store = store;
         _metrics = new LockMetrics(store.Backend, () => _renewals!.Held(), options.TimeProvider);
-        _logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? NullLogger.Instance;
+        _logger = options.LoggerFactory?.CreateLogger(BidLockTelemetry.LoggerCategory) ?? NullLogger.Instance;
         _keyPrefix = options.KeyPrefix;
         _keys = new BidLockKeyCache(options.KeyPrefix);
         _instanceId = options.InstanceId ?? HolderIds.DefaultInstanceId;

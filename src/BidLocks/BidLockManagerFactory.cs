@@ -41,7 +41,7 @@ public static class BidLockManagerFactory
     internal static async ValueTask<StartedBackend> StartAsync(BidLockStartSettings settings, CancellationToken cancellationToken)
     {
         var (options, plan, redis, warnings) = settings;
-        var logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? NullLogger.Instance;
+        var logger = options.LoggerFactory?.CreateLogger(BidLockTelemetry.LoggerCategory) ?? NullLogger.Instance;
         foreach (var warning in warnings)
         {
             FactoryLog.IgnoredSetting(logger, warning);

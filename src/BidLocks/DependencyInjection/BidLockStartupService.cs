@@ -10,7 +10,7 @@ namespace BidLocks;
 /// </summary>
 internal sealed partial class BidLockStartupService(BidLockManagerHolder holder, ILoggerFactory? loggerFactory = null) : IHostedService
 {
-    private readonly ILogger _logger = loggerFactory?.CreateLogger("BidLocks") ?? NullLogger.Instance;
+    private readonly ILogger _logger = loggerFactory?.CreateLogger(BidLockTelemetry.LoggerCategory) ?? NullLogger.Instance;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

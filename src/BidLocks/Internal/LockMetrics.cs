@@ -17,7 +17,7 @@ namespace BidLocks;
 /// </remarks>
 internal sealed class LockMetrics
 {
-    public const string MeterName = "BidLocks";
+    public const string MeterName = BidLockTelemetry.MeterName;
     public const string BackendTag = "bidlocks.backend";
 
     private static readonly Meter Meter = new(MeterName);

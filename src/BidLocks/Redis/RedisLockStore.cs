@@ -59,7 +59,7 @@ internal sealed partial class RedisLockStore : ILockStore
         _channel = new RedisReleaseChannel(connection, options.KeyPrefix);
         _holdWatch = new RedisHoldWatch(connection);
         _time = options.TimeProvider;
-        _logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _logger = options.LoggerFactory?.CreateLogger(BidLockTelemetry.LoggerCategory) ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _ownsConnection = ownsConnection;
         _keyPrefix = options.KeyPrefix;
         _releaseRetry = new RedisReleaseRetry(ResendReleaseAsync, _time, _logger);

@@ -33,7 +33,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
     public static ILockStore Over(RedisLockStore store, RedisReplicationSettings settings, BidLockOptions options)
         => settings.MinReplicas <= 0
             ? store
-            : new ReplicatedRedisLockStore(store, settings, options, options.LoggerFactory?.CreateLogger("BidLocks") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            : new ReplicatedRedisLockStore(store, settings, options, options.LoggerFactory?.CreateLogger(BidLockTelemetry.LoggerCategory) ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     public string Backend => _inner.Backend;
 

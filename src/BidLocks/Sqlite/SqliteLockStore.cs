@@ -76,7 +76,7 @@ internal sealed partial class SqliteLockStore : ILockStore
         _writeGate = WriteGates.GetOrAdd(path, static _ => new object());
         _time = options.TimeProvider;
         _busyTimeout = options.SqliteBusyTimeout;
-        _logger = options.LoggerFactory?.CreateLogger("BidLocks") ?? NullLogger.Instance;
+        _logger = options.LoggerFactory?.CreateLogger(BidLockTelemetry.LoggerCategory) ?? NullLogger.Instance;
         _watchChanges = watchChanges;
     }
 

@@ -1,16 +1,18 @@
 namespace BidLocks;
 
 /// <summary>A distributed lock on (marketplace, posting) pairs, backed by Redis, SQLite or process memory.</summary>
+/// <remarks>
+/// Members by concern: <b>locking</b> (<see cref="AcquireAsync(string, string, TimeSpan?, CancellationToken)"/>,
+/// <see cref="TryAcquireAsync"/>, <see cref="AcquireManyAsync"/>), what a bid needs; the <b>holder-named form</b>
+/// (<see cref="AcquireLockAsync"/>, <see cref="ReleaseLockAsync"/>) of the original manager, kept for code written
+/// against it; <b>health and metrics</b> (<see cref="Backend"/>, <see cref="BackendChoice"/>,
+/// <see cref="CheckHealthAsync"/>, <see cref="GetMetrics"/>); and <b>operations</b> (<see cref="InspectAsync"/>,
+/// <see cref="ListHeldAsync"/>, <see cref="ForceReleaseAsync"/>, and the maintenance call
+/// <see cref="CleanupExpiredAsync"/>). Every manager this library ships implements all of them.
+/// </remarks>
 public interface IBidLockManager : IAsyncDisposable
 {
-    /// <summary>The backend: <c>"redis"</c>, <c>"sqlite"</c> or <c>"in-memory"</c>.</summary>
-    string Backend { get; }
-
-    /// <summary>
-    /// Which backend the factory chose and why (with any password as <c>***</c>), when the factory made this manager;
-    /// null otherwise, and in managers written outside this library.
-    /// </summary>
-    BidLockBackendChoice? BackendChoice => null;
+    // ----- Locking: what a bid needs -----
 
     /// <summary>Waits for the lock and returns its lease; dispose the lease to release it.</summary>
     /// <exception cref="BidLockTimeoutException">The lock was not free within <paramref name="timeout"/>.</exception>
@@ -20,11 +22,12 @@ public interface IBidLockManager : IAsyncDisposable
 
     /// <summary>
     /// As <see cref="AcquireAsync(string, string, TimeSpan?, CancellationToken)"/>, with a lease TTL and hold cap;
-    /// the generated <see cref="BidLockAttribute"/> methods call this one. The default implementation, for managers
-    /// written outside this library, honours only the timeout.
+    /// the generated <see cref="BidLockAttribute"/> methods call this one.
     /// </summary>
-    ValueTask<BidLockLease> AcquireAsync(string marketplaceId, string postingId, BidLockAcquireOptions options, CancellationToken cancellationToken = default)
-        => AcquireAsync(marketplaceId, postingId, options.Timeout, cancellationToken);
+    ValueTask<BidLockLease> AcquireAsync(string marketplaceId, string postingId, BidLockAcquireOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits for the lock; returns null instead of throwing when the timeout passes.</summary>
+    ValueTask<BidLockLease?> TryAcquireAsync(string marketplaceId, string postingId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Locks several postings of one marketplace as one lease, all or nothing. The postings are taken one at a time in
@@ -45,11 +48,10 @@ public interface IBidLockManager : IAsyncDisposable
     /// </exception>
     ValueTask<BidLockLease> AcquireManyAsync(string marketplaceId, IEnumerable<string> postingIds, BidLockAcquireOptions options, CancellationToken cancellationToken = default);
 
-    /// <summary>Waits for the lock; returns null instead of throwing when the timeout passes.</summary>
-    ValueTask<BidLockLease?> TryAcquireAsync(string marketplaceId, string postingId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+    // ----- The original manager's holder-named form (compatibility) -----
 
     /// <summary>
-    /// The original manager's manual form: takes the lock for <paramref name="holderId"/> (no renewal; held until
+    /// The original manager's manual form, kept for code written against it: takes the lock for <paramref name="holderId"/> (no renewal; held until
     /// released or for <see cref="BidLockDefaults.MaxHoldSeconds"/>). True when taken, or already held by that holder:
     /// asking again keeps the lock (with a new hold time).
     /// </summary>
@@ -70,24 +72,32 @@ public interface IBidLockManager : IAsyncDisposable
     /// </summary>
     ValueTask<bool> ReleaseLockAsync(string marketplaceId, string postingId, string holderId, CancellationToken cancellationToken = default);
 
-    /// <summary>A snapshot of this manager's counters.</summary>
-    BidLockMetrics GetMetrics();
+    // ----- Health and metrics: what a probe or dashboard reads -----
+
+    /// <summary>The backend: <c>"redis"</c>, <c>"sqlite"</c> or <c>"in-memory"</c>.</summary>
+    string Backend { get; }
+
+    /// <summary>
+    /// Which backend the factory chose and why (with any password as <c>***</c>), when the factory made this manager;
+    /// null for a manager constructed directly.
+    /// </summary>
+    BidLockBackendChoice? BackendChoice { get; }
 
     /// <summary>Checks that the backend answers.</summary>
     ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Removes holds whose TTL has passed; returns how many.</summary>
-    ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken = default);
+    /// <summary>A snapshot of this manager's counters.</summary>
+    BidLockMetrics GetMetrics();
+
+    // ----- Operations: for an operator or the bidlocks tool -----
 
     /// <summary>
     /// Who holds the lock on (marketplace, posting), since when, until when, its fencing token and how many wait; null
-    /// when it is free. Read-only: it never takes, renews or releases anything. The default implementation, for managers
-    /// written outside this library, is not supported.
+    /// when it is free. Read-only: it never takes, renews or releases anything.
     /// </summary>
     /// <exception cref="ArgumentException">An id is null, empty, too long or not valid UTF-16 (before any I/O).</exception>
     /// <exception cref="BidLockUnavailableException">The backend could not be read.</exception>
-    ValueTask<BidLockInfo?> InspectAsync(string marketplaceId, string postingId, CancellationToken cancellationToken = default)
-        => throw new NotSupportedException($"{GetType().Name} does not support inspection.");
+    ValueTask<BidLockInfo?> InspectAsync(string marketplaceId, string postingId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The locks held now (of one marketplace when <paramref name="marketplaceId"/> is given), longest-held first, at most
@@ -96,8 +106,7 @@ public interface IBidLockManager : IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The marketplace id is invalid or <paramref name="limit"/> is below 1 (before any I/O).</exception>
     /// <exception cref="BidLockUnavailableException">The backend could not be read.</exception>
-    ValueTask<IReadOnlyList<BidLockInfo>> ListHeldAsync(string? marketplaceId, int limit, CancellationToken cancellationToken = default)
-        => throw new NotSupportedException($"{GetType().Name} does not support inspection.");
+    ValueTask<IReadOnlyList<BidLockInfo>> ListHeldAsync(string? marketplaceId, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Breaks a stuck lock whoever holds it, for an operator (<c>bidlocks release --force</c>): the hold is removed, the
@@ -107,6 +116,11 @@ public interface IBidLockManager : IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentException">An id or <paramref name="requestedBy"/> is invalid (before any I/O).</exception>
     /// <exception cref="BidLockUnavailableException">The backend could not be reached.</exception>
-    ValueTask<BidLockForcedRelease?> ForceReleaseAsync(string marketplaceId, string postingId, string requestedBy, CancellationToken cancellationToken = default)
-        => throw new NotSupportedException($"{GetType().Name} does not support breaking locks.");
+    ValueTask<BidLockForcedRelease?> ForceReleaseAsync(string marketplaceId, string postingId, string requestedBy, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Maintenance: removes holds whose TTL has passed and returns how many. Never needed for correctness (an expired
+    /// hold is free to the next acquire on every backend); it only reclaims space, e.g. from a nightly job.
+    /// </summary>
+    ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken = default);
 }

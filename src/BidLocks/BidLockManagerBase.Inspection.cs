@@ -31,14 +31,12 @@ public abstract partial class BidLockManagerBase
         return ForceReleaseKeyAsync(key, requestedBy, cancellationToken);
     }
 
-    private ILockInspection Inspection => (ILockInspection)_store;
-
     private async ValueTask<BidLockInfo?> InspectKeyAsync(BidLockKey key, CancellationToken cancellationToken)
     {
         BidLockInfo? info;
         try
         {
-            info = await Inspection.InspectAsync(key, cancellationToken).ConfigureAwait(false);
+            info = await _store.InspectAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
         {
@@ -46,7 +44,7 @@ public abstract partial class BidLockManagerBase
         }
 
         // In memory the only queue is this process's own.
-        return info is not null && _store is InMemoryLockStore ? info with { Waiters = _queues.Waiting(key.Value) } : info;
+        return info is not null && !_store.CountsWaiters ? info with { Waiters = _queues.Waiting(key.Value) } : info;
     }
 
     private async ValueTask<IReadOnlyList<BidLockInfo>> ListKeysAsync(string? marketplaceId, int limit, CancellationToken cancellationToken)
@@ -54,14 +52,14 @@ public abstract partial class BidLockManagerBase
         IReadOnlyList<BidLockInfo> held;
         try
         {
-            held = await Inspection.ListHeldAsync(_keyPrefix, marketplaceId, limit, cancellationToken).ConfigureAwait(false);
+            held = await _store.ListHeldAsync(_keyPrefix, marketplaceId, limit, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
         {
             throw BackendFailure("list", BidLockKeyDecoder.KeyStart(_keyPrefix, marketplaceId) + "…", exception);
         }
 
-        return _store is InMemoryLockStore ? [.. held.Select(info => info with { Waiters = _queues.Waiting(info.Key) })] : held;
+        return !_store.CountsWaiters ? [.. held.Select(info => info with { Waiters = _queues.Waiting(info.Key) })] : held;
     }
 
     private async ValueTask<BidLockForcedRelease?> ForceReleaseKeyAsync(BidLockKey key, string requestedBy, CancellationToken cancellationToken)
@@ -69,7 +67,7 @@ public abstract partial class BidLockManagerBase
         BrokenHold? broken;
         try
         {
-            broken = await Inspection.ForceReleaseAsync(key, cancellationToken).ConfigureAwait(false);
+            broken = await _store.ForceReleaseAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
         {

@@ -2,10 +2,17 @@ namespace BidLocks;
 
 /// <summary>
 /// What a store offers operators besides the lock steps: reading who holds what (never changing it) and breaking a
-/// stuck hold. Kept apart from <see cref="ILockStore"/>, whose steps are the hot path.
+/// stuck hold. Every store offers it (<see cref="ILockStore"/> extends it); it is an interface of its own so the lock
+/// steps read apart from the operator's.
 /// </summary>
 internal interface ILockInspection
 {
+    /// <summary>
+    /// True when the store keeps the waiters' queue itself and <see cref="BidLockInfo.Waiters"/> counts them; false when
+    /// the only queue is the manager's own (in memory), which then counts its waiters itself.
+    /// </summary>
+    bool CountsWaiters => true;
+
     /// <summary>The lock's holder and state; null when it is free.</summary>
     ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken);
 

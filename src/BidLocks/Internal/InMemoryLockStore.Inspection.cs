@@ -3,6 +3,9 @@ namespace BidLocks;
 /// <summary>Inspection of the in-process table: the holds as they are, read under its lock.</summary>
 internal sealed partial class InMemoryLockStore : ILockInspection
 {
+    // The waiters are the manager's own local queue: it counts them.
+    public bool CountsWaiters => false;
+
     public ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

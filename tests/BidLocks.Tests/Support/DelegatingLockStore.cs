@@ -38,6 +38,15 @@ internal abstract class DelegatingLockStore(ILockStore inner) : ILockStore
 
     public void OnGenerationEnded(Action<string> loseEveryLease) => inner.OnGenerationEnded(loseEveryLease);
 
+    public bool CountsWaiters => inner.CountsWaiters;
+
+    public ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken) => inner.InspectAsync(key, cancellationToken);
+
+    public ValueTask<IReadOnlyList<BidLockInfo>> ListHeldAsync(string keyPrefix, string? marketplaceId, int limit, CancellationToken cancellationToken)
+        => inner.ListHeldAsync(keyPrefix, marketplaceId, limit, cancellationToken);
+
+    public ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, CancellationToken cancellationToken) => inner.ForceReleaseAsync(key, cancellationToken);
+
     public virtual ValueTask DisposeAsync() => inner.DisposeAsync();
 }
 

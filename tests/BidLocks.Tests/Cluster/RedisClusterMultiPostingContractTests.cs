@@ -1,0 +1,13 @@
+using BidLocks.Tests.Contract.Multi;
+
+namespace BidLocks.Tests.Cluster;
+
+/// <summary>The whole multi-posting contract on a real three-master Redis Cluster, where a set's postings span nodes.</summary>
+public sealed class RedisClusterMultiPostingContractTests(RedisCluster cluster) : MultiPostingContract, IClassFixture<RedisCluster>
+{
+    protected override async ValueTask<IBidLockManager> CreateBackendManagerAsync(BidLockOptions options)
+    {
+        options.RedisUrl = cluster.Url;
+        return await RedisBidLockManager.ConnectAsync(options, TestContext.Current.CancellationToken);
+    }
+}

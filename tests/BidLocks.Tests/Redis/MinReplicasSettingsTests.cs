@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace BidLocks.Tests;
+namespace BidLocks.Tests.Redis;
 
 /// <summary>
 /// <see cref="BidLockOptions.MinReplicas"/> and <c>BIDLOCKS_REDIS_MIN_REPLICAS</c>: the option wins over the variable,

@@ -1,7 +1,7 @@
 using System.Net;
 using BidLocks.Tests.Support;
 
-namespace BidLocks.Tests;
+namespace BidLocks.Tests.Redis;
 
 /// <summary>
 /// <c>redis+sentinel://</c> URLs: the Sentinels, the service and the database are read, the login is kept for both

@@ -1,7 +1,7 @@
 using System.Text;
 using CsCheck;
 
-namespace BidLocks.Tests;
+namespace BidLocks.Tests.Keys;
 
 public sealed class BidLockKeyTests
 {

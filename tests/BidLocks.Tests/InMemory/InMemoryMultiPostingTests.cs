@@ -1,6 +1,6 @@
 using BidLocks.Tests.Contract.Multi;
 
-namespace BidLocks.Tests;
+namespace BidLocks.Tests.InMemory;
 
 /// <summary>Multi-posting locks against the in-process lock table.</summary>
 public sealed class InMemoryMultiPostingTests : MultiPostingContract

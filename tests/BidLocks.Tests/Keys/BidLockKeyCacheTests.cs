@@ -1,7 +1,7 @@
 using CsCheck;
 using StackExchange.Redis;
 
-namespace BidLocks.Tests;
+namespace BidLocks.Tests.Keys;
 
 /// <summary>
 /// The key caches on every acquire (issue 22): right keys for any mix of pairs, nothing allocated for a posting locked

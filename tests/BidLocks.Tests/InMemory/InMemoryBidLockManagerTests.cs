@@ -1,6 +1,6 @@
 using BidLocks.Tests.Contract;
 
-namespace BidLocks.Tests;
+namespace BidLocks.Tests.InMemory;
 
 /// <summary>The shared backend behaviour, against the in-process lock table.</summary>
 public sealed class InMemoryBidLockManagerTests : BidLockManagerContract

@@ -1,4 +1,4 @@
-namespace BidLocks.Tests;
+namespace BidLocks.Tests.Redis;
 
 /// <summary>Reading Redis settings from URLs, options and the environment; the password never leaks.</summary>
 public sealed class RedisConnectionSettingsTests

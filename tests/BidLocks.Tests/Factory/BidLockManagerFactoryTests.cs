@@ -4,7 +4,7 @@ using BidLocks.Tests.Sqlite;
 using BidLocks.Tests.Support;
 using Microsoft.Extensions.Logging;
 
-namespace BidLocks.Tests;
+namespace BidLocks.Tests.Factory;
 
 /// <summary>
 /// The factory starting real backends by the rules of DESIGN §3 (decided in <see cref="BackendRules"/>, tested rule by

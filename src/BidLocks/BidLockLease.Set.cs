@@ -5,24 +5,23 @@ namespace BidLocks;
 /// <summary>The multi-posting side of a lease: one lease for a set of postings (<see cref="IBidLockManager.AcquireManyAsync"/>).</summary>
 public sealed partial class BidLockLease
 {
-    // The postings' own leases, in lock order (encoded keys, ordinal); null for a single-posting lease.
-    private readonly BidLockLease[]? _members;
-    private CancellationTokenSource? _anyLost;
-
     /// <summary>A lease for a whole set; <paramref name="members"/> are its postings' leases, in lock order, at least one.</summary>
     internal BidLockLease(string marketplaceId, BidLockLease[] members, string holderId)
     {
-        _members = members;
+        _hold = new SetHold(members);
         MarketplaceId = marketplaceId;
         PostingId = members[0].PostingId;
         HolderId = holderId;
     }
 
+    /// <summary>The postings' own leases, in lock order (encoded keys, ordinal); null for a single-posting lease.</summary>
+    private BidLockLease[]? Members => (_hold as SetHold)?.Members;
+
     /// <summary>
     /// Every posting the lease covers, in the order they were locked (their encoded keys, ordinal); one for a
     /// single-posting lease.
     /// </summary>
-    public IReadOnlyList<string> PostingIds => _members is { } set
+    public IReadOnlyList<string> PostingIds => Members is { } set
         ? Array.ConvertAll(set, static member => member.PostingId)
         : [PostingId];
 
@@ -35,7 +34,7 @@ public sealed partial class BidLockLease
         get
         {
             var tokens = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var member in _members ?? [this])
+            foreach (var member in Members ?? [this])
             {
                 tokens[member.PostingId] = member.FencingToken;
             }
@@ -48,7 +47,7 @@ public sealed partial class BidLockLease
     /// <exception cref="ArgumentException">The lease does not cover <paramref name="postingId"/>.</exception>
     public long GetFencingToken(string postingId)
     {
-        foreach (var member in _members ?? [this])
+        foreach (var member in Members ?? [this])
         {
             if (string.Equals(member.PostingId, postingId, StringComparison.Ordinal))
             {
@@ -57,58 +56,5 @@ public sealed partial class BidLockLease
         }
 
         throw new ArgumentException($"The lease does not cover posting '{postingId}'.", nameof(postingId));
-    }
-
-    private static DateTimeOffset EarliestExpiry(BidLockLease[] set)
-    {
-        var earliest = set[0].ExpiresAt;
-        for (var i = 1; i < set.Length; i++)
-        {
-            earliest = set[i].ExpiresAt < earliest ? set[i].ExpiresAt : earliest;
-        }
-
-        return earliest;
-    }
-
-    private CancellationToken SetLostToken(BidLockLease[] set)
-    {
-        // Made on first use, like a single lease's: linked to every posting's token, so it fires with the first loss.
-        var source = Volatile.Read(ref _anyLost);
-        if (source is null)
-        {
-            var created = CancellationTokenSource.CreateLinkedTokenSource(Array.ConvertAll(set, static member => member.LostToken));
-            source = Interlocked.CompareExchange(ref _anyLost, created, null) ?? created;
-            if (source != created)
-            {
-                created.Dispose();
-            }
-        }
-
-        return source.Token;
-    }
-
-    /// <summary>
-    /// Releases every posting, the last taken first; a backend failure on one does not keep the others held. True when
-    /// each was released by this call.
-    /// </summary>
-    private async ValueTask<bool> ReleaseSetAsync(BidLockLease[] set)
-    {
-        var all = true;
-        BidLockUnavailableException? failure = null;
-        for (var i = set.Length - 1; i >= 0; i--)
-        {
-            try
-            {
-                all &= await set[i].ReleaseAsync().ConfigureAwait(false);
-            }
-            catch (BidLockUnavailableException exception)
-            {
-                // That posting expires by its TTL; the rest are still released now.
-                all = false;
-                failure ??= exception;
-            }
-        }
-
-        return failure is null ? all : throw failure;
     }
 }

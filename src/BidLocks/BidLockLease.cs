@@ -14,13 +14,14 @@ namespace BidLocks;
 /// </remarks>
 public sealed partial class BidLockLease : IAsyncDisposable
 {
-    private readonly LeaseRenewal? _renewal;
-    private readonly BidLockLease? _outer;
+    // What the lease stands on: its own renewal (no other object on the hot path), an outer lease it re-entered, or a
+    // set's postings. Every property below is the hold's; the lease adds only its own release flag.
+    private readonly ILeaseHold _hold;
     private int _released;
 
     internal BidLockLease(LeaseRenewal renewal)
     {
-        _renewal = renewal;
+        _hold = renewal;
         MarketplaceId = renewal.Key.MarketplaceId;
         PostingId = renewal.Key.PostingId;
         HolderId = renewal.HolderId;
@@ -30,7 +31,7 @@ public sealed partial class BidLockLease : IAsyncDisposable
     // outer lease held.
     private BidLockLease(BidLockLease outer)
     {
-        _outer = outer;
+        _hold = new ReenteredHold(outer);
         MarketplaceId = outer.MarketplaceId;
         PostingId = outer.PostingId;
         HolderId = outer.HolderId;
@@ -55,10 +56,10 @@ public sealed partial class BidLockLease : IAsyncDisposable
     /// not take the lease); a re-entrant acquire that wants one then takes it while the lock is still held.
     /// </summary>
     /// <remarks>For a multi-posting lease, the token of <see cref="PostingId"/>; see <see cref="FencingTokens"/> for each posting's.</remarks>
-    public long FencingToken => _members is { } set ? set[0].FencingToken : _outer?.FencingToken ?? _renewal!.FencingToken;
+    public long FencingToken => _hold.FencingToken;
 
     /// <summary>When the lock expires unless renewed again; for a multi-posting lease, the earliest of its postings'.</summary>
-    public DateTimeOffset ExpiresAt => _members is { } set ? EarliestExpiry(set) : _outer?.ExpiresAt ?? _renewal!.ExpiresAt;
+    public DateTimeOffset ExpiresAt => _hold.ExpiresAt;
 
     /// <summary>
     /// Fires when the lock is no longer held: the lease was lost (expired, taken, or the backend unreachable until its
@@ -66,23 +67,22 @@ public sealed partial class BidLockLease : IAsyncDisposable
     /// the holder learns when the holder lets the lock go. A multi-posting lease's token fires when any of its
     /// postings' does. Stop work that needs the lock.
     /// </summary>
-    public CancellationToken LostToken => _members is { } set ? SetLostToken(set) : _outer?.LostToken ?? _renewal!.LostToken;
+    public CancellationToken LostToken => _hold.LostToken;
 
     /// <summary>True once the lease has been lost (it may not have been released); for a multi-posting lease, once any posting's has.</summary>
-    public bool IsLost => _members is { } set ? set.Any(static member => member.IsLost) : _outer?.IsLost ?? _renewal!.IsLost;
+    public bool IsLost => _hold.IsLost;
 
     /// <summary>
     /// True while neither released nor lost, and not past the last expiry the backend confirmed (a renewal still
     /// unanswered at the expiry no longer counts as a hold, even before <see cref="LostToken"/> fires).
     /// </summary>
-    public bool IsHeld => Volatile.Read(ref _released) == 0 && (_members is { } set
-        ? set.All(static member => member.IsHeld)
-        : _outer?.IsHeld ?? _renewal!.IsHeld);
+    public bool IsHeld => Volatile.Read(ref _released) == 0 && _hold.IsHeld;
 
-    internal LeaseRenewal? Renewal => _renewal;
+    /// <summary>The lease's own renewal; null for a re-entered lease or a set.</summary>
+    internal LeaseRenewal? Renewal => _hold as LeaseRenewal;
 
-    /// <summary>The renewal of the hold this lease stands on: its own, or, re-entered, its outer lease's.</summary>
-    internal LeaseRenewal? HoldingRenewal => _renewal ?? _outer?.HoldingRenewal;
+    /// <summary>The renewal of the hold this lease stands on: its own, or, re-entered, its outer lease's; null for a set.</summary>
+    internal LeaseRenewal? HoldingRenewal => _hold.HoldingRenewal;
 
     /// <summary>
     /// Releases the lock. True when this call released it; false when it was already released, expired or taken
@@ -92,17 +92,8 @@ public sealed partial class BidLockLease : IAsyncDisposable
     /// <exception cref="BidLockUnavailableException">The backend could not be reached; the lock expires by its TTL.</exception>
     public ValueTask<bool> ReleaseAsync()
     {
-        if (Interlocked.Exchange(ref _released, 1) != 0)
-        {
-            return new ValueTask<bool>(false);
-        }
-
-        if (_members is { } set)
-        {
-            return ReleaseSetAsync(set);
-        }
-
-        return _outer is not null ? new ValueTask<bool>(_outer.IsHeld) : _renewal!.ReleaseAsync();
+        // Handed straight to the hold: one async layer less on every release.
+        return Interlocked.Exchange(ref _released, 1) != 0 ? new ValueTask<bool>(false) : _hold.ReleaseAsync();
     }
 
     /// <summary>Releases the lock; never throws for a backend failure (the lock then expires by its TTL).</summary>
@@ -135,7 +126,7 @@ public sealed partial class BidLockLease : IAsyncDisposable
     internal BidLockLease Reenter() => new(this);
 
     /// <inheritdoc />
-    public override string ToString() => _members is { } set
+    public override string ToString() => Members is { } set
         ? $"BidLockLease({MarketplaceId}, [{string.Join(", ", set.Select(static member => $"{member.PostingId}: fence {member.FencingToken}"))}], holder {HolderId})"
         : $"BidLockLease({MarketplaceId}, {PostingId}, fence {FencingToken}, holder {HolderId})";
 }

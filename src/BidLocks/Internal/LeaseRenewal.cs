@@ -10,7 +10,7 @@ namespace BidLocks;
 /// clock stepped back would otherwise stretch both by the size of the step. The wall clock only labels
 /// <see cref="ExpiresAt"/>.
 /// </remarks>
-internal sealed class LeaseRenewal : IThreadPoolWorkItem
+internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
 {
     private readonly ILeaseHost _host;
     private readonly TimeProvider _time;
@@ -61,6 +61,9 @@ internal sealed class LeaseRenewal : IThreadPoolWorkItem
 
     /// <summary>The lock's fence; 0 when the acquire skipped it and no re-entrant acquire has taken one since.</summary>
     public long FencingToken => Volatile.Read(ref _fencingToken);
+
+    /// <summary>A lease's own hold is its own holding renewal.</summary>
+    LeaseRenewal? ILeaseHold.HoldingRenewal => this;
 
     public DateTimeOffset ExpiresAt => new(Volatile.Read(ref _expiresAtTicks), TimeSpan.Zero);
 

@@ -110,26 +110,34 @@ public sealed class BidLockKeyCacheTests
     [Fact]
     public void A_new_lock_costs_no_more_than_building_its_key_array()
     {
-        var keys = Enumerable.Range(0, 2 * Postings).Select(i => BidLockKey.Create(Prefix, "ebay", $"posting-{i:D6}")).ToArray();
+        var keys = Enumerable.Range(0, 4 * Postings).Select(i => BidLockKey.Create(Prefix, "ebay", $"posting-{i:D6}")).ToArray();
         var arrays = new RedisKeyArrayCache(RedisKeyNames.LockFence);
-        arrays.For(BidLockKey.Create(Prefix, "ebay", "warm"));
-
-        var uncached = AllocatedBy(() =>
+        void Uncached(int from)
         {
-            for (var i = 0; i < Postings; i++)
+            for (var i = from; i < from + Postings; i++)
             {
                 RedisKeyNames.LockFence(keys[i].Value);
             }
-        });
-        var cached = AllocatedBy(() =>
+        }
+
+        void Cached(int from)
         {
-            for (var i = Postings; i < 2 * Postings; i++)
+            for (var i = from; i < from + Postings; i++)
             {
                 arrays.For(keys[i]);
             }
-        });
+        }
 
-        Assert.True(cached <= uncached, $"{Postings} new locks allocated {cached} bytes through the cache, {uncached} bytes without it.");
+        // Each loop runs once before it is measured, so what the runtime itself allocates while it compiles and tiers
+        // the loop up (a few dozen bytes, at a moment that depends on the machine's load) falls outside the measure.
+        Uncached(0);
+        Cached(Postings);
+        var uncached = AllocatedBy(() => Uncached(2 * Postings));
+        var cached = AllocatedBy(() => Cached(3 * Postings));
+
+        // A miss that allocated anything of its own (a node, a bigger array) would cost 20000 times its size; what is
+        // left of the runtime's own noise is below one byte per lock.
+        Assert.True(cached <= uncached + Postings / 100, $"{Postings} new locks allocated {cached} bytes through the cache, {uncached} bytes without it.");
     }
 
     private static long AllocatedBy(Action action)

@@ -24,21 +24,6 @@ public sealed partial class BidLockOptions
     /// </summary>
     public TimeSpan MaxHold { get; set; } = TimeSpan.FromSeconds(BidLockDefaults.MaxHoldSeconds);
 
-    /// <summary>
-    /// How long Redis keeps a lock's last fencing token after its last use (the <c>…:fence</c> key's TTL), default a
-    /// week. While it is kept, fences of that lock keep rising even if the server's clock steps back; once it is gone,
-    /// the next fence starts again from the server clock (in µs), so the retention must outlast the largest clock
-    /// correction you expect. Each posting locked within it costs one small key (see README, "Fence retention").
-    /// At least one hour, at most 365 days.
-    /// </summary>
-    public TimeSpan FenceRetention { get; set; } = TimeSpan.FromDays(7);
-
-    /// <summary>The shortest <see cref="FenceRetention"/>: it must outlast any correction of the server's clock.</summary>
-    public static readonly TimeSpan MinFenceRetention = TimeSpan.FromHours(1);
-
-    /// <summary>The longest <see cref="FenceRetention"/>.</summary>
-    public static readonly TimeSpan MaxFenceRetention = TimeSpan.FromDays(365);
-
     /// <summary>Names this process in holder ids; default <c>&lt;machine&gt;-&lt;pid&gt;</c>.</summary>
     public string? InstanceId { get; set; }
 
@@ -127,14 +112,7 @@ public sealed partial class BidLockOptions
         RequirePositive(DefaultTimeout, nameof(DefaultTimeout), allowZero: true);
         RequirePositive(DefaultTtl, nameof(DefaultTtl), allowZero: false);
         RequirePositive(MaxHold, nameof(MaxHold), allowZero: false);
-        if (FenceRetention < MinFenceRetention || FenceRetention > MaxFenceRetention)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(FenceRetention),
-                FenceRetention,
-                "FenceRetention must be at least one hour (longer than any correction of the Redis server's clock, which the stored fence outlasts) and at most 365 days.");
-        }
-
+        ValidateFenceRetention();
         if (InstanceId is not null)
         {
             IdValidation.RequireHolder(InstanceId, nameof(InstanceId), 128);

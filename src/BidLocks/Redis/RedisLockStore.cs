@@ -43,6 +43,7 @@ internal sealed partial class RedisLockStore : ILockStore
 
     // How long a fence key outlives its last use (BidLockOptions.FenceRetention), in ms: the scripts' ARGV.
     private readonly RedisValue _fenceRetention;
+    private readonly bool _fenceRetentionIsDefault;
     private readonly RedisKeyArrayCache _lockFenceKeys = new(RedisKeyNames.LockFence);
     private readonly RedisKeyArrayCache _lockKeys = new(RedisKeyNames.Lock);
     private readonly RedisPrimaryMove _move = new();
@@ -65,6 +66,7 @@ internal sealed partial class RedisLockStore : ILockStore
         _ownsConnection = ownsConnection;
         _keyPrefix = options.KeyPrefix;
         _fenceRetention = Milliseconds(options.FenceRetention);
+        _fenceRetentionIsDefault = options.FenceRetention == BidLockOptions.DefaultFenceRetention;
         _releaseRetry = new RedisReleaseRetry(ResendReleaseAsync, _time, _logger);
         _longestTtlTicks = Math.Max(options.MaxHold.Ticks, options.DefaultTtl.Ticks);
     }
@@ -99,7 +101,8 @@ internal sealed partial class RedisLockStore : ILockStore
         else
         {
             var keys = _lockFenceKeys.For(key);
-            RedisValue[] values = [holderId, Milliseconds(ttl), _fenceRetention];
+            // The script keeps the fence a week when no retention is passed: the default costs the hot path no ARGV.
+            RedisValue[] values = _fenceRetentionIsDefault ? [holderId, Milliseconds(ttl)] : [holderId, Milliseconds(ttl), _fenceRetention];
             try
             {
                 // The script helper's own layer is inlined here and in ReleaseAsync: these two run for every lock.

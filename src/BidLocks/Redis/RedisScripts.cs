@@ -31,6 +31,15 @@ namespace BidLocks;
 /// <see cref="BidLockOptions.FenceRetention"/> (a week unless configured) after its last use so idle postings do not
 /// keep keys for ever; that long an idleness outlasts any clock correction. Scripts pass the retention to
 /// <c>fence(key, retentionMs)</c>; without it (nil) the helper keeps the key a week.</para>
+/// <para>What a fence costs the server, measured (docs/benchmarks.md, "The fence for almost free";
+/// tests/BidLocks.Benchmarks/fence-server-work.py): about 3.3× raw's work per acquire+release. Of that, running the
+/// SET NX inside a script at all is about 1.3–1.5× raw, reading the clock and the stored fence brings it to about 1.8×,
+/// and writing the fence back the rest. The write cannot go: a fence is a promise about every later grant, and only a
+/// stored last fence keeps the next one above it when the server clock steps back after this holder crashed (its hold
+/// then ends by expiry, with no release to write it). Keeping the fence in the lock key instead (released, the key
+/// stays as the fence) measured 2.4–2.9× raw: cheaper, still far from 1.5×, and a kept lock key would turn every
+/// unfenced acquire's plain SET NX into the queued script. A design that never writes is exact only while the clock
+/// never steps back. So the fence stays where it is, and is taken only where something reads it.</para>
 /// <para>Results are one integer, so a reply costs no array: on success the fence, or 0 when the caller asked for none
 /// (the fence is a clock read and two commands, the largest part of an acquire); <c>-2 - retryAfterMs</c> when busy.</para>
 /// </remarks>

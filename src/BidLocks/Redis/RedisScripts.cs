@@ -60,8 +60,7 @@ internal static class RedisScripts
     /// <summary>
     /// Every other try: joins the queue when the lock is held or another waiter is first, and takes it only when no
     /// hold is live and this holder is at the head of the live queue. KEYS: lock, fence, queue, waiters, since. ARGV:
-    /// holder, ttl ms, waiter ttl ms, fence wanted (0 for none, else the fence retention ms), and for a holder-named
-    /// lock the attempt. A holder that asks
+    /// holder, ttl ms, waiter ttl ms, fence (0 for none, else its retention ms), and for a holder-named lock the attempt. A holder that asks
     /// again keeps the lock with a new TTL (and a new, higher fence). A new hold records when it began (server ms, then
     /// the holder) under the since key, for inspection: a waiter's holder id says when it started waiting, not when it
     /// got the lock. The record has the hold's TTL and is renewed with it (<see cref="Extend"/>), so it is gone within

@@ -68,6 +68,22 @@ public sealed class RedisFenceRetentionTests(SharedRedisServer shared)
         AssertAbout(TwoHours, await FenceTtlAsync(raw, "forced"));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_fence_taken_on_re_entry_lives_for_FenceRetention()
+    {
+        await using var manager = await RedisTestConnections.ConnectAsync(shared.Server, options => options.FenceRetention = TwoHours);
+        using var raw = await RedisTestConnections.RawAsync(shared.Server);
+        var cancel = TestContext.Current.CancellationToken;
+        await using var outer = await manager.AcquireAsync(_marketplace, "on-demand", new BidLockAcquireOptions(SkipFencingToken: true), cancel);
+        Assert.Null(await FenceTtlAsync(raw, "on-demand"));
+
+        // The inner acquire wants the token the outer one skipped: the fence script writes the key now.
+        await using var inner = await manager.AcquireAsync(_marketplace, "on-demand", TimeSpan.Zero, cancel);
+
+        Assert.True(inner.FencingToken > 0);
+        AssertAbout(TwoHours, await FenceTtlAsync(raw, "on-demand"));
+    }
+
     [Theory]
     [InlineData(-1.0)]
     [InlineData(0.0)]

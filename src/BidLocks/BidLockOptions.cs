@@ -112,6 +112,7 @@ public sealed partial class BidLockOptions
         RequirePositive(DefaultTimeout, nameof(DefaultTimeout), allowZero: true);
         RequirePositive(DefaultTtl, nameof(DefaultTtl), allowZero: false);
         RequirePositive(MaxHold, nameof(MaxHold), allowZero: false);
+        ValidateFenceRetention();
         if (InstanceId is not null)
         {
             IdValidation.RequireHolder(InstanceId, nameof(InstanceId), 128);
@@ -169,7 +170,7 @@ public sealed partial class BidLockOptions
 
     /// <summary>The settings, with every Redis password replaced by <c>***</c>.</summary>
     public override string ToString()
-        => $"BidLockOptions(KeyPrefix={KeyPrefix}, DefaultTimeout={DefaultTimeout}, DefaultTtl={DefaultTtl}, MaxHold={MaxHold}, InstanceId={InstanceId ?? "(default)"}"
+        => $"BidLockOptions(KeyPrefix={KeyPrefix}, DefaultTimeout={DefaultTimeout}, DefaultTtl={DefaultTtl}, MaxHold={MaxHold}, FenceRetention={FenceRetention}, InstanceId={InstanceId ?? "(default)"}"
             + $", UseRedis={UseRedis?.ToString() ?? "(unset)"}, RedisUrl={RedisConnectionSettings.RedactUrl(RedisUrl) ?? "(unset)"}, RedisHost={RedisHost ?? "(unset)"}"
             + $", RedisPort={RedisPort?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisDb={RedisDb?.ToString(CultureInfo.InvariantCulture) ?? "(unset)"}, RedisPassword={(RedisPassword is null ? "(unset)" : "***")}, RedisTlsCaPath={RedisTlsCaPath ?? "(unset)"}, RedisConnectTimeout={RedisConnectTimeout}, {DescribeReplication()}"
             + $", SqlitePath={SqlitePath ?? "(unset)"}, SqliteBusyTimeout={SqliteBusyTimeout}, EnvironmentName={EnvironmentName ?? "(unset)"}, {DescribeSources()})";

@@ -60,7 +60,7 @@ internal sealed partial class RedisLockStore : ILockInspection
     {
         cancellationToken.ThrowIfCancellationRequested();
         RedisKey[] keys = [key.Value, key.Value + RedisKeyNames.FenceSuffix, key.Value + RedisKeyNames.QueueSuffix, key.Value + RedisKeyNames.WaitersSuffix];
-        RedisValue[] values = [_channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds];
+        RedisValue[] values = [_channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds, _fenceRetention];
         RedisResult result;
         try
         {

@@ -30,7 +30,6 @@ internal sealed partial class RedisLockStore : ILockStore
     private static readonly RedisScript Extend = new(RedisScripts.Extend);
     private static readonly RedisScript Fence = new(RedisScripts.Fence);
     private static readonly RedisValue WaiterTtlMilliseconds = Milliseconds(WaiterTtl);
-    private static readonly RedisValue WithFence = "1";
     private static readonly RedisValue WithoutFence = "0";
 
     private readonly IConnectionMultiplexer _connection;
@@ -41,6 +40,10 @@ internal sealed partial class RedisLockStore : ILockStore
     private readonly ILogger _logger;
     private readonly bool _ownsConnection;
     private readonly string _keyPrefix;
+
+    // How long a fence key outlives its last use (BidLockOptions.FenceRetention), in ms: the scripts' ARGV.
+    private readonly RedisValue _fenceRetention;
+    private readonly bool _fenceRetentionIsDefault;
     private readonly RedisKeyArrayCache _lockFenceKeys = new(RedisKeyNames.LockFence);
     private readonly RedisKeyArrayCache _lockKeys = new(RedisKeyNames.Lock);
     private readonly RedisPrimaryMove _move = new();
@@ -62,6 +65,8 @@ internal sealed partial class RedisLockStore : ILockStore
         _logger = options.LoggerFactory?.CreateLogger(BidLockTelemetry.LoggerCategory) ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _ownsConnection = ownsConnection;
         _keyPrefix = options.KeyPrefix;
+        _fenceRetention = Milliseconds(options.FenceRetention);
+        _fenceRetentionIsDefault = options.FenceRetention == BidLockOptions.DefaultFenceRetention;
         _releaseRetry = new RedisReleaseRetry(ResendReleaseAsync, _time, _logger);
         _longestTtlTicks = Math.Max(options.MaxHold.Ticks, options.DefaultTtl.Ticks);
     }
@@ -96,7 +101,8 @@ internal sealed partial class RedisLockStore : ILockStore
         else
         {
             var keys = _lockFenceKeys.For(key);
-            RedisValue[] values = [holderId, Milliseconds(ttl)];
+            // The script keeps the fence a week when no retention is passed: the default costs the hot path no ARGV.
+            RedisValue[] values = _fenceRetentionIsDefault ? [holderId, Milliseconds(ttl)] : [holderId, Milliseconds(ttl), _fenceRetention];
             try
             {
                 // The script helper's own layer is inlined here and in ReleaseAsync: these two run for every lock.
@@ -139,7 +145,7 @@ internal sealed partial class RedisLockStore : ILockStore
 
     public async ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId)
     {
-        var fence = await Fence.EvaluateAsync(_database, _lockFenceKeys.For(key), [holderId]).ConfigureAwait(false);
+        var fence = await Fence.EvaluateAsync(_database, _lockFenceKeys.For(key), [holderId, _fenceRetention]).ConfigureAwait(false);
         return fence > 0 ? fence : null;
     }
 
@@ -313,8 +319,8 @@ internal sealed partial class RedisLockStore : ILockStore
         var version = GrantableVersion(key, ttl);
         var started = LeaseClock.Read(_time);
         RedisValue[] values = attemptId is null
-            ? [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence]
-            : [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence, attemptId];
+            ? [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? _fenceRetention : WithoutFence]
+            : [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? _fenceRetention : WithoutFence, attemptId];
         var code = await AcquireQueued.EvaluateAsync(_database, RedisKeyNames.Queued(key.Value), values).ConfigureAwait(false);
         return code >= 0
             ? Granted(key, holderId, version, code, started.Plus(ttl))

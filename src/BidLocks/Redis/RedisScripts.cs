@@ -27,9 +27,19 @@ namespace BidLocks;
 /// (a <c>+</c> hold) hands over and publishes.</para>
 /// <para>Only commands and options that Redis 6.0 has (no <c>SET … GET</c>, no <c>PEXPIRE</c> conditions).</para>
 /// <para>Fences: max(last fence + 1, server time in µs). The clock part keeps them increasing after a restart that
-/// lost the fence key; the stored part keeps them increasing if the clock steps back. The fence key lives for a week
-/// (604800000 ms) after its last use so idle postings do not keep keys for ever; a week of idleness outlasts any clock
-/// correction.</para>
+/// lost the fence key; the stored part keeps them increasing if the clock steps back. The fence key lives for
+/// <see cref="BidLockOptions.FenceRetention"/> (a week unless configured) after its last use so idle postings do not
+/// keep keys for ever; that long an idleness outlasts any clock correction. Scripts pass the retention to
+/// <c>fence(key, retentionMs)</c>; without it (nil) the helper keeps the key a week.</para>
+/// <para>What a fence costs the server, measured (docs/benchmarks.md, "The fence for almost free";
+/// tests/BidLocks.Benchmarks/fence-server-work.py): about 3.3× raw's work per acquire+release. Of that, running the
+/// SET NX inside a script at all is about 1.3–1.5× raw, reading the clock and the stored fence brings it to about 1.8×,
+/// and writing the fence back the rest. The write cannot go: a fence is a promise about every later grant, and only a
+/// stored last fence keeps the next one above it when the server clock steps back after this holder crashed (its hold
+/// then ends by expiry, with no release to write it). Keeping the fence in the lock key instead (released, the key
+/// stays as the fence) measured 2.4–2.9× raw: cheaper, still far from 1.5×, and a kept lock key would turn every
+/// unfenced acquire's plain SET NX into the queued script. A design that never writes is exact only while the clock
+/// never steps back. So the fence stays where it is, and is taken only where something reads it.</para>
 /// <para>Results are one integer, so a reply costs no array: on success the fence, or 0 when the caller asked for none
 /// (the fence is a clock read and two commands, the largest part of an acquire); <c>-2 - retryAfterMs</c> when busy.</para>
 /// </remarks>
@@ -39,17 +49,18 @@ internal static class RedisScripts
 
     /// <summary>
     /// First try when a fence is wanted: the plain <c>SET NX</c> of the unfenced first try, then the fence.
-    /// KEYS: lock, fence. ARGV: holder, ttl ms. <see cref="TakeSlowPath"/> when the key exists (held, or waiters queued).
+    /// KEYS: lock, fence. ARGV: holder, ttl ms, fence retention ms. <see cref="TakeSlowPath"/> when the key exists
+    /// (held, or waiters queued).
     /// </summary>
     public const string AcquireFast = Common + """
         if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
-        return fence(KEYS[2])
+        return fence(KEYS[2], ARGV[3])
         """;
 
     /// <summary>
     /// Every other try: joins the queue when the lock is held or another waiter is first, and takes it only when no
     /// hold is live and this holder is at the head of the live queue. KEYS: lock, fence, queue, waiters, since. ARGV:
-    /// holder, ttl ms, waiter ttl ms, fence wanted (1 or 0), and for a holder-named lock the attempt. A holder that asks
+    /// holder, ttl ms, waiter ttl ms, fence (0 for none, else its retention ms), and for a holder-named lock the attempt. A holder that asks
     /// again keeps the lock with a new TTL (and a new, higher fence). A new hold records when it began (server ms, then
     /// the holder) under the since key, for inspection: a waiter's holder id says when it started waiting, not when it
     /// got the lock. The record has the hold's TTL and is renewed with it (<see cref="Extend"/>), so it is gone within
@@ -65,7 +76,7 @@ internal static class RedisScripts
         local holder, untilMs = holdOf(v)
         local function taken()
           if ARGV[4] == '0' then return 0 end
-          return fence(KEYS[2])
+          return fence(KEYS[2], ARGV[4])
         end
         if holder == h then
           holdFor(KEYS[1], v, h, ttl)
@@ -176,23 +187,24 @@ internal static class RedisScripts
 
     /// <summary>
     /// A fence for a hold taken without one, while it is still held (a re-entrant acquire wants the token its outer
-    /// acquire skipped). KEYS: lock, fence. ARGV: holder. 0 when the holder no longer holds the lock.
+    /// acquire skipped). KEYS: lock, fence. ARGV: holder, fence retention ms. 0 when the holder no longer holds the lock.
     /// </summary>
     public const string Fence = Common + """
         if holdOf(redis.call('GET', KEYS[1])) ~= ARGV[1] then return 0 end
-        return fence(KEYS[2])
+        return fence(KEYS[2], ARGV[2])
         """;
 
     /// <summary>
     /// An operator breaks a stuck lock (<c>bidlocks release --force</c>): whatever holds it loses it, the fence is raised
     /// so the old holder's late writes are refused, and the next live waiter is served. KEYS: lock, fence, queue,
-    /// waiters. ARGV: channel, message, waiter ttl ms. {0} when the lock is free; else {1, value, last fence, new fence}.
+    /// waiters. ARGV: channel, message, waiter ttl ms, fence retention ms. {0} when the lock is free; else {1, value,
+    /// last fence, new fence}.
     /// </summary>
     public const string ForceRelease = Common + """
         local v = redis.call('GET', KEYS[1])
         if not v then return {0} end
         local last = redis.call('GET', KEYS[2]) or '0'
-        local f = fence(KEYS[2])
+        local f = fence(KEYS[2], ARGV[4])
         handOver(KEYS[1], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3])
         return {1, v, last, string.format('%.0f', f)}
         """;
@@ -226,11 +238,11 @@ internal static class RedisScripts
             if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
           end
         end
-        local function fence(key)
+        local function fence(key, retentionMs)
           local f = nowUs()
           local last = tonumber(redis.call('GET', key))
           if last and last >= f then f = last + 1 end
-          redis.call('SET', key, string.format('%.0f', f), 'PX', 604800000)
+          redis.call('SET', key, string.format('%.0f', f), 'PX', retentionMs or 604800000)
           return f
         end
         local function liveHead(queue, waiters)

@@ -134,12 +134,14 @@ public abstract partial class BidLockManagerBase
                     _metrics.Conflict();
                 }
 
+                var busy = keys[attempt.Acquired ? 0 : attempt.BusyIndex];
+
                 var remaining = set.Timeout - Stopwatch.GetElapsedTime(start);
                 if (remaining <= TimeSpan.Zero)
                 {
                     _metrics.Timeout();
-                    Log.AcquireTimedOut(_logger, Backend, keys[0].Value, set.Timeout);
-                    throw new BidLockTimeoutException(keys[0].MarketplaceId, keys[0].PostingId, set.Timeout);
+                    Log.AcquireTimedOut(_logger, Backend, busy.Value, set.Timeout);
+                    throw new BidLockTimeoutException(busy.MarketplaceId, busy.PostingId, set.Timeout);
                 }
 
                 var wait = Min(remaining, Jitter(backoff));

@@ -19,8 +19,9 @@ internal partial interface ILockStore
     /// <summary>
     /// One atomic step over <paramref name="keys"/> (one <see cref="SetGroup"/>, in lock order): when every key is free,
     /// or reserved for <paramref name="holderId"/>, takes them all, each with its own fence; otherwise takes none, and
-    /// the holder waits (in the backend's own queue, where it keeps one) on each key it cannot have yet, while the keys
-    /// that are free stay free for others. Asked again, the holder keeps its places. <see cref="AbandonAsync"/> of each
+    /// the holder waits (in the backend's own queue, where it keeps one) for the first key in lock order it cannot have
+    /// yet, keeping places and reservations only below that key, while the keys that are free stay free for others.
+    /// Asked again, the holder keeps its places. <see cref="AbandonAsync"/> of each
     /// key gives up what a set that ends without the lock left.
     /// </summary>
     ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
@@ -30,11 +31,12 @@ internal partial interface ILockStore
 /// <summary>What one try at a whole set found: every key taken (with its fence), or none.</summary>
 internal readonly struct SetAttempt
 {
-    private SetAttempt(long[]? fencingTokens, LeaseExpiry expiry, TimeSpan? retryAfter)
+    private SetAttempt(long[]? fencingTokens, LeaseExpiry expiry, TimeSpan? retryAfter, int busyIndex)
     {
         FencingTokens = fencingTokens;
         Expiry = expiry;
         RetryAfter = retryAfter;
+        BusyIndex = busyIndex;
     }
 
     public bool Acquired => FencingTokens is not null;
@@ -48,7 +50,10 @@ internal readonly struct SetAttempt
     /// <summary>When busy: how long until the first busy key may be free, if the backend knows.</summary>
     public TimeSpan? RetryAfter { get; }
 
-    public static SetAttempt Success(long[] fencingTokens, LeaseExpiry expiry) => new(fencingTokens, expiry, null);
+    /// <summary>When busy: the index of the first key (in lock order) the set could not have, which a timeout names.</summary>
+    public int BusyIndex { get; }
 
-    public static SetAttempt Busy(TimeSpan? retryAfter) => new(null, default, retryAfter);
+    public static SetAttempt Success(long[] fencingTokens, LeaseExpiry expiry) => new(fencingTokens, expiry, null, 0);
+
+    public static SetAttempt Busy(TimeSpan? retryAfter, int busyIndex) => new(null, default, retryAfter, busyIndex);
 }

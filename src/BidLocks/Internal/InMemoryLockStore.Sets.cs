@@ -1,9 +1,10 @@
 namespace BidLocks;
 
 /// <summary>
-/// Sets taken whole, under the store's one lock. A set that finds a key held reserves it: once that hold ends, only
-/// the set may take the key (a single waiter sees it busy), so a stream of single-key holds cannot starve a set.
-/// Keys the set finds free are not reserved and stay free for others while the set waits.
+/// Sets taken whole, under the store's one lock. A set that finds a key held reserves it (in lock order, see
+/// <see cref="TryAcquireSetAsync"/>): once that hold ends, only the set may take the key (a single waiter sees it
+/// busy), so a stream of single-key holds cannot starve a set. Keys the set finds free are not reserved and stay free
+/// for others while the set waits.
 /// </summary>
 internal sealed partial class InMemoryLockStore
 {
@@ -21,28 +22,39 @@ internal sealed partial class InMemoryLockStore
         lock (_holds)
         {
             TimeSpan? retryAfter = null;
-            foreach (var key in keys)
+            var firstBusy = -1;
+            for (var i = 0; i < keys.Length; i++)
             {
-                if (BusyFor(key.Value, holderId, now) is { } left)
+                if (BusyFor(keys[i].Value, holderId, now) is { } left)
                 {
                     retryAfter = retryAfter is { } earlier && earlier < left ? earlier : left;
+                    firstBusy = firstBusy < 0 ? i : firstBusy;
                 }
             }
 
             if (retryAfter is { } wait)
             {
-                // None taken. Each key held by another is reserved for this set (unless another set got there first),
-                // and the set's own reservations are kept alive.
+                // None taken. The set reserves keys in lock order only, like holds in ordered taking (else two sets
+                // could each keep what the other waits for): up to and including the first key busy for it (held, unless
+                // another set reserved it first); above that key, it gives its reservations up.
+                var inOrder = true;
                 foreach (var key in keys)
                 {
                     var reserved = _reserved.TryGetValue(key.Value, out var reservation) && reservation.IsLive(now);
-                    if (reserved ? reservation.HolderId == holderId : _holds.TryGetValue(key.Value, out var hold) && hold.IsLive(now))
+                    var mine = reserved && reservation.HolderId == holderId;
+                    if (inOrder && (mine || (!reserved && _holds.TryGetValue(key.Value, out var hold) && hold.IsLive(now))))
                     {
                         _reserved[key.Value] = new Reservation(holderId, now.Monotonic + ReservationTtl);
                     }
+                    else if (mine)
+                    {
+                        _reserved.Remove(key.Value);
+                    }
+
+                    inOrder &= BusyFor(key.Value, holderId, now) is null;
                 }
 
-                return new(SetAttempt.Busy(wait));
+                return new(SetAttempt.Busy(wait, firstBusy));
             }
 
             var expiry = now.Plus(ttl);

@@ -36,7 +36,17 @@ internal sealed partial class RedisLockStore
             RedisKeyNames.Queued(keys[i].Value).CopyTo(redisKeys, i * RedisSetScripts.KeysPerMember);
         }
 
-        RedisValue[] values = [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? WithFence : WithoutFence];
+        var values = new RedisValue[5 + keys.Length];
+        values[0] = holderId;
+        values[1] = Milliseconds(ttl);
+        values[2] = WaiterTtlMilliseconds;
+        values[3] = fence ? WithFence : WithoutFence;
+        values[4] = _channel.Name;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            values[5 + i] = _channel.MessageFor(keys[i].Value);
+        }
+
         var started = LeaseClock.Read(_time);
         RedisResult result;
         try
@@ -57,7 +67,7 @@ internal sealed partial class RedisLockStore
                 await SubscribeQuietlyAsync().ConfigureAwait(false);
             }
 
-            return SetAttempt.Busy(TimeSpan.FromMilliseconds(reply[1]));
+            return SetAttempt.Busy(TimeSpan.FromMilliseconds(reply[1]), (int)reply[2]);
         }
 
         // A grant the old primary may have given during a move is released on the new one and refused: every key of it.

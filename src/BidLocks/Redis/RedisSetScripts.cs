@@ -12,11 +12,11 @@ internal static class RedisSetScripts
 
     /// <summary>
     /// KEYS: for each member in lock order, lock, fence, queue, waiters, since. ARGV: holder, ttl ms, waiter ttl ms,
-    /// fence wanted (1 or 0). When every member is free for this holder (no live hold of another, and nobody queued
-    /// ahead of it), takes them all: <c>{1, fence…}</c> (fences 0 when none was wanted). Otherwise takes none,
-    /// <c>{0, retryMs}</c>: the holder joins the queue of each member it cannot have yet (held, or another waiter first)
-    /// exactly as <see cref="RedisScripts.AcquireQueued"/> does, keeps its place (and any reservation it earned) on the
-    /// members where it already queues, and leaves untouched the members that are free and nobody waits for, so others
+    /// fence wanted (1 or 0), the release channel, then each member's release message. When every member is free for
+    /// this holder (no live hold of another, and nobody queued ahead of it), takes them all: <c>{1, fence…}</c> (fences 0 when none was wanted). Otherwise takes none,
+    /// <c>{0, retryMs, index of the first busy member}</c>: the holder joins the queue of its first busy member (held, or
+    /// another waiter first) exactly as <see cref="RedisScripts.AcquireQueued"/> does, keeps places and reservations
+    /// only below it (see the script), and leaves untouched the members that are free and nobody waits for, so others
     /// can use them meanwhile.
     /// </summary>
     public const string AcquireSet = RedisScripts.Common + """
@@ -54,12 +54,27 @@ internal static class RedisSetScripts
           end
         end
         if retryMs then
+          -- None taken. The set queues on its first busy member in lock order only, and keeps a place (or the
+          -- reservation a hand-over gave it) on a member only while every member below it is free for it; any place
+          -- above the first busy member is given up, and a reservation there passed on. Like holds in ordered taking,
+          -- a set so keeps nothing above what it waits for: no two sets can each keep what the other waits for, and no
+          -- set stands first on a member it cannot use.
+          local inOrder = true
           for i = 1, n do
-            -- Queued where busy; a place already held (the head of a reserved member, say) is kept and renewed.
-            if busy[i] or redis.call('ZSCORE', k(i, 3), h) then enqueue(i) end
+            local queued = redis.call('ZSCORE', k(i, 3), h)
+            if inOrder and (busy[i] or queued) then
+              enqueue(i)
+            elseif queued then
+              redis.call('ZREM', k(i, 3), h)
+              redis.call('HDEL', k(i, 4), h)
+              if redis.call('GET', k(i, 1)) == '~' then handOver(k(i, 1), k(i, 3), k(i, 4), ARGV[5], ARGV[5 + i], waiterTtl) end
+            end
+            if busy[i] then inOrder = false end
           end
           if retryMs < 0 then retryMs = 0 end
-          return {0, retryMs}
+          local first = 1
+          while not busy[first] do first = first + 1 end
+          return {0, retryMs, first - 1}
         end
         local result = {1}
         for i = 1, n do

@@ -2,8 +2,8 @@ namespace BidLocks;
 
 /// <summary>
 /// Sets taken whole on SQLite: every member in one write transaction, all or none. A set that cannot have them all
-/// joins the queue of each member held by another (or with another waiter first), in the same table single waiters
-/// queue in, and leaves the free members alone.
+/// joins the queue of its first busy member (held by another, or another waiter first), in the same table single
+/// waiters queue in, and leaves the free members alone.
 /// </summary>
 internal sealed partial class SqliteLockStore
 {
@@ -16,7 +16,7 @@ internal sealed partial class SqliteLockStore
         {
             if (_retiredHolds is not null && RetiredHoldLeft(key.Value, holderId) is { } retiredLeft)
             {
-                return new(SetBusy(retiredLeft));
+                return new(SetBusy(retiredLeft, Array.IndexOf(keys, key)));
             }
         }
 
@@ -39,17 +39,30 @@ internal sealed partial class SqliteLockStore
 
             if (retryAfter is { } wait)
             {
-                // None taken: a place in the queue of each busy member, and the places already had kept fresh.
+                // None taken. The set queues on its first busy member in lock order only, and keeps a place on a member
+                // only while every member below it is free for it; a place above the first busy member is given up. Like
+                // holds in ordered taking, a set so keeps nothing above what it waits for: no two sets can each keep what
+                // the other waits for, and no set stands first on a member it cannot use.
                 var deadline = now + (long)WaiterTtl.TotalMilliseconds;
+                var inOrder = true;
+                var gaveUp = false;
                 for (var i = 0; i < request.Keys.Length; i++)
                 {
-                    if (busy[i] || session.SelectOwnDeadline(request.Keys[i], request.Holder) is not null)
+                    var queued = session.SelectOwnDeadline(request.Keys[i], request.Holder) is not null;
+                    if (inOrder && (busy[i] || queued))
                     {
                         session.JoinQueue(request.Keys[i], request.Holder, deadline);
                     }
+                    else if (queued)
+                    {
+                        session.LeaveQueue(request.Keys[i], request.Holder, now);
+                        gaveUp = true;
+                    }
+
+                    inOrder &= !busy[i];
                 }
 
-                return (Fences: (long[]?)null, RetryAfterMs: wait, Expiry: default(LeaseExpiry));
+                return (Fences: (long[]?)null, RetryAfterMs: wait, Expiry: default(LeaseExpiry), BusyIndex: Array.IndexOf(busy, true), GaveUp: gaveUp);
             }
 
             var fences = new long[request.Keys.Length];
@@ -59,9 +72,15 @@ internal sealed partial class SqliteLockStore
                 fences[i] = AcquireStep(session, state).Fence;
             }
 
-            return (Fences: fences, RetryAfterMs: 0L, Expiry: clock.Until(DateTimeOffset.FromUnixTimeMilliseconds(expiresAt)));
+            return (Fences: fences, RetryAfterMs: 0L, Expiry: clock.Until(DateTimeOffset.FromUnixTimeMilliseconds(expiresAt)), BusyIndex: 0, GaveUp: false);
         }, grantedWhen: static outcome => outcome.Fences is not null);
-        return new(outcome.Fences is { } taken ? SetAttempt.Success(taken, outcome.Expiry) : SetBusy(outcome.RetryAfterMs));
+        if (outcome.GaveUp)
+        {
+            // After the commit: the waiter now first on a member this set gave up may take it.
+            _releaseSignal.Signal();
+        }
+
+        return new(outcome.Fences is { } taken ? SetAttempt.Success(taken, outcome.Expiry) : SetBusy(outcome.RetryAfterMs, outcome.BusyIndex));
     }
 
     /// <summary>How long a member stays busy for the holder (held by another, or another waiter first); null when it may be taken.</summary>
@@ -75,10 +94,10 @@ internal sealed partial class SqliteLockStore
         return LiveHead(session, key, now) is { } head && head.Holder != holder ? head.Deadline - now : null;
     }
 
-    private SetAttempt SetBusy(long retryAfterMs)
+    private SetAttempt SetBusy(long retryAfterMs, int busyIndex)
     {
         var longest = Volatile.Read(ref _watch) is null ? LongestSleepWithoutHints : LongestSleepWithHints;
-        return SetAttempt.Busy(TimeSpan.FromMilliseconds(Math.Clamp(retryAfterMs, 0, (long)longest.TotalMilliseconds)));
+        return SetAttempt.Busy(TimeSpan.FromMilliseconds(Math.Clamp(retryAfterMs, 0, (long)longest.TotalMilliseconds)), busyIndex);
     }
 
     private readonly record struct SetRequest(string[] Keys, string Holder, long TtlMs, TimeProvider Time);

@@ -93,7 +93,7 @@ public sealed class RedisClusterWholeSetTests(RedisCluster cluster) : IClassFixt
         Assert.Equal(0, manager.GetMetrics().BackendErrors + peer.GetMetrics().BackendErrors);
     }
 
-    /// <summary>Two postings whose lock keys hash to one slot (found by trying names: a few hundred do).</summary>
+    /// <summary>Two postings whose lock keys hash to one slot (found by trying names: a few hundred do), in lock order.</summary>
     private (string First, string Second) TwoPostingsOfOneSlot()
     {
         var seen = new Dictionary<int, string>();
@@ -102,7 +102,9 @@ public sealed class RedisClusterWholeSetTests(RedisCluster cluster) : IClassFixt
             var posting = "s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (!seen.TryAdd(_raw.GetHashSlot(RedisTestConnections.LockKey(_marketplace, posting)), posting))
             {
-                return (seen[_raw.GetHashSlot(RedisTestConnections.LockKey(_marketplace, posting))], posting);
+                // In lock order, so that the one made busy is the one a set taken posting by posting would reach last.
+                var earlier = seen[_raw.GetHashSlot(RedisTestConnections.LockKey(_marketplace, posting))];
+                return string.CompareOrdinal(earlier, posting) < 0 ? (earlier, posting) : (posting, earlier);
             }
         }
     }

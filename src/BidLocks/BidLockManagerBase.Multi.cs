@@ -38,13 +38,16 @@ public abstract partial class BidLockManagerBase
 
         var start = Stopwatch.GetTimestamp();
         var taken = new List<BidLockLease>(set.Keys.Length);
+        var whole = CanTakeWhole(set);
         BidLockLease? result = null;
         try
         {
             while (true)
             {
                 var holderId = HolderIds.New(_instanceId);
-                var confirmUpTo = await TakeEachAsync(set, holderId, start, taken, cancellationToken).ConfigureAwait(false);
+                var confirmUpTo = whole
+                    ? await TakeWholeAsync(set, holderId, start, taken, cancellationToken).ConfigureAwait(false)
+                    : await TakeEachAsync(set, holderId, start, taken, cancellationToken).ConfigureAwait(false);
                 if (await AllStillHeldAsync(taken, confirmUpTo).ConfigureAwait(false))
                 {
                     result = new BidLockLease(set.MarketplaceId, [.. taken], FirstNewHolder(taken, holderId));

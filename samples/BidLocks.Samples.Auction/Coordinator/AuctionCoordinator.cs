@@ -4,6 +4,7 @@ using BidLocks.Samples.Auction.Locking;
 using BidLocks.Samples.Auction.Marketplace;
 using BidLocks.Samples.Auction.Options;
 using BidLocks.Samples.Auction.Protocol;
+using BidLocks.Samples.Auction.Usage;
 
 namespace BidLocks.Samples.Auction.Coordinator;
 
@@ -87,7 +88,8 @@ internal static class AuctionCoordinator
 
             var elapsed = await WatchAsync(options, bidders, interrupts).ConfigureAwait(false);
             var audit = LedgerAudit.Run(folder.LedgerPath);
-            var report = new RunReport(options, backend, reason, warning, notes, elapsed, audit, bidders, options.Keep ? folder.Path : null);
+            var use = PostingUse.Measure(BodyLog.ReadAll(folder.Path), options.Postings);
+            var report = new RunReport(options, backend, reason, warning, notes, elapsed, audit, bidders, use, options.Keep ? folder.Path : null);
             SummaryTable.Print(report);
             return report.Failures.Count == 0 && backends.Count == 1 ? 0 : 1;
         }

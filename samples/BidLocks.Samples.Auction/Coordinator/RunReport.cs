@@ -1,6 +1,7 @@
 using BidLocks.Samples.Auction.Display;
 using BidLocks.Samples.Auction.Marketplace;
 using BidLocks.Samples.Auction.Options;
+using BidLocks.Samples.Auction.Usage;
 
 namespace BidLocks.Samples.Auction.Coordinator;
 
@@ -14,6 +15,7 @@ internal sealed record RunReport(
     TimeSpan Elapsed,
     AuditResult Audit,
     IReadOnlyList<BidderProcess> Bidders,
+    PostingUse Use,
     string? KeptFolder)
 {
     public long Waits => Bidders.Sum(b => b.Done?.Waits ?? b.Latest?.Waits ?? 0);

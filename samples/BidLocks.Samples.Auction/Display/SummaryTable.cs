@@ -46,6 +46,13 @@ internal static class SummaryTable
         Row("Acquire latency", locked && report.Latency.Count > 0
             ? $"p50 {Numbers.Millis(report.Latency.Millis(0.50)!.Value)} ms, p99 {Numbers.Millis(report.Latency.Millis(0.99)!.Value)} ms  (from call to body, {Numbers.Count(report.Latency.Count)} bids)"
             : locked ? "n/a (no bids)" : NoLock);
+        var use = report.Use;
+        Row("Posting use", locked && use.Holds.Count > 0
+            ? $"{use.Utilization * 100:0.0} % of the run each posting was held by a running body (body p50 {Numbers.Millis(use.Holds.Millis(0.50)!.Value)} ms)"
+            : locked ? "n/a (no bids)" : NoLock);
+        Row("Hand-off gap", locked && use.Gaps.Count > 0
+            ? $"p50 {Numbers.Millis(use.Gaps.Millis(0.50)!.Value)} ms, p99 {Numbers.Millis(use.Gaps.Millis(0.99)!.Value)} ms  (a body's end to the next body's start on its posting, across processes)"
+            : locked ? "n/a (no hand-offs)" : NoLock);
         Row("Fencing tokens", locked
             ? audit.MinFencingToken is { } min && audit.MaxFencingToken is { } max
                 ? $"{Numbers.Token(min)} .. {Numbers.Token(max)}, {(audit.FenceOrderViolations == 0 ? "increasing with every round of every posting" : $"{Numbers.Count(audit.FenceOrderViolations)} out of order")}"

@@ -4,6 +4,7 @@ using BidLocks.Samples.Auction.Locking;
 using BidLocks.Samples.Auction.Marketplace;
 using BidLocks.Samples.Auction.Options;
 using BidLocks.Samples.Auction.Protocol;
+using BidLocks.Samples.Auction.Usage;
 
 namespace BidLocks.Samples.Auction.Worker;
 
@@ -71,10 +72,12 @@ internal static class BidderInstance
         }
 
         var counters = new BidderCounters();
+        var bodies = new BodyLog();
         IReadOnlyList<BidLoop> loops;
         try
         {
-            loops = await RunLoopsAsync(options, instance, manager, link, counters).ConfigureAwait(false);
+            loops = await RunLoopsAsync(options, instance, manager, link, counters, bodies).ConfigureAwait(false);
+            bodies.WriteTo(options.RunDirectory!, instance);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -103,7 +106,7 @@ internal static class BidderInstance
         return 0;
     }
 
-    private static async Task<IReadOnlyList<BidLoop>> RunLoopsAsync(AuctionOptions options, int instance, IBidLockManager? manager, CoordinatorLink link, BidderCounters counters)
+    private static async Task<IReadOnlyList<BidLoop>> RunLoopsAsync(AuctionOptions options, int instance, IBidLockManager? manager, CoordinatorLink link, BidderCounters counters, BodyLog bodies)
     {
         var ledgerPath = RunFolder.LedgerPathIn(options.RunDirectory!);
         var postings = Enumerable.Range(1, options.Postings).Select(i => new Posting("posting-" + i.ToString(CultureInfo.InvariantCulture))).ToArray();
@@ -119,7 +122,7 @@ internal static class BidderInstance
                 var placer = new BidPlacer(session, instance, worker, latency, counters.Bid);
 
                 // The only difference between the two modes: which service the loops call.
-                IBidService service = manager is null ? new UnlockedBidService(placer) : new LockedBidService(manager, placer);
+                IBidService service = manager is null ? new UnlockedBidService(placer) : new LockedBidService(manager, placer, bodies);
                 loops.Add(new BidLoop(service, options.MarketplaceId!, postings, options.Bundle, counters));
             }
 

@@ -5,7 +5,7 @@ namespace BidLocks;
 /// metrics) lives once in <see cref="BidLockManagerBase"/>. Methods throw on backend failure; the manager turns
 /// that into <see cref="BidLockUnavailableException"/>.
 /// </summary>
-internal interface ILockStore : ILockInspection, IAsyncDisposable
+internal partial interface ILockStore : ILockInspection, IAsyncDisposable
 {
     string Backend { get; }
 

@@ -34,6 +34,12 @@ internal sealed partial class InMemoryLockStore : ILockStore
                 return new(AcquireAttempt.Busy(hold.Expiry.Deadline - now.Monotonic));
             }
 
+            if (_reserved.Count > 0 && hold?.HolderId != holderId && ReservedForAnother(key.Value, holderId, now) is { } reserved)
+            {
+                // Free, but a waiting set reserved it (InMemoryLockStore.Sets.cs).
+                return new(AcquireAttempt.Busy(reserved));
+            }
+
             var expiry = now.Plus(ttl);
             _holds[key.Value] = hold is not null && hold.HolderId == holderId && hold.IsLive(now)
                 ? hold with { Expiry = expiry }
@@ -76,6 +82,11 @@ internal sealed partial class InMemoryLockStore : ILockStore
             if (_holds.TryGetValue(key.Value, out var hold) && hold.HolderId == holderId && hold.GrantedBy == (attemptId ?? holderId))
             {
                 _holds.Remove(key.Value);
+            }
+
+            if (_reserved.TryGetValue(key.Value, out var reservation) && reservation.HolderId == holderId)
+            {
+                _reserved.Remove(key.Value);
             }
         }
 

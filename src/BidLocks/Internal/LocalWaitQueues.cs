@@ -50,6 +50,30 @@ internal sealed class LocalWaitQueues
         }
     }
 
+    /// <summary>
+    /// Joins <paramref name="key"/>'s queue without taking a turn, to hear of its releases: for a set that waits for any
+    /// of its keys at once (taking turns one key after another would hold the first while waiting for the next). Pass
+    /// the queue to <see cref="Unwatch"/> exactly once when done.
+    /// </summary>
+    public Queue Watch(string key)
+    {
+        lock (_queues)
+        {
+            if (!_queues.TryGetValue(key, out var queue))
+            {
+                queue = _pool.Count > 0 ? _pool.Pop() : new Queue();
+                queue.Key = key;
+                _queues.Add(key, queue);
+            }
+
+            queue.Users++;
+            return queue;
+        }
+    }
+
+    /// <summary>Stops watching a key <see cref="Watch"/> joined.</summary>
+    public void Unwatch(Queue queue) => Leave(queue, release: false);
+
     /// <summary>Ends a turn: the next waiter for the key, if any, goes next.</summary>
     public void Exit(Queue turn) => Leave(turn, release: true);
 

@@ -212,7 +212,7 @@ internal static class RedisScripts
     // Shared by the scripts: the server clock (read only when needed: the unflagged release never pays for it), the
     // hold a value names, a new fence, the live head of the queue (dead waiters, whose deadline passed, are dropped on
     // the way) and the hand-over to it.
-    private const string Common = """
+    internal const string Common = """
         local clock
         local function nowUs()
           if not clock then

@@ -2,7 +2,10 @@ using BidLocks.Tests.Support;
 
 namespace BidLocks.Tests.Contract.Multi;
 
-/// <summary>A set acquire returns only postings it still holds: one lost while it waited for another is taken again.</summary>
+/// <summary>
+/// A set acquire returns only postings it still holds: one lost while it waited for another is taken again (a set taken in
+/// order, one posting at a time, as one that re-enters a posting of its flow is).
+/// </summary>
 public abstract partial class MultiPostingContract
 {
     [Fact(Timeout = 60_000)]
@@ -13,8 +16,14 @@ public abstract partial class MultiPostingContract
         var other = await CreatePeerAsync(manager);
         var blocker = await InFreshFlow(() => other.AcquireAsync(Marketplace, "b", TimeSpan.FromSeconds(10), cancel).AsTask());
 
-        // The set takes "a", then waits for "b" (in-memory peers share one manager: the blocker took "b" unopposed).
-        var set = InFreshFlow(() => manager.AcquireManyAsync(Marketplace, ["a", "b"], Wait(TimeSpan.FromSeconds(40)), cancel).AsTask());
+        // The set takes "a", then waits for "b" (in-memory peers share one manager: the blocker took "b" unopposed). It
+        // re-enters "c", which its flow holds, so it is taken in order, one posting at a time: a set taken whole never
+        // holds one posting while it waits for another (A_set_that_waits_holds_none_of_its_postings).
+        var set = InFreshFlow(async () =>
+        {
+            await manager.AcquireAsync(Marketplace, "c", TimeSpan.FromSeconds(10), cancel);
+            return await manager.AcquireManyAsync(Marketplace, ["a", "b", "c"], Wait(TimeSpan.FromSeconds(40)), cancel);
+        });
         await Poll.UntilAsync(() => manager.GetMetrics().LockConflicts > 0, TimeSpan.FromSeconds(20), "the set finding 'b' taken");
         Assert.NotNull(await other.InspectAsync(Marketplace, "a", cancel));
 

@@ -1,0 +1,98 @@
+using StackExchange.Redis;
+
+namespace BidLocks;
+
+/// <summary>
+/// Sets taken whole on Redis (<see cref="RedisSetScripts.AcquireSet"/>): one script for every member that lives on one
+/// server. Outside a cluster that is the whole set; inside one, a script may only touch one hash slot, so each slot's
+/// members are one group (<see cref="SetGroup"/>) and the manager takes the groups in slot order.
+/// </summary>
+internal sealed partial class RedisLockStore
+{
+    private static readonly RedisScript AcquireSet = new(RedisSetScripts.AcquireSet);
+
+    // 1 when the server is a cluster, 0 when not, -1 until known (read on the first set; the connection is open by then).
+    private int _clustered = -1;
+
+    public bool TakesSetsWhole => true;
+
+    public int SetGroup(BidLockKey key)
+    {
+        if (_clustered < 0)
+        {
+            _clustered = _connection.GetServers().Any(server => server.ServerType == ServerType.Cluster) ? 1 : 0;
+        }
+
+        return _clustered == 1 ? _connection.HashSlot(key.Value) : 0;
+    }
+
+    public async ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var version = GrantableVersion(keys[0], ttl);
+        var redisKeys = new RedisKey[keys.Length * RedisSetScripts.KeysPerMember];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            RedisKeyNames.Queued(keys[i].Value).CopyTo(redisKeys, i * RedisSetScripts.KeysPerMember);
+        }
+
+        var values = new RedisValue[5 + keys.Length];
+        values[0] = holderId;
+        values[1] = Milliseconds(ttl);
+        values[2] = WaiterTtlMilliseconds;
+        values[3] = fence ? _fenceRetention : WithoutFence;
+        values[4] = _channel.Name;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            values[5 + i] = _channel.MessageFor(keys[i].Value);
+        }
+
+        var started = LeaseClock.Read(_time);
+        RedisResult result;
+        try
+        {
+            result = await AcquireSet.SendAsync(_database, redisKeys, values).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (RedisScript.IsUnknown(exception))
+        {
+            result = await _database.ScriptEvaluateAsync(RedisSetScripts.AcquireSet, redisKeys, values, CommandFlags.DemandMaster).ConfigureAwait(false);
+        }
+
+        var reply = (long[])result!;
+        if (reply[0] == 0)
+        {
+            if (!_channel.IsSubscribed)
+            {
+                // The set now waits for releases: hear of them (a failure here leaves it to its backoff, as a single waiter).
+                await SubscribeQuietlyAsync().ConfigureAwait(false);
+            }
+
+            return SetAttempt.Busy(TimeSpan.FromMilliseconds(reply[1]), (int)reply[2]);
+        }
+
+        // A grant the old primary may have given during a move is released on the new one and refused: every key of it.
+        for (var i = 1; i < keys.Length && _move.Version != version; i++)
+        {
+            _releaseRetry.Start(keys[i], holderId, LongestTtl);
+        }
+
+        for (var i = 0; i < keys.Length; i++)
+        {
+            _ = Granted(keys[i], holderId, version, reply[i + 1], default);
+        }
+
+        return SetAttempt.Success(reply[1..], started.Plus(ttl));
+    }
+
+    private async ValueTask SubscribeQuietlyAsync()
+    {
+        try
+        {
+            await _channel.EnsureSubscribedAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            RedisLog.SubscribeFailed(_logger, _channel.Name, exception);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using BidLocks.Tests.Support;
+
+namespace BidLocks.Tests.Contract.Multi;
+
+/// <summary>
+/// A set is taken whole (issue 23): while it waits for a busy posting it holds none of the others, so they stay usable;
+/// and it still gets its turn when they are taken meanwhile.
+/// </summary>
+public abstract partial class MultiPostingContract
+{
+    [Fact(Timeout = 60_000)]
+    public async Task A_set_that_waits_holds_none_of_its_postings()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var manager = await CreateManagerAsync();
+        var other = await CreatePeerAsync(manager);
+        var blocker = await InFreshFlow(() => other.AcquireAsync(Marketplace, "b", TimeSpan.FromSeconds(10), cancel).AsTask());
+
+        var set = InFreshFlow(() => manager.AcquireManyAsync(Marketplace, ["a", "b", "c"], Wait(TimeSpan.FromSeconds(40)), cancel).AsTask());
+        await Poll.UntilAsync(() => manager.GetMetrics().LockConflicts > 0, TimeSpan.FromSeconds(20), "the set finding 'b' taken");
+
+        // Taken one at a time, the set would hold "a" now, and "c" would wait behind "b" too. Whole, it holds neither:
+        // another bidder takes both at once, without waiting.
+        Assert.Null(await other.InspectAsync(Marketplace, "a", cancel));
+        var single = await InFreshFlow(() => other.AcquireManyAsync(Marketplace, ["a", "c"], Wait(TimeSpan.Zero), cancel).AsTask());
+        Assert.False(set.IsCompleted);
+
+        // Both go; the set gets all three, each fenced above what held it before.
+        Assert.True(await blocker.ReleaseAsync());
+        Assert.True(await single.ReleaseAsync());
+        await using var lease = await set.WaitAsync(TimeSpan.FromSeconds(30), cancel);
+        Assert.True(lease.IsHeld);
+        Assert.True(lease.GetFencingToken("a") > single.GetFencingToken("a"));
+        Assert.True(lease.GetFencingToken("b") > blocker.FencingToken);
+        foreach (var posting in new[] { "a", "b", "c" })
+        {
+            Assert.Equal(lease.HolderId, (await other.InspectAsync(Marketplace, posting, cancel))?.HolderId);
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_set_gets_its_turn_while_single_bids_keep_taking_its_postings()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var manager = await CreateManagerAsync();
+        var other = await CreatePeerAsync(manager);
+
+        // Two single bidders take "a" and "b" in turn, one always holding; the set needs both at once.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var singles = new[] { "a", "b", "a", "b" }.Select(posting => InFreshFlow(async () =>
+        {
+            var turns = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await using var held = await other.AcquireAsync(Marketplace, posting, TimeSpan.FromSeconds(30), stop.Token);
+                turns++;
+                await Task.Yield();
+            }
+
+            return turns;
+        })).ToArray();
+        await Poll.UntilAsync(() => other.GetMetrics().LockConflicts > 2, TimeSpan.FromSeconds(20), "the single bidders contending");
+
+        // The bound: a set waits its turn in each posting's queue, so it is not starved by singles that keep coming.
+        await using var lease = await InFreshFlow(() => manager.AcquireManyAsync(Marketplace, ["a", "b"], Wait(TimeSpan.FromSeconds(20)), cancel).AsTask());
+        Assert.True(lease.IsHeld);
+        await stop.CancelAsync();
+        await lease.ReleaseAsync();
+        foreach (var single in singles)
+        {
+            try
+            {
+                Assert.True(await single > 0);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped while waiting for its posting.
+            }
+        }
+    }
+}

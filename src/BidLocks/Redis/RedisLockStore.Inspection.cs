@@ -87,7 +87,9 @@ internal sealed partial class RedisLockStore : ILockInspection
     /// </summary>
     private IEnumerable<IServer> Masters()
     {
-        var masters = _connection.GetServers().Where(server => !server.IsReplica).ToList();
+        // The lock steps' connection: after a Sentinel fail-over, the one to the named primary alone, so that the old
+        // primary, still saying "master" for a while, is not listed too.
+        var masters = _database.Multiplexer.GetServers().Where(server => !server.IsReplica).ToList();
         if (masters.Count == 0)
         {
             throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis master is connected, so the locks cannot be listed.");
@@ -136,15 +138,16 @@ internal sealed partial class RedisLockStore : ILockInspection
     /// </summary>
     private IServer ServerOf(string key)
     {
-        foreach (var server in _connection.GetServers())
+        var connection = _database.Multiplexer;
+        foreach (var server in connection.GetServers())
         {
             if (server.ServerType == ServerType.Cluster && server.ClusterConfiguration?.GetBySlot(key)?.EndPoint is { } owner)
             {
-                return _connection.GetServer(owner);
+                return connection.GetServer(owner);
             }
         }
 
-        return _connection.GetServer(RedisEndpoints.Primary(_connection) ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis server is known, so the lock cannot be read."));
+        return connection.GetServer(RedisEndpoints.Primary(connection) ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis server is known, so the lock cannot be read."));
     }
 
     /// <summary>

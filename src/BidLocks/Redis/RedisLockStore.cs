@@ -34,7 +34,8 @@ internal sealed partial class RedisLockStore : ILockStore
     private static readonly RedisValue WithoutFence = "0";
 
     private readonly IConnectionMultiplexer _connection;
-    private readonly IDatabase _database;
+    // Not readonly: with Sentinel it moves to the named primary's connection at a fail-over (RedisLockStore.Replication).
+    private IDatabase _database;
     private readonly RedisReleaseChannel _channel;
     private readonly RedisHoldWatch _holdWatch;
     private readonly TimeProvider _time;
@@ -254,8 +255,8 @@ internal sealed partial class RedisLockStore : ILockStore
             latency = measured;
         }
 
-        var endpoint = RedisEndpoints.Primary(_connection);
-        var server = endpoint is null ? null : await RedisServerIdentity.ReadAsync(_connection, _database.Database).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var endpoint = RedisEndpoints.Primary(_database.Multiplexer);
+        var server = endpoint is null ? null : await RedisServerIdentity.ReadAsync(_database.Multiplexer, _database.Database).WaitAsync(cancellationToken).ConfigureAwait(false);
         var version = server?.Version?.ToString();
         var where = $"{server?.ToString() ?? "Redis (version unknown)"} at {RedisEndpoints.Describe(endpoint)}";
         var pinged = $"answered PING in {latency.TotalMilliseconds:F1} ms";
@@ -282,6 +283,11 @@ internal sealed partial class RedisLockStore : ILockStore
     {
         _sentinelFollower?.Dispose();
         _releaseRetry.Dispose();
+        if (_namedPrimary is { } named)
+        {
+            await named.DisposeAsync().ConfigureAwait(false);
+        }
+
         _holdWatch.Dispose();
         try
         {

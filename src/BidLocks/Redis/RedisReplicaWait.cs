@@ -19,12 +19,15 @@ namespace BidLocks;
 internal sealed class RedisReplicaWait : IDisposable
 {
     private readonly IConnectionMultiplexer _connection;
-    private readonly IDatabase _database;
+    private readonly Func<IDatabase> _database;
     private readonly object[] _arguments;
     private readonly bool _clustered;
     private int _epoch;
 
-    public RedisReplicaWait(IConnectionMultiplexer connection, IDatabase database, RedisReplicationSettings settings)
+    /// <param name="connection">The client's multiplexer.</param>
+    /// <param name="database">The database the lock steps run on now (it moves with a Sentinel fail-over, see <see cref="Watch"/>).</param>
+    /// <param name="settings">How many replicas, how long.</param>
+    public RedisReplicaWait(IConnectionMultiplexer connection, Func<IDatabase> database, RedisReplicationSettings settings)
     {
         _connection = connection;
         _database = database;
@@ -55,7 +58,7 @@ internal sealed class RedisReplicaWait : IDisposable
             throw new NotSupportedException(ClusterRefusal);
         }
 
-        var acknowledged = (long)await _database.ExecuteAsync("WAIT", _arguments, CommandFlags.DemandMaster).ConfigureAwait(false);
+        var acknowledged = (long)await _database().ExecuteAsync("WAIT", _arguments, CommandFlags.DemandMaster).ConfigureAwait(false);
         return new ReplicaAcknowledgement((int)acknowledged, Settings.MinReplicas, ConnectionChanged: Epoch != epoch);
     }
 
@@ -98,6 +101,17 @@ internal sealed class RedisReplicaWait : IDisposable
     /// made the grant, and a node with nothing to replicate answers at once with all its replicas.
     /// </summary>
     private static bool IsCluster(IConnectionMultiplexer connection) => connection.GetServers().Any(server => server.ServerType == ServerType.Cluster);
+
+    /// <summary>
+    /// The lock steps moved to <paramref name="other"/> (the primary the Sentinels named): a wait sent there says nothing
+    /// of a step sent before, and its connection's events count from now on (closed by its owner, so never unwatched).
+    /// </summary>
+    public void Watch(IConnectionMultiplexer other)
+    {
+        other.ConnectionFailed += OnConnectionEvent;
+        other.ConnectionRestored += OnConnectionEvent;
+        Interlocked.Increment(ref _epoch);
+    }
 
     public void Dispose()
     {

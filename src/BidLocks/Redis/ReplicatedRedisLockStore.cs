@@ -25,7 +25,8 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
     private ReplicatedRedisLockStore(RedisLockStore inner, RedisReplicationSettings settings, BidLockOptions options, ILogger logger)
     {
         _inner = inner;
-        _wait = new RedisReplicaWait(inner.Connection, inner.Database, settings);
+        _wait = new RedisReplicaWait(inner.Connection, () => inner.Database, settings);
+        inner.OnRouted(_wait.Watch);
         _logger = logger;
     }
 

@@ -62,8 +62,10 @@ internal sealed class RedisSentinelFollower : IDisposable
     private void OnPrimaryNamed(string endpoint)
     {
         Volatile.Write(ref _named, endpoint);
+        var begun = _move.Begin();
+        // Logged once grants are refused, as it says.
         RedisLog.PrimaryNamed(_logger, endpoint);
-        if (_move.Begin())
+        if (begun)
         {
             _ = Task.Run(MoveAsync);
         }

@@ -96,6 +96,7 @@ public sealed class RedisBidLockManager : BidLockManagerBase
         }
 
         var store = new RedisLockStore(connection, options, ownsConnection: owned, settings.Database);
+        store.KnowServer(server);
         if (owned && settings.SentinelService is not null)
         {
             store.FollowSentinels(settings);

@@ -21,7 +21,6 @@ internal sealed partial class RedisLockStore : ILockStore
     /// </summary>
     internal static readonly TimeSpan WaiterTtl = TimeSpan.FromSeconds(3);
 
-    private static readonly TimeSpan DegradedLatency = TimeSpan.FromMilliseconds(250);
     private static readonly RedisScript AcquireFast = new(RedisScripts.AcquireFast);
     private static readonly RedisScript AcquireQueued = new(RedisScripts.AcquireQueued);
     private static readonly RedisScript ReleaseFast = new(RedisScripts.ReleaseFast);
@@ -243,35 +242,6 @@ internal sealed partial class RedisLockStore : ILockStore
 
     // Redis expires locks by their TTL itself; there is never anything left to remove.
     public ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken) => ValueTask.FromResult(0);
-
-    public async ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken)
-    {
-        var start = Stopwatch.GetTimestamp();
-        // The primary's answer: a replica answering while the primary is away would report a backend that takes no lock.
-        var latency = await _database.PingAsync(CommandFlags.DemandMaster).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var measured = Stopwatch.GetElapsedTime(start);
-        if (latency <= TimeSpan.Zero)
-        {
-            latency = measured;
-        }
-
-        var endpoint = RedisEndpoints.Primary(_database.Multiplexer);
-        var server = endpoint is null ? null : await RedisServerIdentity.ReadAsync(_database.Multiplexer, _database.Database).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var version = server?.Version?.ToString();
-        var where = $"{server?.ToString() ?? "Redis (version unknown)"} at {RedisEndpoints.Describe(endpoint)}";
-        var pinged = $"answered PING in {latency.TotalMilliseconds:F1} ms";
-        if (latency > DegradedLatency)
-        {
-            return new BidLockHealth(BidLockHealthStatus.Degraded, Backend, $"{where} {pinged}, slower than {DegradedLatency.TotalMilliseconds:F0} ms.", latency, version);
-        }
-
-        if (_channel.IsSubscribed && !_connection.GetSubscriber().IsConnected(_channel.Channel))
-        {
-            return new BidLockHealth(BidLockHealthStatus.Degraded, Backend, $"{where} {pinged}, but release notifications are disconnected: waiters poll until they return.", latency, version);
-        }
-
-        return new BidLockHealth(BidLockHealthStatus.Healthy, Backend, $"{where} {pinged}.", latency, version);
-    }
 
     public string? Explain(Exception exception) => RedisAcl.Explain(exception, _keyPrefix);
 

@@ -23,6 +23,7 @@ internal sealed class RedisReplicaWait : IDisposable
     private readonly object[] _arguments;
     private readonly bool _clustered;
     private int _epoch;
+    private LastAcknowledgement? _last;
 
     /// <param name="connection">The client's multiplexer.</param>
     /// <param name="database">The database the lock steps run on now (it moves with a Sentinel fail-over, see <see cref="Watch"/>).</param>
@@ -59,8 +60,13 @@ internal sealed class RedisReplicaWait : IDisposable
         }
 
         var acknowledged = (long)await _database().ExecuteAsync("WAIT", _arguments, CommandFlags.DemandMaster).ConfigureAwait(false);
+        // One small allocation per grant, on the MinReplicas path only, where the WAIT's round trip dwarfs it.
+        Volatile.Write(ref _last, new LastAcknowledgement((int)acknowledged, System.Diagnostics.Stopwatch.GetTimestamp()));
         return new ReplicaAcknowledgement((int)acknowledged, Settings.MinReplicas, ConnectionChanged: Epoch != epoch);
     }
+
+    /// <summary>What the last <c>WAIT</c> found, and when it answered; null before the first.</summary>
+    public LastAcknowledgement? Last => Volatile.Read(ref _last);
 
     /// <summary>
     /// At start: the server must know <c>WAIT</c> and let this user run it, or every grant would fail. Waits for no
@@ -147,3 +153,6 @@ internal readonly record struct ReplicaAcknowledgement(int Acknowledged, int Req
         ? $"the connection to Redis changed between the step and the replicas' acknowledgement (a fail-over?), so {Acknowledged} acknowledgement(s) cannot be counted for it"
         : $"only {Acknowledged} of the {Required} replica(s) that MinReplicas requires acknowledged it within {timeout.TotalMilliseconds:F0} ms (WAIT)";
 }
+
+/// <summary>How many replicas the last <c>WAIT</c> counted, and when (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+internal sealed record LastAcknowledgement(int Acknowledged, long At);

@@ -99,7 +99,7 @@ public sealed class RedisBidLockManager : BidLockManagerBase
         store.KnowServer(server);
         if (owned && settings.SentinelService is not null)
         {
-            store.FollowSentinels(settings);
+            await store.FollowSentinelsAsync(settings).ConfigureAwait(false);
         }
 
         var manager = new RedisBidLockManager(store, options, replication);

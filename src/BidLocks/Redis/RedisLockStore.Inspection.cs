@@ -17,6 +17,9 @@ internal sealed partial class RedisLockStore : ILockInspection
 
     private static readonly RedisScript ForceReleaseScript = new(RedisScripts.ForceRelease);
 
+    /// <summary>How long a listing waits for a move to the named primary to end before it fails.</summary>
+    private static readonly TimeSpan MoveWait = TimeSpan.FromSeconds(10);
+
     public async ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -31,6 +34,9 @@ internal sealed partial class RedisLockStore : ILockInspection
 
     public async ValueTask<IReadOnlyList<BidLockInfo>> ListHeldAsync(string keyPrefix, string? marketplaceId, int limit, CancellationToken cancellationToken)
     {
+        // While the client moves to the primary the Sentinels named, the old one may still say "master": list from the
+        // named one once the move has ended (a connect), never from both.
+        await _move.WhenSettled.WaitAsync(MoveWait, cancellationToken).ConfigureAwait(false);
         var pattern = BidLockKeyDecoder.ScanPattern(keyPrefix, marketplaceId);
         var ranking = new HeldLockRanking(limit);
         foreach (var server in Masters())

@@ -19,6 +19,16 @@ internal sealed partial class RedisLockStore
     }
 
     /// <summary>
+    /// With Sentinel: follows the primary the Sentinels name, and at start moves to it at once unless the client writes
+    /// to it alone already (see <see cref="RedisSentinelFollower.SettleAsync"/>), waiting at most the connect timeout.
+    /// </summary>
+    internal async Task FollowSentinelsAsync(RedisConnectionSettings settings)
+    {
+        FollowSentinels(settings);
+        await _sentinelFollower!.SettleAsync(settings.ConnectTimeout).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// The database the lock steps run on now: the client's, or after a Sentinel fail-over the named primary's. A
     /// <c>WAIT</c> after a step must go down the same connection (see <see cref="OnRouted"/>).
     /// </summary>

@@ -15,6 +15,7 @@ internal sealed class RedisSentinelAnnouncements : IAsyncDisposable
 
     private readonly string _service;
     private readonly Action<string> _primaryNamed;
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ConnectionMultiplexer? _sentinels;
 
     private RedisSentinelAnnouncements(string service, Action<string> primaryNamed)
@@ -33,6 +34,33 @@ internal sealed class RedisSentinelAnnouncements : IAsyncDisposable
         var announcements = new RedisSentinelAnnouncements(settings.SentinelService!, primaryNamed);
         _ = Task.Run(() => announcements.SubscribeAsync(settings, logger));
         return announcements;
+    }
+
+    /// <summary>Completes once the subscription is made, or has failed (and was logged).</summary>
+    public Task Subscribed => _subscribed.Task;
+
+    /// <summary>
+    /// <c>host:port</c> of the primary the Sentinels name now (<c>SENTINEL get-master-addr-by-name</c>, from the first
+    /// Sentinel that answers); null when none does.
+    /// </summary>
+    public async Task<string?> AskPrimaryAsync()
+    {
+        foreach (var sentinel in _sentinels?.GetServers() ?? [])
+        {
+            try
+            {
+                if (sentinel.IsConnected && await sentinel.SentinelGetMasterAddressByNameAsync(_service).ConfigureAwait(false) is { } primary)
+                {
+                    return RedisEndpoints.Describe(primary);
+                }
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                // Ask the next one.
+            }
+        }
+
+        return null;
     }
 
     public async ValueTask DisposeAsync()
@@ -55,6 +83,10 @@ internal sealed class RedisSentinelAnnouncements : IAsyncDisposable
         catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
         {
             RedisLog.SentinelSubscribeFailed(logger, exception);
+        }
+        finally
+        {
+            _subscribed.TrySetResult();
         }
     }
 

@@ -50,6 +50,32 @@ internal sealed class RedisSentinelFollower : IDisposable
         _announcements = RedisSentinelAnnouncements.Start(settings, OnPrimaryNamed, logger);
     }
 
+    /// <summary>
+    /// At start: the client may have found two servers that say "master" (a planned fail-over under way, the old
+    /// primary not yet turned round), and elects one of them arbitrarily. Asks the Sentinels which one they name and,
+    /// unless the client already writes to it alone, moves to it as for an announcement; returns once the move has
+    /// ended, or after <paramref name="bound"/> (the move goes on; grants are refused until it ends).
+    /// </summary>
+    public async Task SettleAsync(TimeSpan bound)
+    {
+        try
+        {
+            await _announcements.Subscribed.WaitAsync(bound).ConfigureAwait(false);
+            var named = await _announcements.AskPrimaryAsync().WaitAsync(bound).ConfigureAwait(false);
+            var masters = _connection.GetServers().Where(server => server.IsConnected && !server.IsReplica).Select(server => RedisEndpoints.Describe(server.EndPoint)).ToList();
+            if (named is not null && !(masters.Count == 1 && masters[0] == named))
+            {
+                OnPrimaryNamed(named);
+            }
+
+            await _move.WhenSettled.WaitAsync(bound).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Sentinels slow to answer: the client's own choice stands until they announce one.
+        }
+    }
+
     public void Dispose()
     {
         _connection.ConnectionFailed -= OnConnectionFailed;

@@ -18,9 +18,10 @@ namespace BidLocks.Tests.Failover;
 public sealed class PlannedSentinelFailoverTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// How soon after the announcement every manager must write to the new primary: the README's bound (2 s on a loaded
-    /// machine, hearing the announcement and opening a connection to the named server), with a margin for a test machine
-    /// shared by several test runs. Not the ten seconds until Sentinel turns the old primary into a replica.
+    /// How soon after the announcement every manager must write to the new primary: hearing the announcement and opening
+    /// a connection to the named server, measured at about 0.1 s here, with a wide margin for a test machine shared by
+    /// several test runs (the README states 10 s for application processes on such a machine). Not the 6 – 12 s until
+    /// Sentinel turns the old primary into a replica.
     /// </summary>
     private static readonly TimeSpan MoveBound = TimeSpan.FromSeconds(5);
 

@@ -46,6 +46,12 @@ public sealed class RedisBidLockManager : BidLockManagerBase
     public IConnectionMultiplexer Connection => _store.Connection;
 
     /// <summary>
+    /// The database the lock steps go to: <see cref="Connection"/>'s, or with Sentinel, after a fail-over, that of the
+    /// connection to the primary the Sentinels named (<see cref="RedisNamedPrimaryConnection"/>).
+    /// </summary>
+    internal IDatabase LockDatabase => _store.Database;
+
+    /// <summary>
     /// Connects to the Redis server that <paramref name="options"/> names (<see cref="BidLockOptions.RedisUrl"/>,
     /// <see cref="BidLockOptions.RedisHost"/> …) or, where they name none, the environment (<c>REDIS_URL</c>,
     /// <c>REDIS_HOST</c>/<c>REDIS_PORT</c>/<c>REDIS_DB</c>/<c>REDIS_PASSWORD</c>). The manager owns the connection. A
@@ -72,7 +78,7 @@ public sealed class RedisBidLockManager : BidLockManagerBase
     {
         var (settings, replication, garnetConfirmed) = start;
         var owned = settings.ExistingConnection is null;
-        var connection = settings.ExistingConnection ?? await RedisConnector.ConnectAsync(settings, cancellationToken, RedisSentinelFollower.TieBreakerKey(options.KeyPrefix)).ConfigureAwait(false);
+        var connection = settings.ExistingConnection ?? await RedisConnector.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
         RedisServerIdentity server;
         try
         {
@@ -90,9 +96,10 @@ public sealed class RedisBidLockManager : BidLockManagerBase
         }
 
         var store = new RedisLockStore(connection, options, ownsConnection: owned, settings.Database);
+        store.KnowServer(server);
         if (owned && settings.SentinelService is not null)
         {
-            store.FollowSentinels(settings);
+            await store.FollowSentinelsAsync(settings).ConfigureAwait(false);
         }
 
         var manager = new RedisBidLockManager(store, options, replication);

@@ -10,9 +10,16 @@ namespace BidLocks.TestHost;
 /// </summary>
 internal static class ManagerFromArguments
 {
-    public static async Task<IBidLockManager> OpenAsync(Arguments arguments)
+    /// <param name="arguments">The command line.</param>
+    /// <param name="logs">Where the manager logs, if anywhere.</param>
+    public static async Task<IBidLockManager> OpenAsync(Arguments arguments, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
         var options = new BidLockOptions();
+        if (logs is not null)
+        {
+            options.LoggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([logs]);
+        }
+
         if (arguments.Optional("min-replicas") is { } replicas)
         {
             options.MinReplicas = int.Parse(replicas, System.Globalization.CultureInfo.InvariantCulture);

@@ -26,7 +26,10 @@ internal sealed class OpenedBackend : IAsyncDisposable
 
     public ToolLog Log { get; }
 
-    public static async Task<OpenedBackend> OpenAsync(BackendSettings settings, CancellationToken cancellationToken)
+    /// <param name="settings">The command's options.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <param name="minReplicas">Replicas to check for (<c>status --min-replicas</c>); null leaves it to the environment.</param>
+    public static async Task<OpenedBackend> OpenAsync(BackendSettings settings, CancellationToken cancellationToken, int? minReplicas = null)
     {
         var log = new ToolLog(Console.Error);
         var options = new BidLockOptions
@@ -35,6 +38,11 @@ internal sealed class OpenedBackend : IAsyncDisposable
             // Holder ids of anything this process takes (nothing but a forced release's fence) say it was the tool.
             InstanceId = $"bidlocks-cli-{Environment.MachineName}-{Environment.ProcessId}",
         };
+        if (minReplicas is { } replicas)
+        {
+            options.MinReplicas = replicas;
+        }
+
         if (settings.KeyPrefix is { } prefix)
         {
             options.KeyPrefix = prefix;

@@ -6,12 +6,15 @@ using Spectre.Console.Cli;
 
 namespace BidLocks.Cli.Commands;
 
-/// <summary><c>bidlocks status</c>: the backend, why it was chosen, its health, server version and latency.</summary>
-internal sealed class StatusCommand : AsyncCommand<BackendSettings>
+/// <summary>
+/// <c>bidlocks status</c>: the backend, why it was chosen, its health, server version and latency; with Redis and
+/// <c>--min-replicas N</c> (or <c>BIDLOCKS_REDIS_MIN_REPLICAS</c>), how many replicas answer.
+/// </summary>
+internal sealed class StatusCommand : AsyncCommand<StatusSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, BackendSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, StatusSettings settings, CancellationToken cancellationToken)
     {
-        await using var backend = await OpenedBackend.OpenAsync(settings, cancellationToken);
+        await using var backend = await OpenedBackend.OpenAsync(settings, cancellationToken, settings.MinReplicas);
         var health = await backend.Manager.CheckHealthAsync(cancellationToken);
         var code = health.Status switch
         {

@@ -328,7 +328,7 @@ internal sealed class RedisConnectionSettings
         return builder.Append(CultureInfo.InvariantCulture, $"/{Database}").ToString();
     }
 
-    private static EndPoint EndPointOf(string host, int port) => IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
+    internal static EndPoint EndPointOf(string host, int port) => IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
 
     private static RedisConnectionSettings FromParts(string host, int? port, int? database, string? password, string source)
         => new(host.Trim(), port ?? DefaultPort, database ?? 0, user: null, password, useTls: false, source);

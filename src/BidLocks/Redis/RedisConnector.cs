@@ -8,18 +8,13 @@ namespace BidLocks;
 /// </summary>
 internal static class RedisConnector
 {
-    // tieBreakerKey: with Sentinel, the key that names the primary among several that say "master" (RedisSentinelFollower).
-    public static async Task<ConnectionMultiplexer> ConnectAsync(RedisConnectionSettings settings, CancellationToken cancellationToken, string? tieBreakerKey = null)
+    public static async Task<ConnectionMultiplexer> ConnectAsync(RedisConnectionSettings settings, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ConfigurationOptions options;
         try
         {
             options = settings.ToConfigurationOptions();
-            if (settings.SentinelService is not null && tieBreakerKey is not null)
-            {
-                options.TieBreaker = tieBreakerKey;
-            }
         }
         catch (InvalidOperationException exception)
         {

@@ -30,6 +30,16 @@ internal sealed class RedisHoldWatch : IDisposable
 
     public void OnHoldsInDoubt(Action<HoldsInDoubt> inDoubt) => _inDoubt = inDoubt;
 
+    /// <summary>
+    /// Watches <paramref name="other"/> too: the connection to the primary the Sentinels named, which carries the lock
+    /// steps after a fail-over (closed by its owner, so never unwatched).
+    /// </summary>
+    public void Watch(IConnectionMultiplexer other)
+    {
+        other.ConnectionFailed += OnConnectionFailed;
+        other.ConnectionRestored += OnConnectionRestored;
+    }
+
     /// <summary>The client moved to the primary the Sentinels named (<see cref="RedisSentinelFollower"/>): verify every hold there.</summary>
     public void PrimaryMoved() => _inDoubt?.Invoke(HoldsInDoubt.Reconnected);
 

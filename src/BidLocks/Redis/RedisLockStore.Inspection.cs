@@ -17,6 +17,9 @@ internal sealed partial class RedisLockStore : ILockInspection
 
     private static readonly RedisScript ForceReleaseScript = new(RedisScripts.ForceRelease);
 
+    /// <summary>How long a listing waits for a move to the named primary to end before it fails.</summary>
+    private static readonly TimeSpan MoveWait = TimeSpan.FromSeconds(10);
+
     public async ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -31,6 +34,9 @@ internal sealed partial class RedisLockStore : ILockInspection
 
     public async ValueTask<IReadOnlyList<BidLockInfo>> ListHeldAsync(string keyPrefix, string? marketplaceId, int limit, CancellationToken cancellationToken)
     {
+        // While the client moves to the primary the Sentinels named, the old one may still say "master": list from the
+        // named one once the move has ended (a connect), never from both.
+        await _move.WhenSettled.WaitAsync(MoveWait, cancellationToken).ConfigureAwait(false);
         var pattern = BidLockKeyDecoder.ScanPattern(keyPrefix, marketplaceId);
         var ranking = new HeldLockRanking(limit);
         foreach (var server in Masters())
@@ -87,7 +93,9 @@ internal sealed partial class RedisLockStore : ILockInspection
     /// </summary>
     private IEnumerable<IServer> Masters()
     {
-        var masters = _connection.GetServers().Where(server => !server.IsReplica).ToList();
+        // The lock steps' connection: after a Sentinel fail-over, the one to the named primary alone, so that the old
+        // primary, still saying "master" for a while, is not listed too.
+        var masters = _database.Multiplexer.GetServers().Where(server => !server.IsReplica).ToList();
         if (masters.Count == 0)
         {
             throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis master is connected, so the locks cannot be listed.");
@@ -136,15 +144,16 @@ internal sealed partial class RedisLockStore : ILockInspection
     /// </summary>
     private IServer ServerOf(string key)
     {
-        foreach (var server in _connection.GetServers())
+        var connection = _database.Multiplexer;
+        foreach (var server in connection.GetServers())
         {
             if (server.ServerType == ServerType.Cluster && server.ClusterConfiguration?.GetBySlot(key)?.EndPoint is { } owner)
             {
-                return _connection.GetServer(owner);
+                return connection.GetServer(owner);
             }
         }
 
-        return _connection.GetServer(RedisEndpoints.Primary(_connection) ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis server is known, so the lock cannot be read."));
+        return connection.GetServer(RedisEndpoints.Primary(connection) ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis server is known, so the lock cannot be read."));
     }
 
     /// <summary>

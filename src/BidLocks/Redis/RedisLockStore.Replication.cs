@@ -8,16 +8,48 @@ internal sealed partial class RedisLockStore
 {
     private RedisSentinelFollower? _sentinelFollower;
     private RedisRecentReleases? _recentReleases;
+    private RedisNamedPrimaryConnection? _namedPrimary;
+    private Action<IConnectionMultiplexer>? _routed;
 
     /// <summary>With Sentinel: follows the primary the Sentinels name (see <see cref="RedisSentinelFollower"/>).</summary>
     internal void FollowSentinels(RedisConnectionSettings settings)
     {
         _recentReleases ??= new RedisRecentReleases();
-        _sentinelFollower ??= new RedisSentinelFollower(_connection, settings, _keyPrefix, _move, OnPrimaryMoved, _logger);
+        _sentinelFollower ??= new RedisSentinelFollower(_connection, settings, _move, Route, OnPrimaryMoved, _logger);
     }
 
-    /// <summary>The database the lock steps run on: a <c>WAIT</c> after them must go down the same connection.</summary>
+    /// <summary>
+    /// With Sentinel: follows the primary the Sentinels name, and at start moves to it at once unless the client writes
+    /// to it alone already (see <see cref="RedisSentinelFollower.SettleAsync"/>), waiting at most the connect timeout.
+    /// </summary>
+    internal async Task FollowSentinelsAsync(RedisConnectionSettings settings)
+    {
+        FollowSentinels(settings);
+        await _sentinelFollower!.SettleAsync(settings.ConnectTimeout).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The database the lock steps run on now: the client's, or after a Sentinel fail-over the named primary's. A
+    /// <c>WAIT</c> after a step must go down the same connection (see <see cref="OnRouted"/>).
+    /// </summary>
     internal IDatabase Database => _database;
+
+    /// <summary>Called with the new connection whenever the lock steps move to another one (a Sentinel fail-over).</summary>
+    internal void OnRouted(Action<IConnectionMultiplexer> routed) => _routed += routed;
+
+    // While the move is under way no grant counts, so swapping the database needs no lock: a step that read the move
+    // version before the swap is refused or sent again whichever connection carried it.
+    private void Route(RedisNamedPrimaryConnection named)
+    {
+        _holdWatch.Watch(named.Connection);
+        _routed?.Invoke(named.Connection);
+        _database = named.Database;
+        var previous = Interlocked.Exchange(ref _namedPrimary, named);
+        if (previous is not null)
+        {
+            _ = previous.DisposeAsync().AsTask();
+        }
+    }
 
     private TimeSpan LongestTtl => TimeSpan.FromTicks(Volatile.Read(ref _longestTtlTicks));
 

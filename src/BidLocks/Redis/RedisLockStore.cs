@@ -21,7 +21,6 @@ internal sealed partial class RedisLockStore : ILockStore
     /// </summary>
     internal static readonly TimeSpan WaiterTtl = TimeSpan.FromSeconds(3);
 
-    private static readonly TimeSpan DegradedLatency = TimeSpan.FromMilliseconds(250);
     private static readonly RedisScript AcquireFast = new(RedisScripts.AcquireFast);
     private static readonly RedisScript AcquireQueued = new(RedisScripts.AcquireQueued);
     private static readonly RedisScript ReleaseFast = new(RedisScripts.ReleaseFast);
@@ -33,7 +32,8 @@ internal sealed partial class RedisLockStore : ILockStore
     private static readonly RedisValue WithoutFence = "0";
 
     private readonly IConnectionMultiplexer _connection;
-    private readonly IDatabase _database;
+    // Not readonly: with Sentinel it moves to the named primary's connection at a fail-over (RedisLockStore.Replication).
+    private IDatabase _database;
     private readonly RedisReleaseChannel _channel;
     private readonly RedisHoldWatch _holdWatch;
     private readonly TimeProvider _time;
@@ -249,35 +249,6 @@ internal sealed partial class RedisLockStore : ILockStore
     // Redis expires locks by their TTL itself; there is never anything left to remove.
     public ValueTask<int> CleanupExpiredAsync(CancellationToken cancellationToken) => ValueTask.FromResult(0);
 
-    public async ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken)
-    {
-        var start = Stopwatch.GetTimestamp();
-        // The primary's answer: a replica answering while the primary is away would report a backend that takes no lock.
-        var latency = await _database.PingAsync(CommandFlags.DemandMaster).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var measured = Stopwatch.GetElapsedTime(start);
-        if (latency <= TimeSpan.Zero)
-        {
-            latency = measured;
-        }
-
-        var endpoint = RedisEndpoints.Primary(_connection);
-        var server = endpoint is null ? null : await RedisServerIdentity.ReadAsync(_connection, _database.Database).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var version = server?.Version?.ToString();
-        var where = $"{server?.ToString() ?? "Redis (version unknown)"} at {RedisEndpoints.Describe(endpoint)}";
-        var pinged = $"answered PING in {latency.TotalMilliseconds:F1} ms";
-        if (latency > DegradedLatency)
-        {
-            return new BidLockHealth(BidLockHealthStatus.Degraded, Backend, $"{where} {pinged}, slower than {DegradedLatency.TotalMilliseconds:F0} ms.", latency, version);
-        }
-
-        if (_channel.IsSubscribed && !_connection.GetSubscriber().IsConnected(_channel.Channel))
-        {
-            return new BidLockHealth(BidLockHealthStatus.Degraded, Backend, $"{where} {pinged}, but release notifications are disconnected: waiters poll until they return.", latency, version);
-        }
-
-        return new BidLockHealth(BidLockHealthStatus.Healthy, Backend, $"{where} {pinged}.", latency, version);
-    }
-
     public string? Explain(Exception exception) => RedisAcl.Explain(exception, _keyPrefix);
 
     public void OnRemoteRelease(Action<string?> releasedKey) => _channel.OnRelease(releasedKey);
@@ -288,6 +259,11 @@ internal sealed partial class RedisLockStore : ILockStore
     {
         _sentinelFollower?.Dispose();
         _releaseRetry.Dispose();
+        if (_namedPrimary is { } named)
+        {
+            await named.DisposeAsync().ConfigureAwait(false);
+        }
+
         _holdWatch.Dispose();
         try
         {

@@ -16,7 +16,17 @@ internal static class RedisReplicaHealth
     /// </summary>
     private const int AnsweringLagSeconds = 2;
 
-    public static async Task<BidLockHealth> DescribeAsync(BidLockHealth health, IDatabase database, RedisReplicationSettings settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// A <c>WAIT</c> this recent stands for the replicas: reading them again would queue behind the <c>WAIT</c>s of the
+    /// grants (the lock connection carries both), seconds when a replica is slow.
+    /// </summary>
+    private static readonly TimeSpan RecentWait = TimeSpan.FromSeconds(10);
+
+    /// <param name="health">The primary's health, from the store.</param>
+    /// <param name="database">The lock connection's database, for <c>INFO replication</c> when no grant waited lately.</param>
+    /// <param name="wait">The grants' <c>WAIT</c>s: the last one's count is what the replicas last said.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    public static async Task<BidLockHealth> DescribeAsync(BidLockHealth health, IDatabase database, RedisReplicaWait wait, CancellationToken cancellationToken)
     {
         if (health.Status != BidLockHealthStatus.Healthy)
         {
@@ -24,25 +34,45 @@ internal static class RedisReplicaHealth
         }
 
         int answering;
-        try
+        string source;
+        if (wait.Last is { } last && System.Diagnostics.Stopwatch.GetElapsedTime(last.At) is var age && age < RecentWait)
         {
-            // Through a script, as the server check reads INFO: the client sends INFO itself only in admin mode.
-            var info = (string?)await database.ScriptEvaluateAsync("return redis.call('INFO', 'replication')").WaitAsync(cancellationToken).ConfigureAwait(false);
-            answering = CountAnswering(info ?? string.Empty);
+            answering = last.Acknowledged;
+            source = string.Create(CultureInfo.InvariantCulture, $"the last grant's WAIT, {age.TotalMilliseconds:F0} ms ago");
         }
-        catch (RedisServerException)
+        else
         {
-            // A user without INFO: the grants themselves will say how many replicas answered.
-            return health;
+            try
+            {
+                // Through a script, as the server check reads INFO: the client sends INFO itself only in admin mode. No
+                // grant waited lately, so nothing should block it; bounded all the same.
+                var info = (string?)await database.ScriptEvaluateAsync("return redis.call('INFO', 'replication')")
+                    .WaitAsync(RedisLockStore.HealthPingTimeout, cancellationToken).ConfigureAwait(false);
+                answering = CountAnswering(info ?? string.Empty);
+                source = "INFO replication";
+            }
+            catch (RedisServerException)
+            {
+                // A user without INFO: the grants themselves will say how many replicas answered.
+                return health;
+            }
+            catch (TimeoutException)
+            {
+                return health with
+                {
+                    Status = BidLockHealthStatus.Degraded,
+                    Description = $"{health.Description} The replicas could not be read within {RedisLockStore.HealthPingTimeout.TotalMilliseconds:F0} ms.",
+                };
+            }
         }
 
-        var replicas = string.Create(CultureInfo.InvariantCulture, $"{answering} replica(s) answering, MinReplicas {settings.MinReplicas}");
-        return answering >= settings.MinReplicas
-            ? health with { Description = $"{health.Description} {replicas}." }
+        var replicas = string.Create(CultureInfo.InvariantCulture, $"{answering} replica(s) answering, MinReplicas {wait.Settings.MinReplicas}");
+        return answering >= wait.Settings.MinReplicas
+            ? health with { Description = $"{health.Description} {replicas} ({source})." }
             : health with
             {
                 Status = BidLockHealthStatus.Unhealthy,
-                Description = $"{health.Description} Only {replicas}: every grant fails until enough replicas acknowledge again.",
+                Description = $"{health.Description} Only {replicas} ({source}): every grant fails until enough replicas acknowledge again.",
             };
     }
 

@@ -19,12 +19,16 @@ namespace BidLocks;
 internal sealed class RedisReplicaWait : IDisposable
 {
     private readonly IConnectionMultiplexer _connection;
-    private readonly IDatabase _database;
+    private readonly Func<IDatabase> _database;
     private readonly object[] _arguments;
     private readonly bool _clustered;
     private int _epoch;
+    private LastAcknowledgement? _last;
 
-    public RedisReplicaWait(IConnectionMultiplexer connection, IDatabase database, RedisReplicationSettings settings)
+    /// <param name="connection">The client's multiplexer.</param>
+    /// <param name="database">The database the lock steps run on now (it moves with a Sentinel fail-over, see <see cref="Watch"/>).</param>
+    /// <param name="settings">How many replicas, how long.</param>
+    public RedisReplicaWait(IConnectionMultiplexer connection, Func<IDatabase> database, RedisReplicationSettings settings)
     {
         _connection = connection;
         _database = database;
@@ -55,9 +59,14 @@ internal sealed class RedisReplicaWait : IDisposable
             throw new NotSupportedException(ClusterRefusal);
         }
 
-        var acknowledged = (long)await _database.ExecuteAsync("WAIT", _arguments, CommandFlags.DemandMaster).ConfigureAwait(false);
+        var acknowledged = (long)await _database().ExecuteAsync("WAIT", _arguments, CommandFlags.DemandMaster).ConfigureAwait(false);
+        // One small allocation per grant, on the MinReplicas path only, where the WAIT's round trip dwarfs it.
+        Volatile.Write(ref _last, new LastAcknowledgement((int)acknowledged, System.Diagnostics.Stopwatch.GetTimestamp()));
         return new ReplicaAcknowledgement((int)acknowledged, Settings.MinReplicas, ConnectionChanged: Epoch != epoch);
     }
+
+    /// <summary>What the last <c>WAIT</c> found, and when it answered; null before the first.</summary>
+    public LastAcknowledgement? Last => Volatile.Read(ref _last);
 
     /// <summary>
     /// At start: the server must know <c>WAIT</c> and let this user run it, or every grant would fail. Waits for no
@@ -99,6 +108,17 @@ internal sealed class RedisReplicaWait : IDisposable
     /// </summary>
     private static bool IsCluster(IConnectionMultiplexer connection) => connection.GetServers().Any(server => server.ServerType == ServerType.Cluster);
 
+    /// <summary>
+    /// The lock steps moved to <paramref name="other"/> (the primary the Sentinels named): a wait sent there says nothing
+    /// of a step sent before, and its connection's events count from now on (closed by its owner, so never unwatched).
+    /// </summary>
+    public void Watch(IConnectionMultiplexer other)
+    {
+        other.ConnectionFailed += OnConnectionEvent;
+        other.ConnectionRestored += OnConnectionEvent;
+        Interlocked.Increment(ref _epoch);
+    }
+
     public void Dispose()
     {
         _connection.ConnectionFailed -= OnConnectionEvent;
@@ -133,3 +153,6 @@ internal readonly record struct ReplicaAcknowledgement(int Acknowledged, int Req
         ? $"the connection to Redis changed between the step and the replicas' acknowledgement (a fail-over?), so {Acknowledged} acknowledgement(s) cannot be counted for it"
         : $"only {Acknowledged} of the {Required} replica(s) that MinReplicas requires acknowledged it within {timeout.TotalMilliseconds:F0} ms (WAIT)";
 }
+
+/// <summary>How many replicas the last <c>WAIT</c> counted, and when (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+internal sealed record LastAcknowledgement(int Acknowledged, long At);

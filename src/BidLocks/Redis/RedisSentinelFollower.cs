@@ -12,10 +12,8 @@ namespace BidLocks;
 /// <para>
 /// It also hears the Sentinels' <c>+switch-master</c> (<see cref="RedisSentinelAnnouncements"/>) and moves to the
 /// primary they name at once, even while the old one still answers as a primary (a planned fail-over): it marks the
-/// move begun (<see cref="RedisPrimaryMove"/>, so no grant counts meanwhile), writes the name of the new primary into
-/// the tie-breaker key (<see cref="TieBreakerKey"/>) on each server that says "master" (StackExchange.Redis elects,
-/// among several, the one the tie-breakers name), has the client read the servers' roles again, and ends the move once
-/// the client's commands go to the named primary.
+/// move begun (<see cref="RedisPrimaryMove"/>, so no grant counts meanwhile), opens a connection to the named server
+/// alone (<see cref="RedisNamedPrimaryConnection"/>), hands it to the store for the lock steps, and ends the move.
 /// </para>
 /// </summary>
 internal sealed class RedisSentinelFollower : IDisposable
@@ -24,31 +22,62 @@ internal sealed class RedisSentinelFollower : IDisposable
     private static readonly TimeSpan MovePause = TimeSpan.FromMilliseconds(100);
 
     private readonly IConnectionMultiplexer _connection;
+    private readonly RedisConnectionSettings _settings;
     private readonly ILogger _logger;
     private readonly RedisPrimaryMove _move;
+    private readonly Action<RedisNamedPrimaryConnection> _route;
     private readonly Action _moved;
-    private readonly RedisKey _tieBreaker;
     private readonly RedisSentinelAnnouncements _announcements;
     private readonly CancellationTokenSource _disposed = new();
     private string? _named;
     private int _following;
 
-    public RedisSentinelFollower(IConnectionMultiplexer connection, RedisConnectionSettings settings, string keyPrefix, RedisPrimaryMove move, Action moved, ILogger logger)
+    /// <param name="connection">The client's multiplexer, Sentinel-managed.</param>
+    /// <param name="settings">Its settings: the Sentinels, the service, the login.</param>
+    /// <param name="move">Marks the move under way.</param>
+    /// <param name="route">
+    /// Takes the connection to the named primary for the lock steps; called before the move ends. Always a connection
+    /// of our own, even when the client's multiplexer seems to have the named primary alone: its view flips while the
+    /// old primary reconnects (measured: back on the old primary for 7.6 s after such a shortcut).
+    /// </param>
+    /// <param name="moved">Called once the move has ended.</param>
+    /// <param name="logger">Where the move is logged.</param>
+    public RedisSentinelFollower(IConnectionMultiplexer connection, RedisConnectionSettings settings, RedisPrimaryMove move, Action<RedisNamedPrimaryConnection> route, Action moved, ILogger logger)
     {
         _connection = connection;
+        _settings = settings;
         _logger = logger;
         _move = move;
+        _route = route;
         _moved = moved;
-        _tieBreaker = TieBreakerKey(keyPrefix);
         connection.ConnectionFailed += OnConnectionFailed;
         _announcements = RedisSentinelAnnouncements.Start(settings, OnPrimaryNamed, logger);
     }
 
     /// <summary>
-    /// The key StackExchange.Redis reads on every server to elect a primary among several (its <c>TieBreaker</c>
-    /// option): under the key prefix, so that the ACL the README gives covers it.
+    /// At start: the client may have found two servers that say "master" (a planned fail-over under way, the old
+    /// primary not yet turned round), and elects one of them arbitrarily. Asks the Sentinels which one they name and,
+    /// unless the client already writes to it alone, moves to it as for an announcement; returns once the move has
+    /// ended, or after <paramref name="bound"/> (the move goes on; grants are refused until it ends).
     /// </summary>
-    public static string TieBreakerKey(string keyPrefix) => keyPrefix + "sentinel-primary";
+    public async Task SettleAsync(TimeSpan bound)
+    {
+        try
+        {
+            await _announcements.Subscribed.WaitAsync(bound).ConfigureAwait(false);
+            var named = await _announcements.AskPrimaryAsync().WaitAsync(bound).ConfigureAwait(false);
+            if (named is not null && !ClientHasOnly(named))
+            {
+                OnPrimaryNamed(named);
+            }
+
+            await _move.WhenSettled.WaitAsync(bound).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Sentinels slow to answer: the client's own choice stands until they announce one.
+        }
+    }
 
     public void Dispose()
     {
@@ -61,9 +90,17 @@ internal sealed class RedisSentinelFollower : IDisposable
 
     private void OnPrimaryNamed(string endpoint)
     {
+        // Each Sentinel announces the same switch: only the first of them starts a move.
+        if (Volatile.Read(ref _named) == endpoint)
+        {
+            return;
+        }
+
         Volatile.Write(ref _named, endpoint);
+        var begun = _move.Begin();
+        // Logged once grants are refused, as it says.
         RedisLog.PrimaryNamed(_logger, endpoint);
-        if (_move.Begin())
+        if (begun)
         {
             _ = Task.Run(MoveAsync);
         }
@@ -81,21 +118,20 @@ internal sealed class RedisSentinelFollower : IDisposable
                 named = Volatile.Read(ref _named)!;
                 try
                 {
-                    if (await WritesToAsync(named).ConfigureAwait(false))
+                    var connection = await RedisNamedPrimaryConnection.OpenAsync(_settings, named, stop).ConfigureAwait(false);
+                    if (Volatile.Read(ref _named) == named)
                     {
+                        _route(connection);
                         break;
                     }
 
-                    await NominateAsync(named).ConfigureAwait(false);
-                    await _connection.ConfigureAsync().ConfigureAwait(false);
-                    if (await WritesToAsync(named).ConfigureAwait(false))
-                    {
-                        break;
-                    }
+                    // Overtaken by a newer announcement while connecting: follow that one.
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    continue;
                 }
-                catch (Exception exception) when (exception is RedisException or TimeoutException)
+                catch (Exception exception) when (exception is RedisException or TimeoutException or System.Net.Sockets.SocketException or ArgumentException)
                 {
-                    // The servers are still switching roles: try again next time.
+                    // The named server does not answer as a primary yet: try again next time.
                 }
 
                 await Task.Delay(MovePause, stop).ConfigureAwait(false);
@@ -109,41 +145,17 @@ internal sealed class RedisSentinelFollower : IDisposable
         _move.End();
         RedisLog.PrimaryMoved(_logger, named, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         _moved();
-    }
-
-    // Every server that says "master" is told which one the Sentinels named; the old primary's copy goes with its data
-    // when Sentinel makes it a replica. A server that refuses (a replica by now, or gone) has no vote to give anyway.
-    private async Task NominateAsync(string named)
-    {
-        foreach (var server in _connection.GetServers().Where(server => server.IsConnected && !server.IsReplica))
+        // An announcement heard after the connection was handed over found the move still under way and started none.
+        if (Volatile.Read(ref _named) != named && _move.Begin())
         {
-            try
-            {
-                await server.ExecuteAsync("SET", _tieBreaker, named).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is RedisException or TimeoutException)
-            {
-                // See above.
-            }
+            _ = Task.Run(MoveAsync);
         }
     }
 
-    // True when the client's primary is the named one: each pick among the primaries it knows (several picks, since it
-    // takes turns among them when it has not elected one).
-    private async Task<bool> WritesToAsync(string named)
-    {
-        var database = _connection.GetDatabase();
-        for (var pick = 0; pick < 3; pick++)
-        {
-            var endpoint = await database.IdentifyEndpointAsync(default, CommandFlags.DemandMaster).ConfigureAwait(false);
-            if (endpoint is null || RedisEndpoints.Describe(endpoint) != named)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    // The client's multiplexer knows one connected server that says "master", and it is the named one.
+    private bool ClientHasOnly(string named)
+        => _connection.GetServers().Where(server => server.IsConnected && !server.IsReplica).Select(server => RedisEndpoints.Describe(server.EndPoint)).ToList()
+            is [var only] && only == named;
 
     private bool HasPrimary => _connection.GetServers().Any(server => server.IsConnected && !server.IsReplica);
 

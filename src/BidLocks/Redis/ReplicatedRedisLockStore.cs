@@ -25,7 +25,8 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
     private ReplicatedRedisLockStore(RedisLockStore inner, RedisReplicationSettings settings, BidLockOptions options, ILogger logger)
     {
         _inner = inner;
-        _wait = new RedisReplicaWait(inner.Connection, inner.Database, settings);
+        _wait = new RedisReplicaWait(inner.Connection, () => inner.Database, settings);
+        inner.OnRouted(_wait.Watch);
         _logger = logger;
     }
 
@@ -89,7 +90,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
     public async ValueTask<BidLockHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
         var health = await _inner.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
-        return await RedisReplicaHealth.DescribeAsync(health, _inner.Database, _wait.Settings, cancellationToken).ConfigureAwait(false);
+        return await RedisReplicaHealth.DescribeAsync(health, _inner.Database, _wait, cancellationToken).ConfigureAwait(false);
     }
 
     public string? Explain(Exception exception) => _inner.Explain(exception);

@@ -30,6 +30,8 @@ app.UseExceptionHandler();
 
 app.MapPost("/postings/{postingId}/bids", async (string postingId, BidRequest bid, BidService bids, CancellationToken cancellationToken)
     => TypedResults.Ok(await bids.PlaceBidAsync(bids.MarketplaceId, postingId, bid, cancellationToken)));
+app.MapPost("/bundles/bids", async (BundleRequest bundle, BidService bids, CancellationToken cancellationToken)
+    => TypedResults.Ok(await bids.PlaceBundleBidAsync(bids.MarketplaceId, bundle.PostingIds, new BidRequest(bundle.Bidder, bundle.Amount), cancellationToken)));
 app.MapGet("/ledger", (Marketplace marketplace) => TypedResults.Ok(marketplace.Audit()));
 app.MapHealthChecks("/health");
 app.MapPrometheusScrapingEndpoint("/metrics");

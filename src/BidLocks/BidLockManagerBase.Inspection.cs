@@ -67,7 +67,9 @@ public abstract partial class BidLockManagerBase
         BrokenHold? broken;
         try
         {
-            broken = await _store.ForceReleaseAsync(key, cancellationToken).ConfigureAwait(false);
+            // Left for the broken holder, whose manager reads it when its next renewal finds the lock gone.
+            var note = new ForcedReleaseNote(requestedBy, _time.GetUtcNow()).Format();
+            broken = await _store.ForceReleaseAsync(key, note, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
         {

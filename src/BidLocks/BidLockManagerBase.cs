@@ -629,7 +629,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     {
         _metrics.LeaseLost();
         SettleInDoubt(Volatile.Read(ref _verification), lease);
-        Log.LeaseLost(_logger, Backend, lease.Key.Value, lease.FencingToken, reason);
+        LogLoss(lease, reason);
     }
 
     private BidLockKey CreateKey(string marketplaceId, string postingId)

@@ -51,6 +51,15 @@ public sealed class GeneratedCodeBehaviourTests : IDisposable
                     => Task.FromResult(lease.PostingId == "n" + postingNumber ? lease.FencingToken : -1);
             }
 
+            // A short TTL, so that a forced release is noticed at the next renewal, a fraction of a second later.
+            public partial class ShortLeaseBidder(IBidLockManager locks, Func<CancellationToken, Task<int>> body)
+            {
+                [BidLock("m", "{postingId}", TtlSeconds = 0.9, TimeoutSeconds = 0)]
+                public partial Task<int> BidAsync(string postingId, CancellationToken cancellationToken);
+
+                private Task<int> BidAsyncCore(string postingId, CancellationToken cancellationToken) => body(cancellationToken);
+            }
+
             // The manager is only a primary-constructor parameter, read from the generated partial declaration.
             public partial class PrimaryConstructorBidder(IBidLockManager locks)
             {
@@ -228,6 +237,64 @@ public sealed class GeneratedCodeBehaviourTests : IDisposable
         Assert.True(fencingToken > 0);
         Assert.Equal(1, _manager.GetMetrics().LockSuccesses);
         Assert.Equal(1, _manager.GetMetrics().LockReleases);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_that_ends_after_its_lease_was_force_released_throws_BidLockLostException_naming_who(bool bodyObservesTheToken)
+    {
+        var entered = NewGate();
+        Func<CancellationToken, Task<int>> body = async token =>
+        {
+            entered.TrySetResult();
+            var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using var registration = token.Register(() => lost.TrySetResult());
+            await lost.Task;
+
+            // Stopped by the token (as a well-behaved body is), or carrying on to the end regardless.
+            token.ThrowIfCancellationRequested();
+            return bodyObservesTheToken ? 0 : 1;
+        };
+        if (!bodyObservesTheToken)
+        {
+            var inner = body;
+            body = async token =>
+            {
+                try
+                {
+                    return await inner(token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return 1;
+                }
+            };
+        }
+
+        object bidder = _assembly.Create("Probe.ShortLeaseBidder", _manager, body);
+        var bid = Task.Run(() => GeneratedAssembly.Call<int>(bidder, "BidAsync", "p-lost", CancellationToken.None), TestContext.Current.CancellationToken);
+        await entered.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        Assert.NotNull(await _manager.ForceReleaseAsync("m", "p-lost", "alice@ops (reason: stuck)", TestContext.Current.CancellationToken));
+
+        var lost = await Assert.ThrowsAsync<BidLockLostException>(() => bid.WaitAsync(Patience, TestContext.Current.CancellationToken));
+
+        Assert.Equal(BidLockLossReason.ForceReleased, lost.Reason);
+        Assert.Equal("alice@ops (reason: stuck)", lost.ForcedBy);
+        Assert.Equal("p-lost", lost.PostingId);
+        Assert.Equal(bodyObservesTheToken, lost.InnerException is OperationCanceledException);
+    }
+
+    [Fact]
+    public async Task A_zero_timeout_tries_once_and_refuses_at_once_when_busy()
+    {
+        // Held from another flow: in this one, the bid would re-enter the lock.
+        await using var held = await Task.Run(() => _manager.AcquireAsync("m", "p-busy", TimeSpan.Zero, TestContext.Current.CancellationToken).AsTask(), TestContext.Current.CancellationToken);
+        object bidder = _assembly.Create("Probe.ShortLeaseBidder", _manager, (Func<CancellationToken, Task<int>>)(_ => Task.FromResult(1)));
+
+        var refused = await Assert.ThrowsAsync<BidLockTimeoutException>(() => GeneratedAssembly.Call<int>(bidder, "BidAsync", "p-busy", CancellationToken.None));
+        Assert.Equal(TimeSpan.Zero, refused.Timeout);
+        Assert.Equal(1, await GeneratedAssembly.Call<int>(bidder, "BidAsync", "p-free", CancellationToken.None));
     }
 
     private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);

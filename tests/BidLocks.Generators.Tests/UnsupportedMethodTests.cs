@@ -204,8 +204,8 @@ public sealed class UnsupportedMethodTests
             nameof(BidLockFailureReason.HiddenManager), "CS8795"
         },
         {
-            "zero timeout",
-            $"public partial class S {{ {Manager} [BidLock(\"m\", \"{{p}}\", TimeoutSeconds = 0)] public partial Task M(string p); private Task MCore(string p) => Task.CompletedTask; }}",
+            "negative timeout",
+            $"public partial class S {{ {Manager} [BidLock(\"m\", \"{{p}}\", TimeoutSeconds = -1)] public partial Task M(string p); private Task MCore(string p) => Task.CompletedTask; }}",
             nameof(BidLockFailureReason.InvalidTiming), "CS8795"
         },
         {

@@ -56,10 +56,39 @@ namespace BidLocks.Generators.Analyzers
                 if (Problem(value.Type, formattable) is { } problem
                     && LockSymbols.ToSourceLocation(value.Location, context.Compilation, syntax.SyntaxTree) is { } location)
                 {
+                    var properties = ImmutableDictionary<string, string?>.Empty.Add(KeyMembersProperty, string.Join(",", KeyMembers(value.Type, formattable)));
                     context.ReportDiagnostic(Diagnostic.Create(
-                        DiagnosticDescriptors.UnstableKeyText, location, value.Role, value.Name, value.Type.ToDisplayString(), problem));
+                        DiagnosticDescriptors.UnstableKeyText, location, properties, value.Role, value.Name, value.Type.ToDisplayString(), problem));
                 }
             }
+        }
+
+        /// <summary>
+        /// The diagnostic property naming, comma-separated, the members of the value's type whose text is a key (public,
+        /// readable, instance), for the code fix that puts one in the hole (<c>{bid}</c> → <c>{bid.PostingId}</c>).
+        /// </summary>
+        public const string KeyMembersProperty = "KeyMembers";
+
+        // Ids first: a member named like one is the likeliest key.
+        private static IEnumerable<string> KeyMembers(ITypeSymbol type, INamedTypeSymbol? formattable)
+        {
+            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            {
+                type = nullable.TypeArguments[0];
+            }
+
+            return type.GetMembers()
+                .Where(member => !member.IsStatic && member.DeclaredAccessibility == Accessibility.Public && !member.IsImplicitlyDeclared)
+                .Select(member => member switch
+                {
+                    IPropertySymbol { GetMethod: not null, IsIndexer: false } property => (member.Name, Type: property.Type),
+                    IFieldSymbol field => (member.Name, Type: field.Type),
+                    _ => (member.Name, Type: (ITypeSymbol?)null),
+                })
+                .Where(member => member.Type is not null && Problem(member.Type, formattable) is null && member.Type.TypeKind is not (TypeKind.Interface or TypeKind.TypeParameter or TypeKind.Dynamic or TypeKind.Error))
+                .Select(member => member.Name)
+                .OrderBy(name => name.EndsWith("Id", System.StringComparison.Ordinal) ? 0 : 1)
+                .Distinct();
         }
 
         /// <summary>Why the type's text is not a key, or null when it is (or when its runtime type cannot be known).</summary>

@@ -77,7 +77,9 @@ namespace BidLocks.Generators.Analyzers
                 case IPropertyReferenceOperation or IFieldReferenceOperation:
                     return "is read once and dropped";
                 case IInvocationOperation call when call.Instance == lease:
-                    return "is read once and dropped";
+                    // '(await AcquireAsync(...)).DisposeAsync()' releases the lease it just took (a barrier behind the
+                    // holder), whichever overload took it; any other call reads it once and drops it.
+                    return IsRelease(call.TargetMethod) ? null : "is read once and dropped";
                 default:
                     // Returned, passed, stored, a using resource: someone else disposes it.
                     return null;

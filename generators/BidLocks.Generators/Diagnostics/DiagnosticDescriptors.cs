@@ -64,7 +64,7 @@ namespace BidLocks.Generators.Diagnostics
 
         /// <summary>BL0010.</summary>
         public static readonly DiagnosticDescriptor InvalidTiming = Error(
-            "BL0010", "TimeoutSeconds, TtlSeconds and MaxHoldSeconds must be positive, finite numbers of seconds");
+            "BL0010", "TimeoutSeconds must be zero or more, TtlSeconds and MaxHoldSeconds positive, all finite numbers of seconds");
 
         /// <summary>BL0011.</summary>
         public static readonly DiagnosticDescriptor InvalidTemplate = Error(
@@ -125,7 +125,7 @@ namespace BidLocks.Generators.Diagnostics
             "'{0}' blocks a thread while {1} waits for a distributed lock; await it instead");
 
         /// <summary>BL0106.</summary>
-        public static readonly DiagnosticDescriptor UnstableKeyText = Warning(
+        public static readonly DiagnosticDescriptor UnstableKeyText = UsageError(
             "BL0106",
             "A [BidLock] template formats a value whose text does not identify it",
             "The {0} template formats {1} ({2}), {3}; name a member that identifies it, such as an id");
@@ -148,6 +148,17 @@ namespace BidLocks.Generators.Diagnostics
             DiagnosticSeverity.Error,
             isEnabledByDefault: true,
             description: title + ". The generator does not implement the method, so the build also fails with CS8795; this error says why.",
+            helpLinkUri: HelpLink(id));
+
+        // A usage rule whose mistake is the duplicate bid itself: the build stops rather than warns.
+        private static DiagnosticDescriptor UsageError(string id, string title, string message) => new(
+            id,
+            title,
+            message,
+            UsageCategory,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: title + ".",
             helpLinkUri: HelpLink(id));
 
         private static DiagnosticDescriptor Warning(string id, string title, string message) => new(

@@ -69,7 +69,19 @@ namespace BidLocks.Generators.Emit
             }
 
             bool returnsValue = method.ReturnKind is AsyncReturnKind.TaskOfT or AsyncReturnKind.ValueTaskOfT;
-            writer.Line((returnsValue ? "return " : string.Empty) + $"await {CoreCall(method, locals, passReadOnlyReferences)}.ConfigureAwait(false);");
+            writer.Line((returnsValue ? $"var {locals.Result} = " : string.Empty) + $"await {CoreCall(method, locals, passReadOnlyReferences)}.ConfigureAwait(false);");
+            writer.Line("// Lost while the body ran: it finished without the lock, so its outcome is unknown; say so rather than return.");
+            writer.Line($"if ({locals.Lease}.IsLost) throw await {locals.Lease}.CreateLostExceptionAsync(null).ConfigureAwait(false);");
+            if (returnsValue)
+            {
+                writer.Line($"return {locals.Result};");
+            }
+
+            writer.Close();
+            writer.Line($"catch (global::System.OperationCanceledException {locals.Exception}) when ({locals.Lease}.IsLost{(method.CancellationTokenIndex >= 0 ? $" && !{callerToken}.IsCancellationRequested" : string.Empty)})");
+            writer.Open();
+            writer.Line("// Stopped because the lease was lost, not because the caller cancelled: a lost lock, not a cancellation.");
+            writer.Line($"throw await {locals.Lease}.CreateLostExceptionAsync({locals.Exception}).ConfigureAwait(false);");
             writer.Close();
             writer.Line("finally");
             writer.Open();
@@ -231,7 +243,7 @@ namespace BidLocks.Generators.Emit
             {
                 var taken = new HashSet<string>(method.Parameters.Select(p => p.Name.TrimStart('@')));
                 string prefix = "__";
-                while (new[] { "marketplaceId", "postingId", "postingIds", "manager", "lease", "bodyCancellation" }.Any(name => taken.Contains(prefix + name)))
+                while (new[] { "marketplaceId", "postingId", "postingIds", "manager", "lease", "bodyCancellation", "result", "exception" }.Any(name => taken.Contains(prefix + name)))
                 {
                     prefix += "_";
                 }
@@ -242,6 +254,8 @@ namespace BidLocks.Generators.Emit
                 Manager = prefix + "manager";
                 Lease = prefix + "lease";
                 BodyCancellation = prefix + "bodyCancellation";
+                Result = prefix + "result";
+                Exception = prefix + "exception";
             }
 
             public string MarketplaceId { get; }
@@ -255,6 +269,10 @@ namespace BidLocks.Generators.Emit
             public string Lease { get; }
 
             public string BodyCancellation { get; }
+
+            public string Result { get; }
+
+            public string Exception { get; }
         }
     }
 }

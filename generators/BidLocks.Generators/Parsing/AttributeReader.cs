@@ -130,11 +130,12 @@ namespace BidLocks.Generators.Parsing
                 }
             }
 
-            bool ok = Check("TimeoutSeconds", timeout, failures) & Check("TtlSeconds", ttl, failures) & Check("MaxHoldSeconds", maxHold, failures);
+            // A zero timeout is one try, no wait ("refuse at once if busy"); a zero TTL or cap would lose the lock at once.
+            bool ok = Check("TimeoutSeconds", timeout, failures, zeroAllowed: true) & Check("TtlSeconds", ttl, failures) & Check("MaxHoldSeconds", maxHold, failures);
             return ok ? new LockTimingModel(timeout, ttl, maxHold) : null;
         }
 
-        private bool Check(string name, double? named, List<ParseFailure> failures)
+        private bool Check(string name, double? named, List<ParseFailure> failures, bool zeroAllowed = false)
         {
             // Not named: nothing to check here; the manager validates its own options.
             if (named is not { } seconds)
@@ -143,14 +144,14 @@ namespace BidLocks.Generators.Parsing
             }
 
             // NaN fails both comparisons, so it is rejected too.
-            if (seconds > 0 && seconds <= MaxSeconds)
+            if ((seconds > 0 || (zeroAllowed && seconds == 0)) && seconds <= MaxSeconds)
             {
                 return true;
             }
 
             failures.Add(new ParseFailure(
                 BidLockFailureReason.InvalidTiming,
-                $"{name} must be a positive, finite number of seconds; it is {seconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.",
+                $"{name} must be {(zeroAllowed ? "zero (one try, no wait) or a positive" : "a positive")}, finite number of seconds; it is {seconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.",
                 NamedArgumentLocation(name)));
             return false;
         }

@@ -14,6 +14,21 @@ public partial class BidService(IBidLockManager locks, Marketplace marketplace, 
     [BidLock("{marketplaceId}", "{postingId}")]
     public partial Task<BidReceipt> PlaceBidAsync(string marketplaceId, string postingId, BidRequest bid, CancellationToken cancellationToken);
 
+    // One bid on a bundle of postings: every posting of the collection is locked, all or nothing, in one order.
+    [BidLock("{marketplaceId}", "{postingIds}")]
+    public partial Task<IReadOnlyList<BidReceipt>> PlaceBundleBidAsync(string marketplaceId, IReadOnlyList<string> postingIds, BidRequest bid, CancellationToken cancellationToken);
+
+    private async Task<IReadOnlyList<BidReceipt>> PlaceBundleBidAsyncCore(string marketplaceId, IReadOnlyList<string> postingIds, BidRequest bid, CancellationToken cancellationToken, BidLockLease lease)
+    {
+        var receipts = new List<BidReceipt>();
+        foreach (var postingId in postingIds)
+        {
+            receipts.Add(await marketplace.SubmitAsync(postingId, bid, lease.FencingTokens[postingId], cancellationToken));
+        }
+
+        return receipts;
+    }
+
     private async Task<BidReceipt> PlaceBidAsyncCore(string marketplaceId, string postingId, BidRequest bid, CancellationToken cancellationToken, BidLockLease lease)
     {
         var receipt = await marketplace.SubmitAsync(postingId, bid, lease.FencingToken, cancellationToken);

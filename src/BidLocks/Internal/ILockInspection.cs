@@ -24,8 +24,16 @@ internal interface ILockInspection
 
     /// <summary>
     /// Removes whatever hold the lock has, serves the next queued waiter, and raises the fence; null when nothing held it.
+    /// A broken holder's id is kept with <paramref name="note"/> (<see cref="ForcedReleaseNote"/>) for a while after its
+    /// lease would have expired, for <see cref="ReadForcedReleaseAsync"/>.
     /// </summary>
-    ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, CancellationToken cancellationToken);
+    ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, string note, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The note a forced release left for <paramref name="holderId"/> on this lock; null when none did (or it lapsed).
+    /// Read by a holder whose renewal found its lock gone, to say who broke it.
+    /// </summary>
+    ValueTask<string?> ReadForcedReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken);
 }
 
 /// <summary>What a forced release took away: the holder (null for a reservation), the fence before and the fence raised.</summary>

@@ -23,9 +23,15 @@ internal static class IdValidation
             throw new ArgumentNullException(paramName);
         }
 
-        if (value.Length == 0 || string.IsNullOrWhiteSpace(value))
+        // Ids are compared ordinally: "P-77 " would be a lock of its own beside "P-77", so white space at either end is
+        // refused rather than kept. Two character reads on the hot path; the whole id is scanned only when it fails.
+        if (value.Length == 0 || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
         {
-            throw new ArgumentException("The id must not be empty or only white space.", paramName);
+            throw new ArgumentException(
+                string.IsNullOrWhiteSpace(value)
+                    ? "The id must not be empty or only white space."
+                    : "The id must not begin or end with white space: ids are compared ordinally, so it would name another lock. Trim it (or normalise it in the [BidLock] template's source).",
+                paramName);
         }
 
         if (value.Length > maxLength)

@@ -6,6 +6,9 @@ internal sealed partial class InMemoryLockStore : ILockInspection
     // The waiters are the manager's own local queue: it counts them.
     public bool CountsWaiters => false;
 
+    // Who broke a lock, for its broken holder (ReadForcedReleaseAsync), until a while after its lease would have expired.
+    private readonly Dictionary<string, (string HolderId, string Note, TimeSpan Until)> _breaks = new(StringComparer.Ordinal);
+
     public ValueTask<BidLockInfo?> InspectAsync(BidLockKey key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -36,7 +39,7 @@ internal sealed partial class InMemoryLockStore : ILockInspection
         return new(ranking.Result());
     }
 
-    public ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, CancellationToken cancellationToken)
+    public ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, string note, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var now = LeaseClock.Read(_time);
@@ -48,10 +51,31 @@ internal sealed partial class InMemoryLockStore : ILockInspection
             }
 
             _holds.Remove(key.Value);
+            LeaveNote(key.Value, hold, note, now);
             // Fences here are one counter for every lock: the next one is above the broken holder's already; taking it
             // now makes the number to hand a resource.
             return new(new BrokenHold(hold.HolderId, hold.Fence, ++_lastFence));
         }
+    }
+
+    public ValueTask<string?> ReadForcedReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
+    {
+        var now = LeaseClock.MonotonicNow(_time);
+        lock (_holds)
+        {
+            return new(_breaks.TryGetValue(key.Value, out var left) && left.HolderId == holderId && left.Until > now ? left.Note : null);
+        }
+    }
+
+    // Under the table's lock. Notes that lapsed go on the way: forced releases are rare, so the map stays small.
+    private void LeaveNote(string key, Hold hold, string note, LeaseClock now)
+    {
+        foreach (var lapsed in _breaks.Where(pair => pair.Value.Until <= now.Monotonic).Select(pair => pair.Key).ToList())
+        {
+            _breaks.Remove(lapsed);
+        }
+
+        _breaks[key] = (hold.HolderId, note, hold.Expiry.Deadline + ForcedReleaseNote.Margin);
     }
 
     private static BidLockInfo Describe(string marketplaceId, string postingId, string key, Hold hold, LeaseClock now)

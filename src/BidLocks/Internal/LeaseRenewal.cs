@@ -144,7 +144,7 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
         var expiry = await _host.ExtendAsync(this, Min(_ttl, _holdDeadline - now)).ConfigureAwait(false);
         if (expiry is not { } confirmed || confirmed.Remaining(_time) <= TimeSpan.Zero)
         {
-            MarkLost("the lock expired or was taken by another holder while its set waited for other postings");
+            MarkLost("the lock expired or was taken by another holder while its set waited for other postings", NotHeldReason());
             return false;
         }
 
@@ -185,7 +185,16 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
     /// </summary>
     private TimeSpan NextRenewalDelay(TimeSpan now)
     {
-        var untilExpiry = TimeSpan.FromTicks(Volatile.Read(ref _deadlineTicks)) - now;
+        var deadline = TimeSpan.FromTicks(Volatile.Read(ref _deadlineTicks));
+        if (deadline >= _holdDeadline)
+        {
+            // Confirmed up to the hold cap: there is nothing left to renew, so the next run is the cap itself. Halving
+            // the time to an expiry that is the cap would send ever shorter renewals until one could not answer in
+            // time, and the capped lease would be reported lost with its backend.
+            return Max(_holdDeadline - now, TimeSpan.Zero);
+        }
+
+        var untilExpiry = deadline - now;
         var delay = Min(TimeSpan.FromTicks(_ttl.Ticks / 3), TimeSpan.FromTicks(untilExpiry.Ticks / 2));
         return Max(Min(delay, _holdDeadline - now), TimeSpan.Zero);
     }
@@ -195,7 +204,7 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
         var now = LeaseClock.MonotonicNow(_time);
         if (now >= _holdDeadline)
         {
-            MarkLost("it reached its hold cap (MaxHold)");
+            MarkLost("it reached its hold cap (MaxHold)", BidLockLossReason.HoldCapped);
 
             // Free the posting now rather than when the backend's copy of the last expiry runs out: that copy was
             // set a round trip after this clock read it, so it outlives the cap by that much.
@@ -215,7 +224,7 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
             {
                 // A backend that hangs (a paused server, a dropped network) answers only when the client's own
                 // timeout fires, seconds after the lease ran out, while another holder may already have the lock.
-                MarkLost("the backend did not answer the renewal before the lease expired");
+                MarkLost("the backend did not answer the renewal before the lease expired", BidLockLossReason.BackendLost);
 
                 // Should the renewal still land when the backend wakes, the release queued behind it frees the posting
                 // at once instead of a TTL later. It deletes only this holder's lock, never a successor's.
@@ -226,13 +235,13 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
             var expiry = await extend.ConfigureAwait(false);
             if (expiry is null)
             {
-                MarkLost("the lock expired or was taken by another holder");
+                MarkLost("the lock expired or was taken by another holder", NotHeldReason());
                 return;
             }
 
             if (expiry.Value.Remaining(_time) <= TimeSpan.Zero)
             {
-                MarkLost("the renewal answered only after the TTL it set had run out");
+                MarkLost("the renewal answered only after the TTL it set had run out", BidLockLossReason.Expired);
                 return;
             }
 
@@ -252,7 +261,7 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
             var untilExpiry = Remaining;
             if (untilExpiry <= TimeSpan.Zero)
             {
-                MarkLost("the backend was unreachable until the lease expired");
+                MarkLost("the backend was unreachable until the lease expired", BidLockLossReason.BackendLost);
                 return;
             }
 
@@ -304,7 +313,7 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
     public void SetFencingToken(long fence) => Volatile.Write(ref _fencingToken, fence);
 
     /// <summary>The backend voided every lock it had granted (<see cref="ILockStore.OnGenerationEnded"/>).</summary>
-    public void Lose(string reason) => MarkLost(reason);
+    public void Lose(string reason) => MarkLost(reason, BidLockLossReason.BackendLost);
 
     private void SetExpiry(LeaseExpiry expiry)
     {
@@ -314,13 +323,27 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
 
     private void Reschedule(TimeSpan delay) => _host.Renewals.Reschedule(this, LeaseClock.MonotonicNow(_time) + delay);
 
-    private void MarkLost(string reason)
+    /// <summary>Why the lease was lost; meaningful once <see cref="IsLost"/>.</summary>
+    public BidLockLossReason LossReason { get; private set; }
+
+    /// <summary>
+    /// For a lease whose lock the backend no longer had: the look-up of a forced release's note (set by the host before
+    /// <see cref="LostToken"/> fires); null otherwise.
+    /// </summary>
+    public Task<ForcedReleaseNote?>? ForcedRelease { get; set; }
+
+    // The backend answered that this holder no longer has the lock: past the expiry this lease knew of, it ran out;
+    // before it, someone removed or took it (the host then looks for a forced release's note).
+    private BidLockLossReason NotHeldReason() => Remaining <= TimeSpan.Zero ? BidLockLossReason.Expired : BidLockLossReason.Taken;
+
+    private void MarkLost(string reason, BidLockLossReason kind)
     {
         if (IsStopped || Interlocked.Exchange(ref _lost, 1) != 0)
         {
             return;
         }
 
+        LossReason = kind;
         StopRenewing(keepFinished: false);
         _host.OnLost(this, reason);
 

@@ -11,6 +11,12 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Warning, "Lost the {Backend} lock on {Key} (fence {FencingToken}): {Reason}")]
     public static partial void LeaseLost(ILogger logger, string backend, string key, long fencingToken, string reason);
 
+    [LoggerMessage(30, LogLevel.Warning, "Lost the {Backend} lock on {Key} (fence {FencingToken}): it was force-released by {RequestedBy} at {ForcedAt:O}")]
+    public static partial void LeaseForceReleased(ILogger logger, string backend, string key, long fencingToken, string requestedBy, DateTimeOffset forcedAt);
+
+    [LoggerMessage(31, LogLevel.Debug, "Could not read whether the {Backend} lock on {Key} was force-released: {Error}")]
+    public static partial void ForcedReleaseNoteUnread(ILogger logger, string backend, string key, string error);
+
     [LoggerMessage(3, LogLevel.Debug, "Timed out after {Timeout} waiting for the {Backend} lock on {Key}")]
     public static partial void AcquireTimedOut(ILogger logger, string backend, string key, TimeSpan timeout);
 

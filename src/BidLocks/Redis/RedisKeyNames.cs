@@ -20,6 +20,9 @@ internal static class RedisKeyNames
     /// </summary>
     public const string SinceSuffix = ":since";
 
+    /// <summary>The suffix of the key a forced release leaves for the holder it broke: <c>&lt;holder&gt;\n&lt;note&gt;</c>.</summary>
+    public const string BrokenSuffix = ":broken";
+
     /// <summary>KEYS: lock.</summary>
     public static RedisKey[] Lock(string key) => [key];
 

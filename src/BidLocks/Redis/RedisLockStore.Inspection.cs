@@ -62,11 +62,11 @@ internal sealed partial class RedisLockStore : ILockInspection
         return ranking.Result();
     }
 
-    public async ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, CancellationToken cancellationToken)
+    public async ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, string note, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        RedisKey[] keys = [key.Value, key.Value + RedisKeyNames.FenceSuffix, key.Value + RedisKeyNames.QueueSuffix, key.Value + RedisKeyNames.WaitersSuffix];
-        RedisValue[] values = [_channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds, _fenceRetention];
+        RedisKey[] keys = [key.Value, key.Value + RedisKeyNames.FenceSuffix, key.Value + RedisKeyNames.QueueSuffix, key.Value + RedisKeyNames.WaitersSuffix, key.Value + RedisKeyNames.BrokenSuffix];
+        RedisValue[] values = [_channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds, _fenceRetention, note, (long)ForcedReleaseNote.Margin.TotalMilliseconds];
         RedisResult result;
         try
         {
@@ -85,6 +85,13 @@ internal sealed partial class RedisLockStore : ILockInspection
 
         var value = (string)parts[1]!;
         return new BrokenHold(RedisLockValue.Parse(value).Holder, ParseLong((string?)parts[2]), ParseLong((string?)parts[3]));
+    }
+
+    public async ValueTask<string?> ReadForcedReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
+    {
+        var left = (string?)await _database.StringGetAsync(key.Value + RedisKeyNames.BrokenSuffix).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var prefix = holderId + "\n";
+        return left is not null && left.StartsWith(prefix, StringComparison.Ordinal) ? left[prefix.Length..] : null;
     }
 
     /// <summary>

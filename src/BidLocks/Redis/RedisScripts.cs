@@ -197,12 +197,15 @@ internal static class RedisScripts
     /// <summary>
     /// An operator breaks a stuck lock (<c>bidlocks release --force</c>): whatever holds it loses it, the fence is raised
     /// so the old holder's late writes are refused, and the next live waiter is served. KEYS: lock, fence, queue,
-    /// waiters. ARGV: channel, message, waiter ttl ms, fence retention ms. {0} when the lock is free; else {1, value,
-    /// last fence, new fence}.
+    /// waiters, broken. ARGV: channel, message, waiter ttl ms, fence retention ms, note, note margin ms. {0} when the
+    /// lock is free; else {1, value, last fence, new fence}. A broken holder finds "holder\nnote" at KEYS[5] until its
+    /// lease would have expired, plus the margin.
     /// </summary>
     public const string ForceRelease = Common + """
         local v = redis.call('GET', KEYS[1])
         if not v then return {0} end
+        local h = holdOf(v)
+        if h then redis.call('SET', KEYS[5], h .. '\n' .. ARGV[5], 'PX', math.max(redis.call('PTTL', KEYS[1]), 0) + tonumber(ARGV[6])) end
         local last = redis.call('GET', KEYS[2]) or '0'
         local f = fence(KEYS[2], ARGV[4])
         handOver(KEYS[1], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3])

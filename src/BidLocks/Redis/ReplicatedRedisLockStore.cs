@@ -105,7 +105,9 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
     public ValueTask<IReadOnlyList<BidLockInfo>> ListHeldAsync(string keyPrefix, string? marketplaceId, int limit, CancellationToken cancellationToken)
         => _inner.ListHeldAsync(keyPrefix, marketplaceId, limit, cancellationToken);
 
-    public ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, CancellationToken cancellationToken) => _inner.ForceReleaseAsync(key, cancellationToken);
+    public ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, string note, CancellationToken cancellationToken) => _inner.ForceReleaseAsync(key, note, cancellationToken);
+
+    public ValueTask<string?> ReadForcedReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken) => _inner.ReadForcedReleaseAsync(key, holderId, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

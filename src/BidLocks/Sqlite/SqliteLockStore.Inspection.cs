@@ -49,10 +49,10 @@ internal sealed partial class SqliteLockStore : ILockInspection
         return new(ranking.Result());
     }
 
-    public ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, CancellationToken cancellationToken)
+    public ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, string note, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var broken = Write("forced release", (Key: key.Value, Time: _time), static (session, state) =>
+        var broken = Write("forced release", (Key: key.Value, Time: _time, Note: note), static (session, state) =>
         {
             var now = state.Time.GetUtcNow();
             if (session.SelectHold(state.Key) is not { } hold || hold.ExpiresAt <= UnixMilliseconds(now))
@@ -61,6 +61,7 @@ internal sealed partial class SqliteLockStore : ILockInspection
             }
 
             session.DeleteHold(state.Key, hold.Holder);
+            LeaveNote(session, state.Key, hold.Holder, state.Note, hold.ExpiresAt + (long)ForcedReleaseNote.Margin.TotalMilliseconds, UnixMilliseconds(now));
             var fence = session.NextFence(state.Key, UnixMicroseconds(now));
             return new BrokenHold(hold.Holder, hold.Fence, fence);
         });
@@ -71,6 +72,37 @@ internal sealed partial class SqliteLockStore : ILockInspection
         }
 
         return new(broken);
+    }
+
+    public ValueTask<string?> ReadForcedReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var state = (Key: key.Value, Holder: holderId, Now: UnixMilliseconds(_time.GetUtcNow()));
+        return new(Read("forced release note", state, static (session, state) =>
+        {
+            using var command = session.Connection.CreateCommand();
+            command.CommandText = "SELECT note FROM bidlock_breaks WHERE key = $key AND holder = $holder AND expires_at > $now";
+            command.Parameters.AddWithValue("$key", state.Key);
+            command.Parameters.AddWithValue("$holder", state.Holder);
+            command.Parameters.AddWithValue("$now", state.Now);
+            return command.ExecuteScalar() as string;
+        }));
+    }
+
+    // One row per lock, the last break's; lapsed rows go with each new break (forced releases are rare).
+    private static void LeaveNote(SqliteSession session, string key, string holder, string note, long expiresAt, long now)
+    {
+        using var command = session.Connection.CreateCommand();
+        command.CommandText = """
+            DELETE FROM bidlock_breaks WHERE expires_at <= $now;
+            INSERT OR REPLACE INTO bidlock_breaks (key, holder, note, expires_at) VALUES ($key, $holder, $note, $expires);
+            """;
+        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$holder", holder);
+        command.Parameters.AddWithValue("$note", note);
+        command.Parameters.AddWithValue("$expires", expiresAt);
+        command.ExecuteNonQuery();
     }
 
     private static List<BidLockInfo> Query(SqliteSession session, string sql, DateTimeOffset now, params (string Name, object Value)[] parameters)

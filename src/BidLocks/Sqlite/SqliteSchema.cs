@@ -46,6 +46,10 @@ internal static class SqliteSchema
     // reads it, so processes not yet upgraded keep sharing the file (a newer version would stop them at their start).
     private const string AddWaiterProcess = "ALTER TABLE bidlock_waiters ADD COLUMN process TEXT";
 
+    // Also added to version 1, for the same reason: who broke a lock (a forced release), kept for its broken holder.
+    // Code that does not know the table never reads or writes it.
+    private const string AddBreaks = "CREATE TABLE bidlock_breaks (key TEXT NOT NULL PRIMARY KEY, holder TEXT NOT NULL, note TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID";
+
     /// <summary>
     /// Switches the file to WAL (it stays so) and creates or checks the tables, in one write transaction so that two
     /// processes starting together do not both create them. The transaction writes even when there is nothing to
@@ -79,6 +83,12 @@ internal static class SqliteSchema
             if (Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM pragma_table_info('bidlock_waiters') WHERE name = 'process'"), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {
                 Execute(connection, AddWaiterProcess);
+                changed = true;
+            }
+
+            if (Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'bidlock_breaks'"), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                Execute(connection, AddBreaks);
                 changed = true;
             }
 

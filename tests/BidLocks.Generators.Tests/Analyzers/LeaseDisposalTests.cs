@@ -18,6 +18,8 @@ public sealed class LeaseDisposalTests
         { "_ = await {|#0:locks.TryAcquireAsync(\"m\", \"p\")|};", "is discarded" },
         { "long fence = (await {|#0:locks.AcquireAsync(\"m\", \"p\")|}).FencingToken; Console.WriteLine(fence);", "is read once and dropped" },
         { "_ = {|#0:locks.AcquireAsync(\"m\", \"p\")|};", "is never awaited" },
+        { "long fence = (await {|#0:locks.AcquireAsync(\"m\", \"p\", TimeSpan.FromSeconds(1))|}).FencingToken; Console.WriteLine(fence);", "is read once and dropped" },
+        { "long fence = (await {|#0:locks.AcquireAsync(\"m\", \"p\", BidLockAcquireOptions.FromSeconds(timeoutSeconds: 1))|}).FencingToken; Console.WriteLine(fence);", "is read once and dropped" },
         { "var set = await {|#0:locks.AcquireManyAsync(\"m\", new[] { \"p\", \"q\" }, default(BidLockAcquireOptions))|}; Console.WriteLine(set.FencingToken);", "is never disposed" },
         { "var memory = new InMemoryBidLockManager(); var lease = await {|#0:memory.AcquireAsync(\"m\", \"p\")|}; Console.WriteLine(lease.FencingToken);", "is never disposed" },
     };
@@ -38,6 +40,12 @@ public sealed class LeaseDisposalTests
         "var pending = locks.AcquireAsync(\"m\", \"p\"); await using var lease = await pending;",
         "var lease = await locks.AcquireAsync(\"m\", \"p\"); _release = async () => await lease.ReleaseAsync();",
         "var lease = await locks.AcquireAsync(\"m\", \"p\"); _release = ReleaseAsync; async Task ReleaseAsync() => await lease.DisposeAsync();",
+
+        // Issue 24 item 5: taken and released at once (a barrier behind whoever holds the posting), with either overload.
+        "await (await locks.AcquireAsync(\"m\", \"p\", TimeSpan.FromSeconds(1))).DisposeAsync();",
+        "var options = BidLockAcquireOptions.FromSeconds(timeoutSeconds: 1); await (await locks.AcquireAsync(\"m\", \"p\", options)).DisposeAsync();",
+        "await (await locks.AcquireAsync(\"m\", \"p\", BidLockAcquireOptions.FromSeconds(timeoutSeconds: 1)).ConfigureAwait(false)).ReleaseAsync();",
+        "await (await locks.AcquireAsync(\"m\", \"p\")).ReleaseAsync();",
     };
 
     [Theory]

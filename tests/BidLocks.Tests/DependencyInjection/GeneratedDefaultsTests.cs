@@ -57,7 +57,9 @@ public sealed class GeneratedDefaultsTests : IDisposable
         var before = DateTimeOffset.UtcNow;
         bidder.DuringBody = WaitForTheLeaseToBeLost;
 
-        await bidder.PlaceBidAsync(_marketplace, "posting", TestContext.Current.CancellationToken);
+        // The body ends after its lease was capped: the wrapper says so (issue 24) rather than return as if it held the lock.
+        var lost = await Assert.ThrowsAsync<BidLockLostException>(() => bidder.PlaceBidAsync(_marketplace, "posting", TestContext.Current.CancellationToken));
+        Assert.Equal(BidLockLossReason.HoldCapped, lost.Reason);
 
         // The first hold never outlives the cap, so the lease shows the 1 s cap, not the 30 s TTL.
         AssertLeaseTtl(TimeSpan.FromSeconds(1), before, bidder.Seen!.Value);

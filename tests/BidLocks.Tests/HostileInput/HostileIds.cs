@@ -21,13 +21,16 @@ public static class HostileIds
         ["lone high surrogate"] = "bid\uD83D",
         ["lone low surrogate"] = "\uDE00bid",
         ["surrogate pair reversed"] = "\uDE00\uD83D",
+        // Ids are compared ordinally, so "bid " would be a lock of its own beside "bid" (issue 24).
+        ["trailing space"] = "bid ",
+        ["leading space"] = " bid",
+        ["RESP injection ending in CRLF"] = "x\r\n*1\r\n$8\r\nFLUSHALL\r\n",
     };
 
     public static IReadOnlyDictionary<string, string> Accepted { get; } = new Dictionary<string, string>
     {
         ["plain"] = "bid",
         ["upper case"] = "BID",
-        ["trailing space"] = "bid ",
         ["256 characters, the limit"] = new string('b', BidLockDefaults.MaxIdLength),
         ["glob star"] = "*",
         ["glob question mark"] = "?",
@@ -36,7 +39,7 @@ public static class HostileIds
         ["SQL LIKE wildcards"] = "%_",
         ["Lua call"] = "redis.call('FLUSHALL')",
         ["Lua pattern"] = "%d+.-$^",
-        ["RESP injection"] = "x\r\n*1\r\n$8\r\nFLUSHALL\r\n",
+        ["RESP injection"] = "x\r\n*1\r\n$8\r\nFLUSHALL\r\nx",
         ["NUL inside"] = "a\0b",
         ["control characters"] = "\u0001\u001B[31m\u007F",
         ["hash tag braces"] = "{other}",

@@ -45,7 +45,9 @@ internal abstract class DelegatingLockStore(ILockStore inner) : ILockStore
     public ValueTask<IReadOnlyList<BidLockInfo>> ListHeldAsync(string keyPrefix, string? marketplaceId, int limit, CancellationToken cancellationToken)
         => inner.ListHeldAsync(keyPrefix, marketplaceId, limit, cancellationToken);
 
-    public ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, CancellationToken cancellationToken) => inner.ForceReleaseAsync(key, cancellationToken);
+    public ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, string note, CancellationToken cancellationToken) => inner.ForceReleaseAsync(key, note, cancellationToken);
+
+    public ValueTask<string?> ReadForcedReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken) => inner.ReadForcedReleaseAsync(key, holderId, cancellationToken);
 
     public virtual ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -31,7 +31,8 @@ app.UseExceptionHandler();
 app.MapPost("/postings/{postingId}/bids", async (string postingId, BidRequest bid, BidService bids, CancellationToken cancellationToken)
     => TypedResults.Ok(await bids.PlaceBidAsync(bids.MarketplaceId, postingId, bid, cancellationToken)));
 app.MapGet("/ledger", (Marketplace marketplace) => TypedResults.Ok(marketplace.Audit()));
-app.MapHealthChecks("/health");
+// JSON with each check's status and reason (which backend, where, why Degraded), not the bare word "Degraded".
+app.MapHealthChecks("/health", new() { ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(BidLockHealthResponse.From(report)) });
 app.MapPrometheusScrapingEndpoint("/metrics");
 
 app.Run();

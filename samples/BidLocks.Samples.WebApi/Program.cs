@@ -33,7 +33,8 @@ app.MapPost("/postings/{postingId}/bids", async (string postingId, BidRequest bi
 app.MapPost("/bundles/bids", async (BundleRequest bundle, BidService bids, CancellationToken cancellationToken)
     => TypedResults.Ok(await bids.PlaceBundleBidAsync(bids.MarketplaceId, bundle.PostingIds, new BidRequest(bundle.Bidder, bundle.Amount), cancellationToken)));
 app.MapGet("/ledger", (Marketplace marketplace) => TypedResults.Ok(marketplace.Audit()));
-app.MapHealthChecks("/health");
+// JSON with each check's status and reason (which backend, where, why Degraded), not the bare word "Degraded".
+app.MapHealthChecks("/health", new() { ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(BidLockHealthResponse.From(report)) });
 app.MapPrometheusScrapingEndpoint("/metrics");
 
 app.Run();

@@ -31,6 +31,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     private readonly BidLockKeyCache _keys;
     private readonly LockMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly OutageLog _outage;
     private readonly string _keyPrefix;
     private readonly string _instanceId;
     private readonly TimeSpan _defaultTimeout;
@@ -50,6 +51,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         _store = store;
         _metrics = new LockMetrics(store.Backend, () => _renewals!.Held(), options.TimeProvider);
         _logger = options.LoggerFactory?.CreateLogger(BidLockTelemetry.LoggerCategory) ?? NullLogger.Instance;
+        _outage = new OutageLog(_logger, store.Backend, options.FailureLogInterval);
         _keyPrefix = options.KeyPrefix;
         _keys = new BidLockKeyCache(options.KeyPrefix);
         _instanceId = options.InstanceId ?? HolderIds.DefaultInstanceId;
@@ -551,9 +553,10 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<AcquireAttempt> TryAcquireOnceAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, bool retry, CancellationToken cancellationToken)
     {
+        AcquireAttempt attempt;
         try
         {
-            return retry
+            attempt = retry
                 ? await _store.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false)
                 : await _store.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
         }
@@ -561,6 +564,9 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         {
             throw BackendFailure("acquire", key.Value, exception);
         }
+
+        NoteAnswered();
+        return attempt;
     }
 
     private async Task WaitForReleaseAsync(Task nextRelease, TimeSpan wait, CancellationToken cancellationToken)
@@ -588,6 +594,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
             throw BackendFailure("release", key.Value, exception);
         }
 
+        NoteAnswered();
         if (released)
         {
             _metrics.Release();
@@ -604,6 +611,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         try
         {
             var expiry = await _store.ExtendAsync(lease.Key, lease.HolderId, ttl, CancellationToken.None).ConfigureAwait(false);
+            NoteAnswered();
             if (expiry is not null)
             {
                 _metrics.Extension();
@@ -670,9 +678,18 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     private BidLockUnavailableException BackendFailure(string operation, string key, Exception exception)
     {
         _metrics.BackendError();
-        Log.BackendFailed(_logger, Backend, operation, key, exception);
+        _outage.Failed(operation, key, exception);
         return exception as BidLockUnavailableException
             ?? new BidLockUnavailableException(Backend, $"The {Backend} lock backend failed during {operation} of '{key}': {exception.Message}{(_store.Explain(exception) is { } advice ? " " + advice : string.Empty)}", exception);
+    }
+
+    // The backend answered a call: a one-field read unless an outage is open, which this answer ends.
+    private void NoteAnswered()
+    {
+        if (_outage.IsOpen)
+        {
+            _outage.Recovered();
+        }
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -155,6 +155,7 @@ public sealed partial class BidLockOptions
 
         ValidateReplication();
         ValidateSources();
+        ValidateLogging();
     }
 
     /// <summary>A copy whose later changes do not reach this instance (the logger factory and clock are shared).</summary>

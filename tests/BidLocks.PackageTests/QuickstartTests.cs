@@ -68,7 +68,9 @@ public sealed class QuickstartTests(PackedBidLocks package)
         Assert.Equal("42", receipt.GetProperty("postingId").GetString());
         Assert.True(receipt.GetProperty("fencingToken").GetInt64() > 0);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync(cancellationToken));
+        var report = await health.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        Assert.Equal("sqlite", report.GetProperty("checks").GetProperty("bidlocks").GetProperty("backend").GetString());
 
         await using (var holder = ConsumerProcess.Start(Path.Combine(blocker, "bin/Debug/net10.0/Blocker.dll"), new Dictionary<string, string>(), "lock", database, "ebay", "43"))
         {

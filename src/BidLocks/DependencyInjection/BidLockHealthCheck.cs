@@ -54,6 +54,12 @@ public sealed class BidLockHealthCheck : IHealthCheck
             data["version"] = version;
         }
 
+        // Where the locks live (no password in it): which server or file "unhealthy" is about.
+        if (manager.BackendChoice is { } choice)
+        {
+            data["server"] = choice.Location;
+        }
+
         // The description says why; this lets a dashboard filter on it.
         if (manager is SqliteBidLockManager { FallbackReason: not null })
         {

@@ -57,7 +57,7 @@ internal static class BackendRules
         var (environmentName, environmentSource) = EnvironmentName(options, environment, hostEnvironmentName);
         // As IHostEnvironment.IsDevelopment() compares it: any other name, however close, is not Development.
         var development = string.Equals(environmentName, Development, StringComparison.OrdinalIgnoreCase);
-        var (useRedis, useRedisSource) = Flag(options.UseRedis, "BidLockOptions.UseRedis", UseRedisVariable, environment);
+        var (useRedis, useRedisSource) = Flag(options.UseRedis, options.SourceOf(nameof(BidLockOptions.UseRedis)), UseRedisVariable, environment);
         var where = environmentName is null ? UnsetEnvironment : $"{environmentSource}={environmentName}";
         var environmentText = environmentName is null ? "Production (none set)" : $"{environmentSource}={environmentName}";
         // Someone who set nothing is most likely on a developer's machine: say how to get SQLite there.
@@ -86,7 +86,7 @@ internal static class BackendRules
         if (redis is not null)
         {
             var reason = development ? $"{redis.Source} names Redis at {redis}" : $"{where} requires Redis; {redis.Source} names {redis}";
-            var (allowFallback, fallbackSource) = Flag(options.AllowSqliteFallback, "BidLockOptions.AllowSqliteFallback", AllowFallbackVariable, environment);
+            var (allowFallback, fallbackSource) = Flag(options.AllowSqliteFallback, options.SourceOf(nameof(BidLockOptions.AllowSqliteFallback)), AllowFallbackVariable, environment);
             if (allowFallback != true)
             {
                 return Plan(BackendKind.RedisRequired, reason, redis, null);
@@ -116,7 +116,7 @@ internal static class BackendRules
     {
         if (!string.IsNullOrWhiteSpace(options.EnvironmentName))
         {
-            return (options.EnvironmentName.Trim(), "BidLockOptions.EnvironmentName");
+            return (options.EnvironmentName.Trim(), options.SourceOf(nameof(BidLockOptions.EnvironmentName)));
         }
 
         // The host already read DOTNET_ENVIRONMENT / ASPNETCORE_ENVIRONMENT, its configuration and its command line:

@@ -29,6 +29,15 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Warning, "A multi-posting acquire on {Backend} marketplace {MarketplaceId} lost a posting while it waited for another; gave the set back and tried again")]
     public static partial void SetMemberLost(ILogger logger, string backend, string marketplaceId);
 
+    [LoggerMessage(33, LogLevel.Debug, "The {Backend} lock backend failed again during {Operation} of {Key}")]
+    public static partial void BackendFailedAgain(ILogger logger, string backend, string operation, string key, Exception exception);
+
+    [LoggerMessage(34, LogLevel.Error, "The {Backend} lock backend is still failing after {ElapsedMs} ms: {Failures} more failed call(s) on {Postings} posting(s) since the last line; last error: {LastError}")]
+    public static partial void BackendStillFailing(ILogger logger, string backend, int failures, int postings, long elapsedMs, string lastError);
+
+    [LoggerMessage(35, LogLevel.Information, "The {Backend} lock backend answers again after an outage of {OutageMs} ms ({Failures} failed call(s))")]
+    public static partial void BackendRecovered(ILogger logger, string backend, long outageMs, long failures);
+
     [LoggerMessage(18, LogLevel.Information, "The {Backend} backend's holds are in doubt ({Cause}): verifying the {Count} lease(s) held now")]
     public static partial void HoldsInDoubt(ILogger logger, string backend, string cause, int count);
 }

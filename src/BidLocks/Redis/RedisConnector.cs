@@ -52,7 +52,7 @@ internal static class RedisConnector
             ? "authentication failed: check the user name and password"
             : settings.SentinelService is { } service
             ? $"no Sentinel named a primary for service '{service}' that answered"
-            : "the server did not answer";
+            : $"the server did not answer within {settings.ConnectTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s";
         var detail = WithoutClientAdvice(settings.Redact(exception.Message));
         // The client's own exception is kept only when nothing in it shows the password.
         var inner = settings.Password is { } password && exception.ToString().Contains(password, StringComparison.Ordinal) ? null : exception;

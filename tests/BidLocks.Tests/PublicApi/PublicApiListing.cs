@@ -116,6 +116,11 @@ internal static class PublicApiListing
     // A reference type the compiler marks nullable gets its '?'; value types show theirs through Nullable<T>.
     private static string Name(Type type, NullabilityInfo nullability)
     {
+        if (type.IsByRef)
+        {
+            return Name(type.GetElementType()!, nullability);
+        }
+
         var suffix = !type.IsValueType && nullability.ReadState == NullabilityState.Nullable ? "?" : "";
         if (type.IsArray && nullability.ElementType is { } element)
         {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace BidLocks;
 
 /// <summary>
-/// Creates the lock manager that the options and the environment ask for (DESIGN §3; see <see cref="BackendRules"/> and
+/// Creates the lock manager that the options and the environment ask for (see <see cref="BackendRules"/> and
 /// <see cref="BidLockSettingsResolver"/>),
 /// and holds the process-wide one. The backend is chosen once, at start: a backend that fails later fails its calls
 /// closed and is never swapped for another, because a silent switch is how two instances come to bid at once.
@@ -13,7 +13,7 @@ public static class BidLockManagerFactory
 {
     /// <summary>
     /// Creates a new manager for <paramref name="options"/> (default: from the environment): Redis when it is forced or
-    /// named, SQLite in Development or by explicit choice (DESIGN §3). Logs the backend and the reason once, and keeps
+    /// named, SQLite in Development or by explicit choice. Logs the backend and the reason once, and keeps
     /// them on the manager (<see cref="IBidLockManager.BackendChoice"/>).
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid (named in the exception).</exception>

@@ -7,7 +7,7 @@ internal enum KeyPattern
     Fixed,
 
     /// <summary>
-    /// Every cycle locks a posting never locked before, as a bidding service does (issue 22): every per-key cache
+    /// Every cycle locks a posting never locked before, as a bidding service does: every per-key cache
     /// misses, and each contender builds its key names from the posting as its users would.
     /// </summary>
     Distinct,

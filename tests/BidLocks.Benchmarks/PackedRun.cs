@@ -4,7 +4,7 @@ using System.Globalization;
 namespace BidLocks.Benchmarks;
 
 /// <summary>
-/// <c>--packed</c>: the Redis section (or with <c>--profile</c> the step profile) run the way a user's app runs BidLocks (issue 22). Packs src/BidLocks with a
+/// <c>--packed</c>: the Redis section (or with <c>--profile</c> the step profile) run the way a user's app runs BidLocks. Packs src/BidLocks with a
 /// version no cache has seen into a private feed, writes a console app (PackedApp/Program.cs plus the Redis section's
 /// sources, linked) that references that package and the newest StackExchange.Redis the registry serves, restores it
 /// into a private package folder, builds it in Release and runs it with the same arguments. Done in a temp folder, so

@@ -6,7 +6,7 @@ var arguments = BenchmarkArguments.Parse(args);
 Console.Error.WriteLine($"usage: {BenchmarkArguments.Usage}");
 if (arguments.Packed)
 {
-    // The Redis section from an app of its own on the packed package (issue 22); SQLite is not part of it.
+    // The Redis section from an app of its own on the packed package; SQLite is not part of it.
     return await PackedRun.RunAsync(args);
 }
 

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace BidLocks.Benchmarks;
 
 /// <summary>
-/// <c>--profile</c>: where one uncontended acquire+release goes (issue 22). One worker runs the manager's own steps
+/// <c>--profile</c>: where one uncontended acquire+release goes. One worker runs the manager's own steps
 /// one by one (the key, the holder id, the store's first try and release) beside the whole manager call and raw
 /// StackExchange.Redis, and each step is bracketed by <see cref="GC.GetTotalAllocatedBytes"/> (every thread's, so
 /// the client's reader thread counts) and a stopwatch. Rounds are interleaved; each figure is the median per call.

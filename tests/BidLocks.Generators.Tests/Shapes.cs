@@ -20,7 +20,7 @@ internal static class Shapes
 
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
-        // DESIGN §1, verbatim in spirit: Task<T>, a primary-constructor manager, a member path, the lease in Core.
+        // The design's first example, in spirit: Task<T>, a primary-constructor manager, a member path, the lease in Core.
         ["DesignExample"] = """
             namespace Auction
             {

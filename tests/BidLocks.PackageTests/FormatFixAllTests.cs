@@ -1,7 +1,7 @@
 namespace BidLocks.PackageTests;
 
 /// <summary>
-/// Issue #11, item 5: every code fix supports Fix All, which is what <c>dotnet format analyzers</c> runs. A consumer
+/// Every code fix supports Fix All, which is what <c>dotnet format analyzers</c> runs. A consumer
 /// with the mistakes a newcomer makes (a body on the method, a <c>partial</c> method with a body and no definition, no
 /// CancellationToken) is fixed by the command alone, and then builds with warnings as errors.
 /// </summary>

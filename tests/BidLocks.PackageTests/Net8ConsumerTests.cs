@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace BidLocks.PackageTests;
 
 /// <summary>
-/// Issue #11, item 7: the runtime targets net8.0, and a .NET 8 app that references it restores no 9.0 or 10.0 package
+/// The runtime targets net8.0, and a .NET 8 app that references it restores no 9.0 or 10.0 package
 /// (Microsoft.Extensions.*, System.*): BidLocks asks for the lowest versions that have what it uses. The consumer is
 /// built for net8.0 (the SDK fetches the 8.0 reference pack) and run on this machine's newer runtime by roll-forward,
 /// as no .NET 8 runtime is installed here.

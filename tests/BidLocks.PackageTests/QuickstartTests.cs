@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace BidLocks.PackageTests;
 
 /// <summary>
-/// Issue #11, item 4: the README's Quickstart, extracted from README.md as a newcomer pastes it, builds as a web
+/// The README's Quickstart, extracted from README.md as a newcomer pastes it, builds as a web
 /// project against the packed package (warnings as errors) and runs: a bid is placed, <c>/health</c> answers, a
 /// posting held by another process answers 409 and a lock file held by another writer answers 503, both as
 /// ProblemDetails. The other process is a second consumer of the package, on the same SQLite file.

@@ -10,7 +10,7 @@ namespace BidLocks.Samples.Tests;
 /// </summary>
 public sealed class DemoProcess : IAsyncDisposable
 {
-    /// <summary>The environment variables that choose the lock backend (DESIGN §3): cleared, so the machine's settings cannot leak in.</summary>
+    /// <summary>The environment variables that choose the lock backend: cleared, so the machine's settings cannot leak in.</summary>
     private static readonly string[] LockSettings =
     [
         "USE_REDIS_LOCKS", "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",

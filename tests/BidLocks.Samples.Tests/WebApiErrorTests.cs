@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 namespace BidLocks.Samples.Tests;
 
 /// <summary>
-/// Issue 24 items 1 and 2, through HTTP as an API client meets them: a bid whose lock is force-released while it runs
+/// Through HTTP as an API client meets them: a bid whose lock is force-released while it runs
 /// answers 409 naming who broke it (not 500), and bad ids answer 400 naming the argument (not 500).
 /// </summary>
 public sealed class WebApiErrorTests : IDisposable

@@ -89,7 +89,7 @@ namespace BidLocks.Generators.Model
 
     /// <summary>
     /// The timing arguments the attribute names, in seconds, already validated as finite and positive; null for one it
-    /// does not name, which the manager's options then decide (DESIGN.md §2).
+    /// does not name, which the manager's options then decide.
     /// </summary>
     internal sealed record LockTimingModel(double? TimeoutSeconds, double? TtlSeconds, double? MaxHoldSeconds);
 }

@@ -1,6 +1,6 @@
 namespace BidLocks;
 
-/// <summary>What the rules of DESIGN §3 decided, before anything is opened or connected.</summary>
+/// <summary>What the backend rules decided, before anything is opened or connected.</summary>
 internal enum BackendKind
 {
     /// <summary>Redis, and nothing else: if it cannot be had at start, start fails.</summary>

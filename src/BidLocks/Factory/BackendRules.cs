@@ -3,7 +3,7 @@ using System.Globalization;
 namespace BidLocks;
 
 /// <summary>
-/// The rules of DESIGN §3 as a pure function of the options and the environment, so that each can be tested on its
+/// The backend rules as a pure function of the options and the environment, so that each can be tested on its
 /// own. Options set in code or bound from configuration win over their environment variables.
 /// </summary>
 /// <remarks>
@@ -31,7 +31,7 @@ internal static class BackendRules
     public const string HostEnvironmentSource = "the host's environment (IHostEnvironment.EnvironmentName)";
 
     // .NET's hosts say Production when no environment is set; a container deployed without one must not get a lock that
-    // holds on one host only while its own log says Production (issue #11).
+    // holds on one host only while its own log says Production.
     private const string UnsetEnvironment =
         "no environment is set (DOTNET_ENVIRONMENT, ASPNETCORE_ENVIRONMENT), which .NET treats as Production, and Production";
 

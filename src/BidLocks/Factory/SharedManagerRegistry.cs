@@ -4,7 +4,7 @@ namespace BidLocks;
 /// The manager behind <see cref="BidLockManagerFactory.GetSharedAsync"/>, which <c>[BidLock]</c> types without an
 /// <see cref="IBidLockManager"/> member lock with. Where a container's <c>AddBidLocks</c> has started a manager, that
 /// manager is the shared one: otherwise those types would lock with a second manager made from environment variables
-/// alone, deaf to the container's configuration and host environment, and so possibly on a weaker backend (issue #11).
+/// alone, deaf to the container's configuration and host environment, and so possibly on a weaker backend.
 /// </summary>
 /// <remarks>
 /// Two managers that lock in different places in one process are an error, raised where it can first be seen: at

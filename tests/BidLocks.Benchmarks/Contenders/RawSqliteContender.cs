@@ -4,7 +4,7 @@ namespace BidLocks.Benchmarks.Contenders;
 
 /// <summary>
 /// The SQLite floor: what a hand-written lock row costs. Each worker has its own connection to one WAL file, opened
-/// with the settings the SQLite backend uses (src/BidLocks/Sqlite/SqliteSessionPool.cs: no driver pooling, driver
+/// with the settings the SQLite backend uses (src/BidLocks/Stores/Sqlite/SqliteSessionPool.cs: no driver pooling, driver
 /// timeout 1 s, busy_timeout 5 s, synchronous NORMAL; SqliteSchema.cs: journal_mode WAL), and its statements prepared
 /// once. Per cycle: <c>BEGIN IMMEDIATE; INSERT; COMMIT</c>, then <c>BEGIN IMMEDIATE; DELETE … WHERE key AND holder;
 /// COMMIT</c>. No fence, no expiry, no queue, no waiting.

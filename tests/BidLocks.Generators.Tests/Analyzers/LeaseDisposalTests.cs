@@ -41,7 +41,7 @@ public sealed class LeaseDisposalTests
         "var lease = await locks.AcquireAsync(\"m\", \"p\"); _release = async () => await lease.ReleaseAsync();",
         "var lease = await locks.AcquireAsync(\"m\", \"p\"); _release = ReleaseAsync; async Task ReleaseAsync() => await lease.DisposeAsync();",
 
-        // Issue 24 item 5: taken and released at once (a barrier behind whoever holds the posting), with either overload.
+        // Taken and released at once (a barrier behind whoever holds the posting), with either overload.
         "await (await locks.AcquireAsync(\"m\", \"p\", TimeSpan.FromSeconds(1))).DisposeAsync();",
         "var options = BidLockAcquireOptions.FromSeconds(timeoutSeconds: 1); await (await locks.AcquireAsync(\"m\", \"p\", options)).DisposeAsync();",
         "await (await locks.AcquireAsync(\"m\", \"p\", BidLockAcquireOptions.FromSeconds(timeoutSeconds: 1)).ConfigureAwait(false)).ReleaseAsync();",

@@ -5,7 +5,7 @@ using BidLocks.Generators.Tests.Infrastructure;
 namespace BidLocks.Generators.Tests.Analyzers;
 
 /// <summary>
-/// Issue #11: BL0001's message shows the definition to write with the method's own accessibility and return type (it
+/// BL0001's message shows the definition to write with the method's own accessibility and return type (it
 /// said <c>public partial Task</c> for a <c>Task&lt;BidReceipt&gt;</c> method) and says where the body goes.
 /// </summary>
 public sealed class NotPartialDefinitionMessageTests

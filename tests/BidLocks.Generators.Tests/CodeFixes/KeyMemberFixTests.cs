@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis;
 namespace BidLocks.Generators.Tests.CodeFixes;
 
 /// <summary>
-/// BL0106 (issue 24 item 4): a whole record in a key template is an error (two bids on posting 42 with amounts 10 and
+/// BL0106: a whole record in a key template is an error (two bids on posting 42 with amounts 10 and
 /// 11 got different keys), and the fix puts one of its identifying members in the hole, ids first.
 /// </summary>
 public sealed class KeyMemberFixTests

@@ -135,7 +135,7 @@ public sealed class MakePartialFixTests
         await test.RunAsync(TestContext.Current.CancellationToken);
     }
 
-    // Issue #11: a partial method with a body and no definition got no fix, so `dotnet format analyzers` said
+    // A partial method with a body and no definition got no fix, so `dotnet format analyzers` said
     // "didn't return a Fix All action" for every BL0001 of the project.
     [Fact]
     public async Task Moves_the_body_of_a_partial_method_that_has_no_definition()

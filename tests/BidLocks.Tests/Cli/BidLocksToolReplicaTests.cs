@@ -8,7 +8,7 @@ using BidLocks.Tests.Sqlite;
 namespace BidLocks.Tests.Cli;
 
 /// <summary>
-/// The real <c>bidlocks</c> tool against a primary with a replica (issue 20, items 6 and 7): <c>status --min-replicas N</c>
+/// The real <c>bidlocks</c> tool against a primary with a replica: <c>status --min-replicas N</c>
 /// shows the replicas the services need, and <c>list</c> through the Sentinels, run while a planned fail-over leaves two
 /// servers saying "master", shows a held lock once, read from the primary the Sentinels name.
 /// </summary>

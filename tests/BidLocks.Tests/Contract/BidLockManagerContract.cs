@@ -1,7 +1,7 @@
 namespace BidLocks.Tests.Contract;
 
 /// <summary>
-/// The behaviour every backend keeps (DESIGN §4), written once. Each backend's test class derives from it and says
+/// The behaviour every backend keeps, written once. Each backend's test class derives from it and says
 /// only how to make a manager; every test uses its own marketplace id, so backends may share one server.
 /// </summary>
 public abstract partial class BidLockManagerContract : IAsyncLifetime

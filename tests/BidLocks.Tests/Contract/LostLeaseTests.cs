@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace BidLocks.Tests.Contract;
 
 /// <summary>
-/// Issue 24: a lost lease says why (item 1), a forced release leaves who broke it for the broken holder's manager to
-/// log and report (item 7), a zero timeout is one try (item 3), and ids with white space at either end are refused
-/// before any I/O (item 2). On every backend.
+/// A lost lease says why, a forced release leaves who broke it for the broken holder's manager to
+/// log and report, a zero timeout is one try, and ids with white space at either end are refused
+/// before any I/O. On every backend.
 /// </summary>
 public abstract partial class BidLockManagerContract
 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace BidLocks.Tests.DependencyInjection;
 
 /// <summary>
-/// Issue #11, item 3: a named Redis that was unreachable at start, so that the manager fell back to SQLite (only where
+/// A named Redis that was unreachable at start, so that the manager fell back to SQLite (only where
 /// the application opted in), shows as Degraded with the reason, in the manager's own health and in the container's
 /// health check, without the password. "Unreachable" is a free 127.0.0.1 port with nothing listening.
 /// </summary>

@@ -8,7 +8,7 @@ namespace BidLocks.Tests.DependencyInjection;
 
 /// <summary>
 /// What a <c>[BidLock]</c> attribute does not name comes from the manager's options, as configured in the
-/// <c>BidLocks</c> section (DESIGN.md §2). The wrapper once compiled 10 / 30 / 300 s in, so a configured
+/// <c>BidLocks</c> section. The wrapper once compiled 10 / 30 / 300 s in, so a configured
 /// <c>DefaultTimeout</c>, <c>DefaultTtl</c> or <c>MaxHold</c> never reached it.
 /// </summary>
 public sealed class GeneratedDefaultsTests : IDisposable
@@ -57,7 +57,7 @@ public sealed class GeneratedDefaultsTests : IDisposable
         var before = DateTimeOffset.UtcNow;
         bidder.DuringBody = WaitForTheLeaseToBeLost;
 
-        // The body ends after its lease was capped: the wrapper says so (issue 24) rather than return as if it held the lock.
+        // The body ends after its lease was capped: the wrapper says so rather than return as if it held the lock.
         var lost = await Assert.ThrowsAsync<BidLockLostException>(() => bidder.PlaceBidAsync(_marketplace, "posting", TestContext.Current.CancellationToken));
         Assert.Equal(BidLockLossReason.HoldCapped, lost.Reason);
 

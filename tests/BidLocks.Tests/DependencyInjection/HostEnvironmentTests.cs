@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 namespace BidLocks.Tests.DependencyInjection;
 
 /// <summary>
-/// Issue #11, item 2: under a host, <c>AddBidLocks</c> takes the deployment environment from
+/// Under a host, <c>AddBidLocks</c> takes the deployment environment from
 /// <see cref="IHostEnvironment"/>, so the Production a host logs is the Production BidLocks enforces, even when no
 /// environment variable says so. Environment variables come from a table per test (empty unless the test names one).
 /// </summary>

@@ -3,7 +3,7 @@ using BidLocks.Tests.Sqlite;
 namespace BidLocks.Tests.DependencyInjection;
 
 /// <summary>
-/// Issue #11, item 1: a <c>[BidLock]</c> type without an <see cref="IBidLockManager"/> member uses
+/// A <c>[BidLock]</c> type without an <see cref="IBidLockManager"/> member uses
 /// <see cref="BidLockManagerFactory.GetSharedAsync"/>; in a process where a host ran <c>AddBidLocks</c>, that must be
 /// the container's manager, and any disagreement must fail loudly. The shared manager is process state, so each
 /// scenario runs in a fresh child process (tests/BidLocks.TestHost <c>shared-manager</c>) whose BidLocks environment

@@ -2,7 +2,7 @@ using BidLocks.Tests.Support;
 
 namespace BidLocks.Tests.Factory;
 
-/// <summary>Each rule of DESIGN §3 over a matrix of environment variables, decided without any I/O.</summary>
+/// <summary>Each backend rule over a matrix of environment variables, decided without any I/O.</summary>
 public sealed class BackendRulesTests
 {
     private const string Url = "redis://cache.internal:6380/2";
@@ -238,7 +238,7 @@ public sealed class BackendRulesTests
         Assert.Contains("USE_REDIS_LOCKS=false", error.Message);
     }
 
-    // Issue #11, item 2: as in .NET's hosts, no environment at all means Production, which requires Redis.
+    // As in .NET's hosts, no environment at all means Production, which requires Redis.
     [Fact]
     public void Rule4_no_environment_is_Production_as_in_dotnet_and_requires_Redis()
     {

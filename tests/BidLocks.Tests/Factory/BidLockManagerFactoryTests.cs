@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace BidLocks.Tests.Factory;
 
 /// <summary>
-/// The factory starting real backends by the rules of DESIGN §3 (decided in <see cref="BackendRules"/>, tested rule by
+/// The factory starting real backends by the backend rules (decided in <see cref="BackendRules"/>, tested rule by
 /// rule in Factory/BackendRulesTests): real SQLite files, real redis-server processes, and for "unreachable" a free
 /// 127.0.0.1 port with nothing listening. Environment variables come from a table per test, never the process's.
 /// </summary>

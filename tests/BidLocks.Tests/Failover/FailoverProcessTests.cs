@@ -13,7 +13,7 @@ namespace BidLocks.Tests.Failover;
 /// <see cref="MoveBound"/> of <c>+switch-master</c>, no bid runs on a grant made while it moves (that is, by a server no
 /// longer the primary), no two bodies overlap, fences never go back, and every posting is bid on again soon after the
 /// move, not a lease later. A SIGKILLed primary with <c>MinReplicas = 0</c>: every posting is bid on again soon after
-/// the switch (issue 20, item 3).
+/// the switch.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
 public sealed class FailoverProcessTests(ITestOutputHelper output) : IDisposable
@@ -85,7 +85,26 @@ public sealed class FailoverProcessTests(ITestOutputHelper output) : IDisposable
             Stopwatch.GetElapsedTime(switchedAt, move.At) < MoveBound,
             $"process {move.Process} wrote to the named primary only {Stopwatch.GetElapsedTime(switchedAt, move.At).TotalMilliseconds:F0} ms after +switch-master"));
         Assert.Equal(0, duringMove);
-        AssertNoOverlap(bidders, summaries);
+        if (minReplicas > 0)
+        {
+            AssertNoOverlap(bidders, summaries);
+        }
+        else
+        {
+            // MinReplicas 0 has the limit docs/reliability.md states: the old primary stays writable until the
+            // Sentinels demote it, so a process that has not heard the switch yet may still be granted a lock there
+            // while a process that has moved holds it on the new primary. Every overlap needs such a grant: at most one
+            // lost count or fence break per bid a process placed between the switch and the moment it heard of it.
+            var beforeHeard = lines.Count(line => line.Kind == "bid"
+                && line.At > switchedAt - Ticks(StampMargin)
+                && line.At < heard[line.Process]);
+            var lost = summaries.Sum(summary => summary.Bids) - Counted(bidders);
+            output.WriteLine($"MinReplicas 0: {beforeHeard} bid(s) placed before their process heard the switch; {lost} count(s) lost, {FenceBreaks(bidders)} fence break(s).");
+            Assert.Equal(0, summaries.Sum(summary => summary.LedgerErrors));
+            Assert.InRange(lost, 0, beforeHeard);
+            Assert.InRange(FenceBreaks(bidders), 0, beforeHeard);
+        }
+
         Assert.True(Stopwatch.GetElapsedTime(movedAt, freed) < FreeBound, $"a posting was bid on again only {Stopwatch.GetElapsedTime(movedAt, freed).TotalMilliseconds:F0} ms after the last move");
     }
 

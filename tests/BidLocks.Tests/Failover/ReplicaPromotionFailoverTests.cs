@@ -103,7 +103,7 @@ public sealed class ReplicaPromotionFailoverTests(ITestOutputHelper output)
         Assert.Contains("only 0 of the 1 replica(s)", refused.Message, StringComparison.Ordinal);
         Assert.Contains("it was released and the body did not run", refused.Message, StringComparison.Ordinal);
         Assert.True(value.IsNull, $"the refused grant is still in Redis: {value}");
-        // No grant can succeed meanwhile: Unhealthy, not Degraded (issue 20, item 4).
+        // No grant can succeed meanwhile: Unhealthy, not Degraded.
         Assert.Equal(BidLockHealthStatus.Unhealthy, health.Status);
         Assert.Contains("Only 0 replica(s) answering, MinReplicas 1", health.Description, StringComparison.Ordinal);
         // Refused, then (the replica back) granted: exactly one body ran.

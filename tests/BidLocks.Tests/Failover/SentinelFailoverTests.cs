@@ -89,7 +89,7 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output)
     }
 
     /// <remarks>
-    /// With the default <c>MinReplicas = 0</c> too (issue 20): the release is sent again whatever MinReplicas is. The
+    /// With the default <c>MinReplicas = 0</c> too: the release is sent again whatever MinReplicas is. The
     /// grant is then replicated before the kill by the test's own <c>WAIT</c>, as it usually is in a few milliseconds.
     /// </remarks>
     [Theory(Timeout = 240_000)]

@@ -6,7 +6,7 @@ using BidLocks.Tests.Reliability;
 namespace BidLocks.Tests.Failover;
 
 /// <summary>
-/// Issue 20, item 5: with <see cref="BidLockOptions.MinReplicas"/> = 1 and the replica SIGSTOPped (connected, silent),
+/// With <see cref="BidLockOptions.MinReplicas"/> = 1 and the replica SIGSTOPped (connected, silent),
 /// every grant's <c>WAIT</c> blocks the lock connection for <see cref="BidLockOptions.MinReplicasTimeout"/>, one after
 /// another. The health check must not queue behind them: it answers from what the manager knows (the last
 /// <c>WAIT</c>'s count, the move state) and one PING that does not travel on the lock connection, within

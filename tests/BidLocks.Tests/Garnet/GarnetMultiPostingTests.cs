@@ -1,4 +1,5 @@
 using BidLocks.Tests.Contract.Multi;
+using BidLocks.Tests.Redis;
 
 namespace BidLocks.Tests.Garnet;
 
@@ -9,6 +10,8 @@ public sealed class GarnetMultiPostingTests(GarnetServerFixture garnet) : MultiP
     {
         options.RedisUrl = garnet.Url;
         options.GarnetLuaTransactionMode = true;
-        return await RedisBidLockManager.ConnectAsync(options, TestContext.Current.CancellationToken);
+        // The whole-set script, which the default (ordered taking) leaves off: the cluster and MinReplicas classes run the
+        // default path through the same contract.
+        return (await RedisBidLockManager.ConnectAsync(options, TestContext.Current.CancellationToken)).TakingSetsWhole();
     }
 }

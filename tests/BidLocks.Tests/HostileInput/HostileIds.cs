@@ -21,7 +21,7 @@ public static class HostileIds
         ["lone high surrogate"] = "bid\uD83D",
         ["lone low surrogate"] = "\uDE00bid",
         ["surrogate pair reversed"] = "\uDE00\uD83D",
-        // Ids are compared ordinally, so "bid " would be a lock of its own beside "bid" (issue 24).
+        // Ids are compared ordinally, so "bid " would be a lock of its own beside "bid".
         ["trailing space"] = "bid ",
         ["leading space"] = " bid",
         ["RESP injection ending in CRLF"] = "x\r\n*1\r\n$8\r\nFLUSHALL\r\n",

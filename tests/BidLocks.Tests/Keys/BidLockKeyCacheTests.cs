@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace BidLocks.Tests.Keys;
 
 /// <summary>
-/// The key caches on every acquire (issue 22): right keys for any mix of pairs, nothing allocated for a posting locked
+/// The key caches on every acquire: right keys for any mix of pairs, nothing allocated for a posting locked
 /// again, and for a new posting nothing beyond what building its key (or key array) costs anyway.
 /// </summary>
 public sealed class BidLockKeyCacheTests

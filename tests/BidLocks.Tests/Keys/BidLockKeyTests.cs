@@ -17,7 +17,7 @@ public sealed class BidLockKeyTests
         .Array[1, 12]
         .Select(chars => new string(chars))
         .Select(id => id.Length % 5 == 0 ? id + "😀" : id)
-        // Valid ids only: white space inside an id is encoded, at either end it is refused (issue 24).
+        // Valid ids only: white space inside an id is encoded, at either end it is refused.
         .Where(id => !char.IsWhiteSpace(id[0]) && !char.IsWhiteSpace(id[^1]));
 
     [Fact]

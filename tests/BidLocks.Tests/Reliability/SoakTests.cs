@@ -5,7 +5,7 @@ using BidLocks.Tests.Sqlite;
 namespace BidLocks.Tests.Reliability;
 
 /// <summary>
-/// The soak (issue 7): 4 processes x 16 workers x 50 postings on one backend (the Redis one on Redis and on Garnet), each bid a read-modify-write of a counter
+/// The soak: 4 processes x 16 workers x 50 postings on one backend (the Redis one on Redis and on Garnet), each bid a read-modify-write of a counter
 /// in a ledger the lock does not touch. 15 s per backend in the normal run; <c>BIDLOCKS_SOAK_SECONDS=600</c> for ten minutes.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace BidLocks.Tests.Sqlite;
 
 /// <summary>
-/// The embedded SQLite default in production on one host (issue 21), with real processes and real files: a waiter
+/// The embedded SQLite default in production on one host, with real processes and real files: a waiter
 /// killed with SIGKILL, the lock file deleted under running workers, a file in a temp folder, a file the worker cannot
 /// write, and what a failed start prints.
 /// </summary>
@@ -227,7 +227,7 @@ public sealed class SqliteOneHostTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _database.Dispose();
 
     // The worker's settings, and nothing of this test process's own: an explicit SQLite choice that names its file.
-    // (Development, so that the rule for SQLite outside Development, issue 19's, is not what these tests exercise.)
+    // (Development, so that the rule for SQLite outside Development is not what these tests exercise.)
     private static Dictionary<string, string?> WorkerEnvironment(string path) => new()
     {
         ["DOTNET_ENVIRONMENT"] = "Development",

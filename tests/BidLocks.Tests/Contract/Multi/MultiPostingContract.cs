@@ -15,6 +15,12 @@ public abstract partial class MultiPostingContract : IAsyncLifetime
     /// <summary>Makes a manager of the backend under test; several made by one test share the backend's storage.</summary>
     protected abstract ValueTask<IBidLockManager> CreateBackendManagerAsync(BidLockOptions options);
 
+    /// <summary>
+    /// False where the backend takes a set one posting at a time in lock order (its postings on different cluster
+    /// slots, or grants confirmed by replicas): such a set holds the postings before the one it waits for.
+    /// </summary>
+    protected virtual bool TakesSetsWhole => true;
+
     /// <summary>Another manager that shares locks with <paramref name="first"/> (the same one for the in-memory backend).</summary>
     protected virtual ValueTask<IBidLockManager> CreatePeerAsync(IBidLockManager first) => CreateManagerAsync();
 

@@ -7,8 +7,8 @@ namespace BidLocks;
 
 /// <summary>
 /// Where Redis is and how to log in, read from a <c>redis://</c>/<c>rediss://</c> URL, a Sentinel URL
-/// (<c>redis+sentinel://</c>, <see cref="RedisSentinelUrl"/>) or from host, port, database and password settings
-/// (DESIGN §3). The password is kept out of <see cref="ToString"/> and of every error message.
+/// (<c>redis+sentinel://</c>, <see cref="RedisSentinelUrl"/>) or from host, port, database and password settings.
+/// The password is kept out of <see cref="ToString"/> and of every error message.
 /// </summary>
 internal sealed class RedisConnectionSettings
 {

@@ -3,7 +3,7 @@ namespace BidLocks;
 /// <summary>Where the SQLite lock database lives: checks a path before any I/O and names the default.</summary>
 internal static class SqliteDatabasePath
 {
-    /// <summary>The environment variable that names the database file (DESIGN §3).</summary>
+    /// <summary>The environment variable that names the database file.</summary>
     public const string EnvironmentVariable = "BIDLOCKS_SQLITE_PATH";
 
     /// <summary>

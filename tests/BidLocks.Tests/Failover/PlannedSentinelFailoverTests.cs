@@ -20,10 +20,10 @@ public sealed class PlannedSentinelFailoverTests(ITestOutputHelper output)
     /// <summary>
     /// How soon after the announcement every manager must write to the new primary: hearing the announcement and opening
     /// a connection to the named server, measured at about 0.1 s here, with a wide margin for a test machine shared by
-    /// several test runs (the README states 10 s for application processes on such a machine). Not the 6 – 12 s until
-    /// Sentinel turns the old primary into a replica.
+    /// several test runs. A manager that misses the announcement moves when the old primary drops its connections (all
+    /// three at 9.1 s once on a clean CI machine), so the bound is the README's 15 s, not the 0.1 s a heard move takes.
     /// </summary>
-    private static readonly TimeSpan MoveBound = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MoveBound = TimeSpan.FromSeconds(15);
 
     /// <summary>How long a manager may take to hear <c>+switch-master</c> after a Sentinel printed it (localhost pub/sub on a loaded machine).</summary>
     private static readonly TimeSpan HearingBound = TimeSpan.FromSeconds(2);

@@ -125,8 +125,10 @@ public sealed class SqliteOneHostTests(ITestOutputHelper output) : IDisposable
             after.AddRange(await StartSoakAsync(2, Postings, ledger));
             await WaitForStateAsync(after, "ok");
 
-            // Workload, not synchronisation: all four bid on the same postings for a while after the deletion.
-            await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+            // Workload, not synchronisation: all four bid on the same postings for a while after the deletion, long
+            // enough that a process of the old group that waits behind the others still tries again (2 s once left
+            // one with 9 tries in all, none after the deletion, on a clean CI machine).
+            await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
             var oldGroup = await SoakProcesses.StopAllAsync(before);
             var newGroup = await SoakProcesses.StopAllAsync(after);
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using BidLocks.Samples.Auction.Bidding;
 using BidLocks.Samples.Auction.Locking;
 using BidLocks.Samples.Auction.Marketplace;
-using BidLocks.Samples.Auction.Options;
+using BidLocks.Samples.Auction.CommandLine;
 using BidLocks.Samples.Auction.Protocol;
 using BidLocks.Samples.Auction.Usage;
 
@@ -20,7 +20,7 @@ internal static class BidderInstance
 
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<int> RunAsync(AuctionOptions options)
+    public static async Task<int> RunAsync(AuctionSettings options)
     {
         var instance = options.WorkerId!.Value;
         using var link = CoordinatorLink.Listen();
@@ -106,7 +106,7 @@ internal static class BidderInstance
         return 0;
     }
 
-    private static async Task<IReadOnlyList<BidLoop>> RunLoopsAsync(AuctionOptions options, int instance, IBidLockManager? manager, CoordinatorLink link, BidderCounters counters, BodyLog bodies)
+    private static async Task<IReadOnlyList<BidLoop>> RunLoopsAsync(AuctionSettings options, int instance, IBidLockManager? manager, CoordinatorLink link, BidderCounters counters, BodyLog bodies)
     {
         var ledgerPath = RunFolder.LedgerPathIn(options.RunDirectory!);
         var postings = Enumerable.Range(1, options.Postings).Select(i => new Posting("posting-" + i.ToString(CultureInfo.InvariantCulture))).ToArray();

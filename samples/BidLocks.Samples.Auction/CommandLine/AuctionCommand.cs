@@ -1,5 +1,4 @@
-using BidLocks.Samples.Auction.Coordinator;
-using BidLocks.Samples.Auction.Worker;
+using BidLocks.Samples.Auction.Coordination;
 using Spectre.Console.Cli;
 
 namespace BidLocks.Samples.Auction.CommandLine;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace BidLocks.Samples.Auction.CommandLine;
 

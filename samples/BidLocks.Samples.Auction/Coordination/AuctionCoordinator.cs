@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using BidLocks.Samples.Auction.Display;
-using BidLocks.Samples.Auction.Locking;
-using BidLocks.Samples.Auction.Marketplace;
 using BidLocks.Samples.Auction.CommandLine;
-using BidLocks.Samples.Auction.Protocol;
+using BidLocks.Samples.Auction.Ledger;
+using BidLocks.Samples.Auction.Reporting;
 using BidLocks.Samples.Auction.Usage;
 
-namespace BidLocks.Samples.Auction.Coordinator;
+namespace BidLocks.Samples.Auction.Coordination;
 
 /// <summary>
 /// The process the user starts: prepares the run (folder, ledger, lock backend), starts the bidder processes, starts

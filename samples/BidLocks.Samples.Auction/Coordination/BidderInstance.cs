@@ -1,12 +1,10 @@
 using System.Globalization;
 using BidLocks.Samples.Auction.Bidding;
-using BidLocks.Samples.Auction.Locking;
-using BidLocks.Samples.Auction.Marketplace;
 using BidLocks.Samples.Auction.CommandLine;
-using BidLocks.Samples.Auction.Protocol;
+using BidLocks.Samples.Auction.Ledger;
 using BidLocks.Samples.Auction.Usage;
 
-namespace BidLocks.Samples.Auction.Worker;
+namespace BidLocks.Samples.Auction.Coordination;
 
 /// <summary>
 /// A bidder process (<c>--worker N</c>): one instance of a bidding service. Opens the lock the way an application
@@ -122,7 +120,7 @@ internal static class BidderInstance
                 var placer = new BidPlacer(session, instance, worker, latency, counters.Bid);
 
                 // The only difference between the two modes: which service the loops call.
-                IBidService service = manager is null ? new UnlockedBidService(placer) : new LockedBidService(manager, placer, bodies);
+                IBidService service = manager is null ? new UnlockedBidService(placer) : new BidService(manager, placer, bodies);
                 loops.Add(new BidLoop(service, options.MarketplaceId!, postings, options.Bundle, counters));
             }
 

@@ -115,6 +115,8 @@ public sealed partial class AuctionDemoTests
     [InlineData("--bundle", "9", "--postings", "8")]
     [InlineData("--bogus")]
     [InlineData("postings")]
+    [InlineData("--seconds=abc")]
+    [InlineData("--latency-ms")]
     public async Task Bad_arguments_exit_with_code_2_and_a_clear_message(params string[] arguments)
     {
         var run = await DemoProcess.RunAsync(arguments, TestContext.Current.CancellationToken);
@@ -132,9 +134,15 @@ public sealed partial class AuctionDemoTests
         var run = await DemoProcess.RunAsync(["--help"], TestContext.Current.CancellationToken);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        foreach (var option in new[] { "--processes", "--workers", "--postings", "--seconds", "--bundle", "--no-lock", "--redis", "--help" })
+        foreach (var option in new[] { "--processes", "--workers", "--postings", "--seconds", "--latency-ms", "--bundle", "--no-lock", "--redis", "--keep", "--help" })
         {
             Assert.Contains(option, run.Stdout, StringComparison.Ordinal);
+        }
+
+        // The options the coordinator passes to its bidder processes are not for users.
+        foreach (var hidden in new[] { "--worker ", "--run-dir", "--marketplace" })
+        {
+            Assert.DoesNotContain(hidden, run.Stdout, StringComparison.Ordinal);
         }
     }
 

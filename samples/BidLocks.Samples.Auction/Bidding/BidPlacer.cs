@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using BidLocks.Samples.Auction.Marketplace;
+using BidLocks.Samples.Auction.Ledger;
 
 namespace BidLocks.Samples.Auction.Bidding;
 

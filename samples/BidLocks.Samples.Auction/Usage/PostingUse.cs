@@ -1,4 +1,4 @@
-using BidLocks.Samples.Auction.Display;
+using BidLocks.Samples.Auction.Reporting;
 
 namespace BidLocks.Samples.Auction.Usage;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using BidLocks.Samples.Auction.Bidding;
 
-namespace BidLocks.Samples.Auction.Worker;
+namespace BidLocks.Samples.Auction.Bidding;
 
 /// <summary>
 /// One worker of a bidder process: bids on a random posting, again and again, until told to stop. Several run at

@@ -1,4 +1,4 @@
-namespace BidLocks.Samples.Auction.Display;
+namespace BidLocks.Samples.Auction.Reporting;
 
 /// <summary>Acquire-latency percentiles from every bid's own measurement (no sampling, no histogram buckets).</summary>
 internal sealed class Percentiles

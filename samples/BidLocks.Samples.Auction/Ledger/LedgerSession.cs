@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace BidLocks.Samples.Auction.Marketplace;
+namespace BidLocks.Samples.Auction.Ledger;
 
 /// <summary>One bid loop's connection to the ledger: the two calls of a bid, read top and place.</summary>
 public sealed class LedgerSession : IDisposable

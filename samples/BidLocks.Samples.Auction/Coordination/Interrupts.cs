@@ -1,4 +1,4 @@
-namespace BidLocks.Samples.Auction.Coordinator;
+namespace BidLocks.Samples.Auction.Coordination;
 
 /// <summary>
 /// Ctrl+C for the coordinator: the first asks every bidder to stop and still prints the summary of what happened;

@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using BidLocks.Samples.Auction.Display;
-using BidLocks.Samples.Auction.Locking;
-using BidLocks.Samples.Auction.Marketplace;
-using BidLocks.Samples.Auction.Options;
-using BidLocks.Samples.Auction.Protocol;
+using BidLocks.Samples.Auction.CommandLine;
+using BidLocks.Samples.Auction.Ledger;
+using BidLocks.Samples.Auction.Reporting;
 using BidLocks.Samples.Auction.Usage;
 
-namespace BidLocks.Samples.Auction.Coordinator;
+namespace BidLocks.Samples.Auction.Coordination;
 
 /// <summary>
 /// The process the user starts: prepares the run (folder, ledger, lock backend), starts the bidder processes, starts
@@ -24,7 +22,7 @@ internal static class AuctionCoordinator
 
     private const string SqlitePathVariable = "BIDLOCKS_SQLITE_PATH";
 
-    public static async Task<int> RunAsync(AuctionOptions options)
+    public static async Task<int> RunAsync(AuctionSettings options)
     {
         using var interrupts = Interrupts.Listen();
         var folder = RunFolder.Create();
@@ -63,7 +61,7 @@ internal static class AuctionCoordinator
             var marketplaceId = "auction-" + folder.RunId;
             for (var instance = 1; instance <= options.Processes; instance++)
             {
-                var bidder = BidderProcess.Start(instance, OptionsParser.WorkerArguments(options, instance, folder.Path, marketplaceId));
+                var bidder = BidderProcess.Start(instance, options.BidderArguments(instance, folder.Path, marketplaceId));
                 bidders.Add(bidder);
                 Console.WriteLine($"bidder {instance} started: pid {bidder.ProcessId}");
             }
@@ -118,7 +116,7 @@ internal static class AuctionCoordinator
     /// the environment: a demo runs on a developer's machine, and with no environment at all BidLocks, like .NET's
     /// hosts, assumes Production and requires Redis. A Production set by the caller stays Production.
     /// </summary>
-    private static (bool SqlitePath, bool Environment) PrepareEnvironment(AuctionOptions options, RunFolder folder)
+    private static (bool SqlitePath, bool Environment) PrepareEnvironment(AuctionSettings options, RunFolder folder)
     {
         var declareDevelopment = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"))
             && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT"));
@@ -148,7 +146,7 @@ internal static class AuctionCoordinator
     /// Opens the lock once in the coordinator, as the bidders will: a wrong setting (Production without Redis, an
     /// unreachable Redis, a bad URL) is reported once, before any bidder starts, and the summary can say why this backend.
     /// </summary>
-    private static async Task<(string Backend, string Reason, string? Warning, int? ExitCode)> OpenBackendAsync(AuctionOptions options)
+    private static async Task<(string Backend, string Reason, string? Warning, int? ExitCode)> OpenBackendAsync(AuctionSettings options)
     {
         if (options.NoLock)
         {
@@ -200,7 +198,7 @@ internal static class AuctionCoordinator
     }
 
     /// <summary>Shows progress until every bidder has ended; returns how long they bid.</summary>
-    private static async Task<TimeSpan> WatchAsync(AuctionOptions options, IReadOnlyList<BidderProcess> bidders, Interrupts interrupts)
+    private static async Task<TimeSpan> WatchAsync(AuctionSettings options, IReadOnlyList<BidderProcess> bidders, Interrupts interrupts)
     {
         var display = ProgressDisplay.ForConsole(locked: !options.NoLock);
         var clock = Stopwatch.StartNew();

@@ -1,4 +1,4 @@
-namespace BidLocks.Samples.Auction.Locking;
+namespace BidLocks.Samples.Auction.Coordination;
 
 /// <summary>The lock manager BidLocks chose for this process, and why.</summary>
 /// <param name="Manager">The manager; the caller disposes it.</param>

@@ -1,13 +1,15 @@
+using BidLocks.Samples.Auction.Bidding;
 using BidLocks.Samples.Auction.Usage;
 
-namespace BidLocks.Samples.Auction.Bidding;
+namespace BidLocks.Samples.Auction;
 
 /// <summary>
-/// The bid with BidLocks: the source generator writes <see cref="PlaceBidAsync"/>, which takes the lock on
-/// (marketplace, posting), calls <see cref="PlaceBidAsyncCore"/>, and releases the lock on every path.
+/// The bid with BidLocks, and what this sample is about. The source generator writes <see cref="PlaceBidAsync"/>: it
+/// takes the lock on (marketplace, posting), calls <see cref="PlaceBidAsyncCore"/>, and releases the lock on every path.
+/// Everything else in this project runs this class in several processes at once and audits the bids it placed.
 /// </summary>
 /// <param name="bodies">Where each body's time on its postings is recorded, for the run's posting utilization; null records nothing.</param>
-public sealed partial class LockedBidService(IBidLockManager locks, BidPlacer placer, BodyLog? bodies = null) : IBidService
+public sealed partial class BidService(IBidLockManager locks, BidPlacer placer, BodyLog? bodies = null) : IBidService
 {
     /// <summary>
     /// Waits up to 30 s for the lock: far more than a turn ever takes here, so a timeout in the summary means
@@ -48,7 +50,4 @@ public sealed partial class LockedBidService(IBidLockManager locks, BidPlacer pl
         bodies?.Add(lease.PostingIds, started, BodyLog.NowMicros());
         return receipts;
     }
-
-    /// <summary>The lock manager this service locks through (for its metrics).</summary>
-    public IBidLockManager Locks => locks;
 }

@@ -1,12 +1,10 @@
 using System.Globalization;
 using BidLocks.Samples.Auction.Bidding;
-using BidLocks.Samples.Auction.Locking;
-using BidLocks.Samples.Auction.Marketplace;
-using BidLocks.Samples.Auction.Options;
-using BidLocks.Samples.Auction.Protocol;
+using BidLocks.Samples.Auction.CommandLine;
+using BidLocks.Samples.Auction.Ledger;
 using BidLocks.Samples.Auction.Usage;
 
-namespace BidLocks.Samples.Auction.Worker;
+namespace BidLocks.Samples.Auction.Coordination;
 
 /// <summary>
 /// A bidder process (<c>--worker N</c>): one instance of a bidding service. Opens the lock the way an application
@@ -20,7 +18,7 @@ internal static class BidderInstance
 
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<int> RunAsync(AuctionOptions options)
+    public static async Task<int> RunAsync(AuctionSettings options)
     {
         var instance = options.WorkerId!.Value;
         using var link = CoordinatorLink.Listen();
@@ -106,7 +104,7 @@ internal static class BidderInstance
         return 0;
     }
 
-    private static async Task<IReadOnlyList<BidLoop>> RunLoopsAsync(AuctionOptions options, int instance, IBidLockManager? manager, CoordinatorLink link, BidderCounters counters, BodyLog bodies)
+    private static async Task<IReadOnlyList<BidLoop>> RunLoopsAsync(AuctionSettings options, int instance, IBidLockManager? manager, CoordinatorLink link, BidderCounters counters, BodyLog bodies)
     {
         var ledgerPath = RunFolder.LedgerPathIn(options.RunDirectory!);
         var postings = Enumerable.Range(1, options.Postings).Select(i => new Posting("posting-" + i.ToString(CultureInfo.InvariantCulture))).ToArray();
@@ -122,7 +120,7 @@ internal static class BidderInstance
                 var placer = new BidPlacer(session, instance, worker, latency, counters.Bid);
 
                 // The only difference between the two modes: which service the loops call.
-                IBidService service = manager is null ? new UnlockedBidService(placer) : new LockedBidService(manager, placer, bodies);
+                IBidService service = manager is null ? new UnlockedBidService(placer) : new BidService(manager, placer, bodies);
                 loops.Add(new BidLoop(service, options.MarketplaceId!, postings, options.Bundle, counters));
             }
 

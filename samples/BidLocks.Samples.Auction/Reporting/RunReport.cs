@@ -1,13 +1,13 @@
-using BidLocks.Samples.Auction.Display;
-using BidLocks.Samples.Auction.Marketplace;
-using BidLocks.Samples.Auction.Options;
+using BidLocks.Samples.Auction.CommandLine;
+using BidLocks.Samples.Auction.Coordination;
+using BidLocks.Samples.Auction.Ledger;
 using BidLocks.Samples.Auction.Usage;
 
-namespace BidLocks.Samples.Auction.Coordinator;
+namespace BidLocks.Samples.Auction.Reporting;
 
 /// <summary>Everything the summary shows: the bidders' own totals and the ledger's audit, side by side.</summary>
 internal sealed record RunReport(
-    AuctionOptions Options,
+    AuctionSettings Options,
     string Backend,
     string Reason,
     string? Warning,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BidLocks.Samples.Auction.Display;
+namespace BidLocks.Samples.Auction.Reporting;
 
 /// <summary>Number formats of the progress lines and the summary: invariant, so output reads the same everywhere.</summary>
 internal static class Numbers

@@ -1,4 +1,4 @@
-namespace BidLocks.Samples.Auction.Marketplace;
+namespace BidLocks.Samples.Auction.Ledger;
 
 /// <summary>One row of the ledger: a bid as the marketplace recorded it.</summary>
 /// <param name="PostingId">The posting.</param>

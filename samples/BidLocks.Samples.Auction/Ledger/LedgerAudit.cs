@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace BidLocks.Samples.Auction.Marketplace;
+namespace BidLocks.Samples.Auction.Ledger;
 
 /// <summary>What the ledger shows after the run.</summary>
 /// <param name="Bids">Bids recorded.</param>

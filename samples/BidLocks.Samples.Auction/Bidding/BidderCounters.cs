@@ -1,4 +1,4 @@
-namespace BidLocks.Samples.Auction.Worker;
+namespace BidLocks.Samples.Auction.Bidding;
 
 /// <summary>One bidder process's tallies, shared by its bid loops and read by its progress reports.</summary>
 internal sealed class BidderCounters

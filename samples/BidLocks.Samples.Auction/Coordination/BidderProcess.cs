@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using BidLocks.Samples.Auction.Protocol;
 
-namespace BidLocks.Samples.Auction.Coordinator;
+namespace BidLocks.Samples.Auction.Coordination;
 
 /// <summary>
 /// The coordinator's handle on one bidder process: reads its protocol lines, keeps its latest state, collects its

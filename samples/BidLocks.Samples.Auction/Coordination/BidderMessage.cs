@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 
-namespace BidLocks.Samples.Auction.Protocol;
+namespace BidLocks.Samples.Auction.Coordination;
 
 /// <summary>
 /// What a bidder process tells the coordinator, one JSON object per line on its stdout. Lines rather than a socket or
@@ -67,3 +67,13 @@ public sealed record BidderMessage
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(BidderMessage))]
 internal sealed partial class ProtocolJson : JsonSerializerContext;
+
+/// <summary>What the coordinator tells a bidder process, one word per line on its stdin.</summary>
+public static class CoordinatorCommands
+{
+    /// <summary>Every bidder is ready: start bidding now, so that all of them overlap for the whole run.</summary>
+    public const string Start = "start";
+
+    /// <summary>Stop early (Ctrl+C): finish, report, exit.</summary>
+    public const string Stop = "stop";
+}

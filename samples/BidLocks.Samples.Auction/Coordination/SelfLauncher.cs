@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace BidLocks.Samples.Auction.Coordinator;
+namespace BidLocks.Samples.Auction.Coordination;
 
 /// <summary>
 /// Starts this same program again as a bidder process. The bidders are real OS processes, because a lock that only

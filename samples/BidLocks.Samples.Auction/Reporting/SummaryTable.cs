@@ -1,6 +1,6 @@
-using BidLocks.Samples.Auction.Coordinator;
+using BidLocks.Samples.Auction.Coordination;
 
-namespace BidLocks.Samples.Auction.Display;
+namespace BidLocks.Samples.Auction.Reporting;
 
 /// <summary>
 /// The summary at the end of a run. One row per fact, label in a fixed column, so that a person can read it and a

@@ -1,6 +1,5 @@
-using BidLocks.Samples.Auction.Protocol;
 
-namespace BidLocks.Samples.Auction.Worker;
+namespace BidLocks.Samples.Auction.Coordination;
 
 /// <summary>
 /// A bidder process's side of the pipes to the coordinator: protocol lines out on stdout, commands in on stdin.

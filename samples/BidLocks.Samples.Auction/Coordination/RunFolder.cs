@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BidLocks.Samples.Auction;
+namespace BidLocks.Samples.Auction.Coordination;
 
 /// <summary>
 /// This run's own folder in the temp folder: the ledger, and the lock database unless the user named one. Separate

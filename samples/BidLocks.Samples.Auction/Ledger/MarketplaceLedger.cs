@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace BidLocks.Samples.Auction.Marketplace;
+namespace BidLocks.Samples.Auction.Ledger;
 
 /// <summary>
 /// The marketplace's record of bids: its own SQLite file, which the lock never reads or writes, so that what it

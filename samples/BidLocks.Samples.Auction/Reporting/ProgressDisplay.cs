@@ -1,6 +1,6 @@
-using BidLocks.Samples.Auction.Coordinator;
+using BidLocks.Samples.Auction.Coordination;
 
-namespace BidLocks.Samples.Auction.Display;
+namespace BidLocks.Samples.Auction.Reporting;
 
 /// <summary>
 /// The live view: one line per bidder process, refreshed about once a second. On a terminal the block is redrawn in
@@ -65,7 +65,7 @@ internal sealed class ProgressDisplay
     private string Line(BidderProcess bidder)
     {
         var latest = bidder.Done ?? bidder.Latest;
-        var counts = latest is null || latest.Type is Protocol.BidderMessage.Ready or Protocol.BidderMessage.Failed
+        var counts = latest is null || latest.Type is BidderMessage.Ready or BidderMessage.Failed
             ? string.Empty
             : _locked
                 ? $"  bids {Numbers.Count(latest.Bids),7}  waits {Numbers.Count(latest.Waits),7}  timeouts {Numbers.Count(latest.Timeouts),3}  errors {Numbers.Count(latest.Errors),3}"

@@ -20,12 +20,12 @@ public readonly record struct BidLockAcquireOptions(TimeSpan? Timeout = null, Ti
     /// Builds options from seconds, as written in <see cref="BidLockAttribute"/>. A value left out (null) is one the
     /// attribute does not name: the manager's <see cref="BidLockOptions.DefaultTimeout"/>,
     /// <see cref="BidLockOptions.DefaultTtl"/> or <see cref="BidLockOptions.MaxHold"/> applies.
-    /// <paramref name="fencingToken"/> false skips the fencing token (see <see cref="SkipFencingToken"/>).
+    /// <paramref name="skipFencingToken"/> is <see cref="SkipFencingToken"/>.
     /// Written for generated code (hidden from completion): by hand, the constructor with <see cref="TimeSpan"/>s reads better.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static BidLockAcquireOptions FromSeconds(double? timeoutSeconds = null, double? ttlSeconds = null, double? maxHoldSeconds = null, bool fencingToken = true)
-        => new(ToTimeSpan(timeoutSeconds), ToTimeSpan(ttlSeconds), ToTimeSpan(maxHoldSeconds), SkipFencingToken: !fencingToken);
+    public static BidLockAcquireOptions FromSeconds(double? timeoutSeconds = null, double? ttlSeconds = null, double? maxHoldSeconds = null, bool skipFencingToken = false)
+        => new(ToTimeSpan(timeoutSeconds), ToTimeSpan(ttlSeconds), ToTimeSpan(maxHoldSeconds), skipFencingToken);
 
     private static TimeSpan? ToTimeSpan(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
 }

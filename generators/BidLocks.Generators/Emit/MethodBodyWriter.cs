@@ -58,7 +58,7 @@ internal static class MethodBodyWriter
         writer.Line($"global::BidLocks.BidLockLease {locals.Lease} = await {locals.Manager}.{acquire}(");
         writer.Line($"    {locals.MarketplaceId},");
         writer.Line($"    {(postings is null ? locals.PostingId : locals.PostingIds)},");
-        writer.Line($"    {AcquireOptions(method.Timing, method.Core.PassesLease)},");
+        writer.Line($"    {AcquireOptions(method.Timing, skipFencingToken: !method.Core.PassesLease)},");
         writer.Line($"    {callerToken}).ConfigureAwait(false);");
         writer.Line("try");
         writer.Open();
@@ -93,17 +93,18 @@ internal static class MethodBodyWriter
 
     /// <summary>
     /// The options for the acquire: only what the attribute names, so that the rest comes from the manager's options
-    /// (as configured, for example in appsettings.json) rather than from defaults compiled into every caller.
+    /// (as configured, for example in appsettings.json) rather than from defaults compiled into every caller. A body
+    /// that does not take the lease cannot read its fencing token, so none is taken.
     /// </summary>
-    private static string AcquireOptions(LockTimingModel timing, bool takesFencingToken)
+    private static string AcquireOptions(LockTimingModel timing, bool skipFencingToken)
     {
         var arguments = new List<string>();
         AddSeconds(arguments, "timeoutSeconds", timing.TimeoutSeconds);
         AddSeconds(arguments, "ttlSeconds", timing.TtlSeconds);
         AddSeconds(arguments, "maxHoldSeconds", timing.MaxHoldSeconds);
-        if (!takesFencingToken)
+        if (skipFencingToken)
         {
-            arguments.Add("fencingToken: false");
+            arguments.Add("skipFencingToken: true");
         }
 
         // Nothing named: the options struct's default, which is all "the manager decides", costs nothing to build.

@@ -84,6 +84,9 @@ internal sealed partial class RedisLockStore
         for (var i = 0; i < keys.Length; i++)
         {
             _ = Granted(keys[i], holderId, version, reply[i + 1], default);
+
+            // A set is taken where others bid too: its releases go straight to the hand-over (one round trip each).
+            _contended.Note(keys[i].Value, holderId);
         }
 
         return SetAttempt.Success(reply[1..], started.Plus(ttl));

@@ -82,6 +82,7 @@ public abstract partial class BidLockManagerBase
         var waited = false;
         var granted = false;
         var failed = false;
+        LocalWaitQueues.Queue? turn = null;
         BeginCall();
         try
         {
@@ -139,9 +140,19 @@ public abstract partial class BidLockManagerBase
                 var remaining = set.Timeout - Stopwatch.GetElapsedTime(start);
                 if (remaining <= TimeSpan.Zero)
                 {
-                    _metrics.Timeout();
-                    Log.AcquireTimedOut(_logger, Backend, busy.Value, set.Timeout);
-                    throw new BidLockTimeoutException(busy.MarketplaceId, busy.PostingId, set.Timeout);
+                    throw TimedOut(set, busy);
+                }
+
+                if (turn is null)
+                {
+                    turn = await _queues.EnterAsync(keys[0].Value, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                    if (turn is null)
+                    {
+                        turn = await WaitForLocalTurnAsync(set, keys, holderId, remaining, cancellationToken).ConfigureAwait(false);
+
+                        // It queued behind this process's other waiters for the first key, holding no place: look again at once.
+                        continue;
+                    }
                 }
 
                 var wait = Min(remaining, Jitter(backoff));
@@ -162,6 +173,11 @@ public abstract partial class BidLockManagerBase
         }
         finally
         {
+            if (turn is not null)
+            {
+                _queues.Exit(turn);
+            }
+
             foreach (var watch in watches)
             {
                 _queues.Unwatch(watch);
@@ -184,6 +200,28 @@ public abstract partial class BidLockManagerBase
 
             EndCall();
         }
+    }
+
+    /// <summary>
+    /// A set that must wait takes this process's turn at its first key, as a single waiter does, and keeps it until it
+    /// has the group or gives up: so a process sends the backend one waiter per key, not one per call (without the turn
+    /// every waiting set of a process stood in the backend's queues and retried on every release, a herd that starved
+    /// the sets: docs/reliability.md). When someone of this process is ahead (the caller tried to take it at once), the
+    /// set first gives up its places in the backend's queues (a place that reached the head while the set waits here
+    /// would stall the key for whoever is ahead of it here), then waits for the turn within what is left of its timeout.
+    /// </summary>
+    private async ValueTask<LocalWaitQueues.Queue> WaitForLocalTurnAsync(SetRequest set, BidLockKey[] keys, string holderId, TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        await AbandonGroupAsync(keys, holderId).ConfigureAwait(false);
+        return await _queues.EnterAsync(keys[0].Value, remaining, cancellationToken).ConfigureAwait(false)
+            ?? throw TimedOut(set, keys[0]);
+    }
+
+    private BidLockTimeoutException TimedOut(SetRequest set, BidLockKey busy)
+    {
+        _metrics.Timeout();
+        Log.AcquireTimedOut(_logger, Backend, busy.Value, set.Timeout);
+        return new BidLockTimeoutException(busy.MarketplaceId, busy.PostingId, set.Timeout);
     }
 
     /// <summary>Starts renewing each hold of a granted group; a grant that arrives once the manager is being disposed is given back.</summary>

@@ -56,17 +56,24 @@ internal sealed class SetHold(BidLockLease[] members) : ILeaseHold
 
     /// <summary>
     /// Releases every posting, the last taken first; a backend failure on one does not keep the others held. True when
-    /// each was released by this call.
+    /// each was released by this call. The releases are all sent before the first answer is awaited: on Redis they go
+    /// out back to back on one connection, in that order, so a set's release costs one round trip, not one per posting.
     /// </summary>
     public async ValueTask<bool> ReleaseAsync()
     {
+        var releases = new ValueTask<bool>[members.Length];
+        for (var i = members.Length - 1; i >= 0; i--)
+        {
+            releases[i] = Send(members[i]);
+        }
+
         var all = true;
         BidLockUnavailableException? failure = null;
         for (var i = members.Length - 1; i >= 0; i--)
         {
             try
             {
-                all &= await members[i].ReleaseAsync().ConfigureAwait(false);
+                all &= await releases[i].ConfigureAwait(false);
             }
             catch (BidLockUnavailableException exception)
             {
@@ -77,5 +84,18 @@ internal sealed class SetHold(BidLockLease[] members) : ILeaseHold
         }
 
         return failure is null ? all : throw failure;
+    }
+
+    // A failure thrown before the release was sent is kept in its task, so that the other postings are still released.
+    private static ValueTask<bool> Send(BidLockLease member)
+    {
+        try
+        {
+            return member.ReleaseAsync();
+        }
+        catch (BidLockUnavailableException exception)
+        {
+            return ValueTask.FromException<bool>(exception);
+        }
     }
 }

@@ -26,8 +26,8 @@ public sealed class RedisClusterWholeSetTests(RedisCluster cluster) : IClassFixt
     public async Task A_set_in_one_slot_waits_holding_none_of_it_and_then_takes_it_whole()
     {
         var cancel = TestContext.Current.CancellationToken;
-        await using var manager = (await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = cluster.Url }, cancel)).TakingSetsWhole();
-        await using var peer = (await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = cluster.Url }, cancel)).TakingSetsWhole();
+        await using var manager = await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = cluster.Url }, cancel);
+        await using var peer = await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = cluster.Url }, cancel);
         var (first, second) = TwoPostingsOfOneSlot();
 
         // The second is busy: the set waits, and the first stays free for anyone.
@@ -50,8 +50,8 @@ public sealed class RedisClusterWholeSetTests(RedisCluster cluster) : IClassFixt
     public async Task Sets_across_slots_and_within_one_never_overlap()
     {
         var cancel = TestContext.Current.CancellationToken;
-        await using var manager = (await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = cluster.Url }, cancel)).TakingSetsWhole();
-        await using var peer = (await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = cluster.Url }, cancel)).TakingSetsWhole();
+        await using var manager = await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = cluster.Url }, cancel);
+        await using var peer = await RedisBidLockManager.ConnectAsync(new BidLockOptions { RedisUrl = cluster.Url }, cancel);
         var (first, second) = TwoPostingsOfOneSlot();
         string[][] sets = [[first, second, "x1"], ["x1", second], [second, "x2", first], ["x2", "x1"]];
 

@@ -1,5 +1,4 @@
 using BidLocks.Tests.Contract.Multi;
-using BidLocks.Tests.Redis;
 
 namespace BidLocks.Tests.Garnet;
 
@@ -10,8 +9,6 @@ public sealed class GarnetMultiPostingTests(GarnetServerFixture garnet) : MultiP
     {
         options.RedisUrl = garnet.Url;
         options.GarnetLuaTransactionMode = true;
-        // The whole-set script, which the default (ordered taking) leaves off: the cluster and MinReplicas classes run the
-        // default path through the same contract.
-        return (await RedisBidLockManager.ConnectAsync(options, TestContext.Current.CancellationToken)).TakingSetsWhole();
+        return await RedisBidLockManager.ConnectAsync(options, TestContext.Current.CancellationToken);
     }
 }

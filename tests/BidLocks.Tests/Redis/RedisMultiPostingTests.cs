@@ -8,8 +8,6 @@ public sealed class RedisMultiPostingTests(SharedRedisServer redis) : MultiPosti
     protected override async ValueTask<IBidLockManager> CreateBackendManagerAsync(BidLockOptions options)
     {
         options.RedisUrl = redis.Url;
-        // The whole-set script, which the default (ordered taking) leaves off: the cluster and MinReplicas classes run the
-        // default path through the same contract.
-        return (await RedisBidLockManager.ConnectAsync(options, TestContext.Current.CancellationToken)).TakingSetsWhole();
+        return await RedisBidLockManager.ConnectAsync(options, TestContext.Current.CancellationToken);
     }
 }

@@ -48,6 +48,7 @@ internal sealed partial class RedisLockStore : ILockStore
     private readonly RedisKeyArrayCache _lockKeys = new(RedisKeyNames.Lock);
     private readonly RedisPrimaryMove _move = new();
     private readonly RedisReleaseRetry _releaseRetry;
+    private readonly RedisContendedHolds _contended = new();
 
     // The longest TTL this store has set (floored by MaxHold, the TTL of a holder-named lock, which another process
     // may have granted): a release owed now is owed for at most this long, since every hold it could free was granted
@@ -205,6 +206,12 @@ internal sealed partial class RedisLockStore : ILockStore
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<bool> ReleaseOnceAsync(BidLockKey key, string holderId)
     {
+        if (_contended.Forget(key.Value, holderId))
+        {
+            // Granted after a wait: others most likely wait now too. Hand over at once, one round trip.
+            return await HandOverAsync(key, holderId).ConfigureAwait(false) == 1;
+        }
+
         var keys = _lockKeys.For(key);
         RedisValue[] values = [holderId];
         long result;
@@ -223,12 +230,14 @@ internal sealed partial class RedisLockStore : ILockStore
         }
 
         // Waiters are queued: hand the lock to the first of them and tell them.
-        var handedOver = await ReleaseQueued.EvaluateAsync(
-            _database,
-            RedisKeyNames.LockQueue(key.Value),
-            [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds]).ConfigureAwait(false);
-        return handedOver == 1;
+        return await HandOverAsync(key, holderId).ConfigureAwait(false) == 1;
     }
+
+    /// <summary>Releases a hold, handing the lock to the first live waiter (and telling the waiters) when any is queued.</summary>
+    private ValueTask<long> HandOverAsync(BidLockKey key, string holderId) => ReleaseQueued.EvaluateAsync(
+        _database,
+        RedisKeyNames.LockQueue(key.Value),
+        [holderId, _channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds]);
 
     public async ValueTask AbandonAsync(BidLockKey key, string holderId, string? attemptId)
     {
@@ -298,9 +307,14 @@ internal sealed partial class RedisLockStore : ILockStore
             ? [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? _fenceRetention : WithoutFence]
             : [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? _fenceRetention : WithoutFence, attemptId];
         var code = await AcquireQueued.EvaluateAsync(_database, RedisKeyNames.Queued(key.Value), values).ConfigureAwait(false);
-        return code >= 0
-            ? Granted(key, holderId, version, code, started.Plus(ttl))
-            : AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));
+        if (code < 0)
+        {
+            return AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));
+        }
+
+        var granted = Granted(key, holderId, version, code, started.Plus(ttl));
+        _contended.Note(key.Value, holderId);
+        return granted;
     }
 
     // Whole milliseconds, at least one: PX 0 is an error.

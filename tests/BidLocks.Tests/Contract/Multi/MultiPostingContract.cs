@@ -21,6 +21,12 @@ public abstract partial class MultiPostingContract : IAsyncLifetime
     /// </summary>
     protected virtual bool TakesSetsWhole => true;
 
+    /// <summary>
+    /// Where <see cref="TakesSetsWhole"/> is false: whether a set has taken <paramref name="earlier"/> by the time it
+    /// waits for <paramref name="later"/> (always, taken posting by posting; on a cluster, when its slot comes first).
+    /// </summary>
+    protected virtual ValueTask<bool> TakenBeforeAsync(string earlier, string later) => ValueTask.FromResult(true);
+
     /// <summary>Another manager that shares locks with <paramref name="first"/> (the same one for the in-memory backend).</summary>
     protected virtual ValueTask<IBidLockManager> CreatePeerAsync(IBidLockManager first) => CreateManagerAsync();
 

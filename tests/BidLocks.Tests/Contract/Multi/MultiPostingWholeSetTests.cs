@@ -20,9 +20,10 @@ public abstract partial class MultiPostingContract
         await Poll.UntilAsync(() => manager.GetMetrics().LockConflicts > 0, TimeSpan.FromSeconds(20), "the set finding 'b' taken");
         if (!TakesSetsWhole)
         {
-            // Where a set's postings live on different servers (cluster slots) or grants wait for replicas, it is taken
-            // one posting at a time in lock order (docs/multi-posting.md): it holds "a" while it waits for "b".
-            Assert.NotNull(await other.InspectAsync(Marketplace, "a", cancel));
+            // Where grants wait for replicas, a set is taken one posting at a time in lock order (docs/multi-posting.md):
+            // it holds "a" while it waits for "b". On a cluster it is taken slot by slot, each slot whole: it holds "a"
+            // then only if the slot of "a" comes before that of "b".
+            Assert.Equal(await TakenBeforeAsync("a", "b"), await other.InspectAsync(Marketplace, "a", cancel) is not null);
             Assert.True(await blocker.ReleaseAsync());
             await using var ordered = await set.WaitAsync(TimeSpan.FromSeconds(30), cancel);
             Assert.True(ordered.IsHeld);

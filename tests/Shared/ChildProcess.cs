@@ -99,18 +99,23 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// takes longer than <paramref name="timeout"/>, it is killed and the call fails with an InvalidOperationException
     /// (on which LoopbackPort tries another port: a free one may have been taken meanwhile).
     /// </summary>
-    public static async Task<ChildProcess> StartServerAsync(string program, IEnumerable<string> arguments, string readyLine, TimeSpan timeout, string? workingDirectory = null)
+    public static async Task<ChildProcess> StartServerAsync(string program, IEnumerable<string> arguments, string readyLine, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null, CancellationToken cancellationToken = default)
     {
-        var server = Start(program, arguments, workingDirectory: workingDirectory);
+        var server = Start(program, arguments, environment, workingDirectory);
         try
         {
-            await server.WaitForLineAsync(line => line.Text.Contains(readyLine, StringComparison.Ordinal), timeout, $"'{readyLine}'");
+            await server.WaitForLineAsync(line => line.Text.Contains(readyLine, StringComparison.Ordinal), timeout, $"'{readyLine}'", cancellationToken);
             return server;
         }
-        catch (Exception failure) when (failure is TimeoutException or InvalidOperationException)
+        catch (Exception failure)
         {
             await server.DisposeAsync();
-            throw new InvalidOperationException($"{Path.GetFileName(program)} was not ready: {failure.Message}", failure);
+            if (failure is TimeoutException or InvalidOperationException)
+            {
+                throw new InvalidOperationException($"{Path.GetFileName(program)} was not ready: {failure.Message}", failure);
+            }
+
+            throw;
         }
     }
 

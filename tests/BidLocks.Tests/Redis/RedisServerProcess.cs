@@ -73,7 +73,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
         _process = null;
         var ready = _sentinelConfig is null ? "Ready to accept connections" : "+monitor master";
-        _process = await ChildProcess.StartServerAsync(Executable, Arguments(), ready, StartTimeout, _workingDirectory);
+        _process = await ChildProcess.StartServerAsync(Executable, Arguments(), ready, StartTimeout, workingDirectory: _workingDirectory);
     }
 
     private IEnumerable<string> Arguments()

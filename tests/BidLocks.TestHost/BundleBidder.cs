@@ -28,21 +28,11 @@ internal static class BundleBidder
         var holds = new ConcurrentQueue<BundleHold>();
         long timeouts = 0, unavailable = 0, ledgerErrors = 0, unfinishedWaitTicks = 0;
 
-        Console.WriteLine("ready");
-        if (Console.ReadLine() != "go")
+        using var stop = ReadyGoStop.WaitForGo(arguments);
+        if (stop is null)
         {
             return 3;
         }
-
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(arguments.Number("max-seconds")));
-        _ = Task.Run(async () =>
-        {
-            while (await Console.In.ReadLineAsync() is { } line && line != "stop")
-            {
-            }
-
-            await stop.CancelAsync();
-        });
 
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, arguments.Number("workers")).Select(_ => Task.Run(async () =>

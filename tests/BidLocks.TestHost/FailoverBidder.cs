@@ -26,21 +26,11 @@ internal static class FailoverBidder
         var ledger = new SoakLedger(arguments.Text("ledger"));
         long unavailable = 0, timeouts = 0, bids = 0, ledgerErrors = 0;
 
-        Console.WriteLine("ready");
-        if (Console.ReadLine() != "go")
+        using var stop = ReadyGoStop.WaitForGo(arguments);
+        if (stop is null)
         {
             return 3;
         }
-
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(arguments.Number("max-seconds")));
-        _ = Task.Run(async () =>
-        {
-            while (await Console.In.ReadLineAsync() is { } line && line != "stop")
-            {
-            }
-
-            await stop.CancelAsync();
-        });
 
         var workers = Enumerable.Range(0, arguments.Number("workers")).Select(worker => Task.Run(async () =>
         {

@@ -1,99 +1,42 @@
-using System.Diagnostics;
 using System.Reflection;
-using System.Text;
+using BidLocks.Testing;
 
 namespace BidLocks.Benchmarks;
 
 /// <summary>
 /// One tests/BidLocks.TestHost process, run from its own build output (its folder is stamped into this assembly at
-/// build time; see the project file), spoken to a line at a time as the SQLite process tests do. Disposal kills it by its own pid if it is still running.
+/// build time; see the project file), spoken to a line at a time as the SQLite process tests do. Disposal kills it if
+/// it is still running.
 /// </summary>
 internal sealed class TestHostChild : IAsyncDisposable
 {
     private static readonly TimeSpan LineTimeout = TimeSpan.FromSeconds(120);
-    private readonly Process _process;
-    private readonly StringBuilder _errors = new();
+    private readonly ChildProcess _child;
 
-    private TestHostChild(Process process)
+    private TestHostChild(ChildProcess child)
     {
-        _process = process;
+        _child = child;
     }
 
     public static TestHostChild Start(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Path.Combine(Directory, OperatingSystem.IsWindows() ? "BidLocks.TestHost.exe" : "BidLocks.TestHost"))
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var child = new TestHostChild(new Process { StartInfo = start });
-        child._process.ErrorDataReceived += (_, line) =>
-        {
-            lock (child._errors)
-            {
-                child._errors.AppendLine(line.Data);
-            }
-        };
-        child._process.Start();
-        child._process.BeginErrorReadLine();
-        return child;
-    }
+        => new(ChildProcess.Start(Path.Combine(Directory, OperatingSystem.IsWindows() ? "BidLocks.TestHost.exe" : "BidLocks.TestHost"), arguments));
 
     /// <summary>Waits for the child to say <paramref name="expected"/>; fails with its error output otherwise.</summary>
     public async Task ExpectLineAsync(string expected)
     {
-        string? line;
-        try
-        {
-            line = await _process.StandardOutput.ReadLineAsync().WaitAsync(LineTimeout);
-        }
-        catch (TimeoutException)
-        {
-            line = null;
-        }
-
+        var line = await _child.ReadLineAsync(LineTimeout);
         if (line != expected)
         {
-            string errors;
-            lock (_errors)
-            {
-                errors = _errors.ToString();
-            }
-
-            throw new InvalidOperationException($"Test host {_process.Id} said '{line ?? "nothing"}', not '{expected}'. Its errors:\n{errors}");
+            throw new InvalidOperationException($"Test host {_child.Id} said '{line ?? "nothing"}', not '{expected}'. Its errors:\n{_child.StandardError}");
         }
     }
 
     private static string Directory => typeof(TestHostChild).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(attribute => attribute.Key == "TestHostDirectory").Value!;
 
-    public async Task WriteLineAsync(string line)
-    {
-        await _process.StandardInput.WriteLineAsync(line);
-        await _process.StandardInput.FlushAsync();
-    }
+    public Task WriteLineAsync(string line) => _child.WriteLineAsync(line);
 
-    public async Task<int> WaitForExitAsync()
-    {
-        await _process.WaitForExitAsync().WaitAsync(LineTimeout);
-        return _process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync() => _child.WaitForExitAsync(LineTimeout);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _child.DisposeAsync();
 }

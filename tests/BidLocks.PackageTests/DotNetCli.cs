@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using BidLocks.Testing;
 
 namespace BidLocks.PackageTests;
 
@@ -12,60 +11,8 @@ internal static class DotNetCli
     /// <summary>Runs <paramref name="program"/> (the dotnet CLI, or a tool it installed) the same way.</summary>
     public static async Task<CliResult> RunProgramAsync(string program, string workingDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // A child build must not inherit the test host's own MSBuild and test-platform settings.
-        foreach (var name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "DOTNET_HOST_PATH" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        var output = new StringBuilder();
-        var stdout = PumpAsync(process.StandardOutput, output);
-        var stderr = PumpAsync(process.StandardError, output);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(8));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        await Task.WhenAll(stdout, stderr);
-        return new CliResult(process.ExitCode, output.ToString(), $"{Path.GetFileName(program)} {string.Join(' ', arguments)}");
-    }
-
-    private static async Task PumpAsync(StreamReader reader, StringBuilder output)
-    {
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
+        var (exitCode, output) = await DotNetCommand.RunAsync(program, workingDirectory, arguments, environment, TimeSpan.FromMinutes(8), cancellationToken);
+        return new CliResult(exitCode, output, $"{Path.GetFileName(program)} {string.Join(' ', arguments)}");
     }
 }
 

@@ -204,7 +204,7 @@ public sealed partial class AuctionDemoTests
     public async Task With_redis_the_lock_is_in_Redis_and_its_password_is_never_shown()
     {
         const string Password = "auction-s3cret";
-        await using var redis = await RedisServer.StartAsync(Password, TestContext.Current.CancellationToken);
+        await using var redis = await RedisServerProcess.StartAsync(Password);
 
         var run = await DemoProcess.RunAsync([.. Contended, "--redis", redis.Url], TestContext.Current.CancellationToken);
 

@@ -36,7 +36,7 @@ public sealed partial class WebApiSampleTests(ITestOutputHelper output) : IDispo
     public async Task Two_instances_on_one_Redis_place_concurrent_bids_without_a_duplicate()
     {
         var cancel = TestContext.Current.CancellationToken;
-        await using var redis = await RedisServer.StartAsync("web-Pa55", cancel);
+        await using var redis = await RedisServerProcess.StartAsync("web-Pa55");
         var environment = new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production", ["REDIS_URL"] = redis.Url };
         await BidThroughTwoInstancesAsync(environment, "redis", cancel);
     }

@@ -26,23 +26,14 @@ internal static class BundleBidder
         var timeout = TimeSpan.FromMilliseconds(arguments.Number("timeout-ms"));
         var bids = new long[postings];
         var holds = new ConcurrentQueue<BundleHold>();
-        long timeouts = 0, unavailable = 0, ledgerErrors = 0, unfinishedWaitTicks = 0;
+        var failures = new BidFailures();
+        long unfinishedWaitTicks = 0;
 
-        Console.WriteLine("ready");
-        if (Console.ReadLine() != "go")
+        using var stop = ReadyGoStop.WaitForGo(arguments);
+        if (stop is null)
         {
             return 3;
         }
-
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(arguments.Number("max-seconds")));
-        _ = Task.Run(async () =>
-        {
-            while (await Console.In.ReadLineAsync() is { } line && line != "stop")
-            {
-            }
-
-            await stop.CancelAsync();
-        });
 
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, arguments.Number("workers")).Select(_ => Task.Run(async () =>
@@ -54,33 +45,21 @@ internal static class BundleBidder
                 var waitStart = Stopwatch.GetTimestamp();
                 try
                 {
-                    await using var lease = bundle == 1
-                        ? await manager.AcquireAsync(marketplace, names[0], timeout, stop.Token)
-                        : await manager.AcquireManyAsync(marketplace, names, new BidLockAcquireOptions(timeout), stop.Token);
-                    var bodyStart = Stopwatch.GetTimestamp();
-                    var fences = Array.ConvertAll(names, lease.GetFencingToken);
-                    for (var i = 0; i < chosen.Length; i++)
+                    await failures.TryAsync(async () =>
                     {
-                        await ledger.BidAsync(chosen[i], fences[i]);
-                        Interlocked.Increment(ref bids[chosen[i]]);
-                    }
+                        await using var lease = bundle == 1
+                            ? await manager.AcquireAsync(marketplace, names[0], timeout, stop.Token)
+                            : await manager.AcquireManyAsync(marketplace, names, new BidLockAcquireOptions(timeout), stop.Token);
+                        var bodyStart = Stopwatch.GetTimestamp();
+                        var fences = Array.ConvertAll(names, lease.GetFencingToken);
+                        for (var i = 0; i < chosen.Length; i++)
+                        {
+                            await ledger.BidAsync(chosen[i], fences[i]);
+                            Interlocked.Increment(ref bids[chosen[i]]);
+                        }
 
-                    holds.Enqueue(new BundleHold(chosen, fences, waitStart, bodyStart, Stopwatch.GetTimestamp()));
-                }
-                catch (BidLockTimeoutException)
-                {
-                    Interlocked.Increment(ref timeouts);
-                }
-                catch (BidLockUnavailableException)
-                {
-                    Interlocked.Increment(ref unavailable);
-                    // Pacing only: a dead backend answers at once, and a tight loop would starve the machine.
-                    await Task.Delay(10, CancellationToken.None);
-                }
-                catch (Exception exception) when (exception is IOException or FormatException)
-                {
-                    // A half-written counter: another holder was inside the same posting.
-                    Interlocked.Increment(ref ledgerErrors);
+                        holds.Enqueue(new BundleHold(chosen, fences, waitStart, bodyStart, Stopwatch.GetTimestamp()));
+                    });
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -102,7 +81,7 @@ internal static class BundleBidder
         var seconds = clock.Elapsed.TotalSeconds;
 
         await File.WriteAllLinesAsync(arguments.Text("holds"), holds.Select(hold => hold.ToLine()));
-        var summary = new BundleBidderSummary(Environment.ProcessId, bundle, bids, holds.Count, timeouts, unavailable, ledgerErrors,
+        var summary = new BundleBidderSummary(Environment.ProcessId, bundle, bids, holds.Count, failures.Timeouts, failures.Unavailable, failures.LedgerErrors,
             Stopwatch.GetElapsedTime(0, unfinishedWaitTicks).TotalMilliseconds, seconds);
         Console.WriteLine("done " + JsonSerializer.Serialize(summary));
         return 0;

@@ -24,23 +24,14 @@ internal static class FailoverBidder
         var marketplace = arguments.Text("marketplace");
         var postings = arguments.Number("postings");
         var ledger = new SoakLedger(arguments.Text("ledger"));
-        long unavailable = 0, timeouts = 0, bids = 0, ledgerErrors = 0;
+        var failures = new BidFailures();
+        long bids = 0;
 
-        Console.WriteLine("ready");
-        if (Console.ReadLine() != "go")
+        using var stop = ReadyGoStop.WaitForGo(arguments);
+        if (stop is null)
         {
             return 3;
         }
-
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(arguments.Number("max-seconds")));
-        _ = Task.Run(async () =>
-        {
-            while (await Console.In.ReadLineAsync() is { } line && line != "stop")
-            {
-            }
-
-            await stop.CancelAsync();
-        });
 
         var workers = Enumerable.Range(0, arguments.Number("workers")).Select(worker => Task.Run(async () =>
         {
@@ -49,27 +40,15 @@ internal static class FailoverBidder
             {
                 try
                 {
-                    await using var lease = await manager.AcquireAsync(marketplace, $"posting-{posting}", AcquireTimeout, stop.Token);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bid {posting} {Stopwatch.GetTimestamp()}"));
-                    await ledger.BidAsync(posting, lease.FencingToken);
-                    // The rest of the body: a bid placed with a marketplace takes a while (a run length, not a wait).
-                    await Task.Delay(Body, CancellationToken.None);
-                    Interlocked.Increment(ref bids);
-                }
-                catch (BidLockTimeoutException)
-                {
-                    Interlocked.Increment(ref timeouts);
-                }
-                catch (BidLockUnavailableException)
-                {
-                    Interlocked.Increment(ref unavailable);
-                    // Pacing only: a refused call returns at once, and a tight loop would starve the machine.
-                    await Task.Delay(10, CancellationToken.None);
-                }
-                catch (Exception exception) when (exception is IOException or FormatException)
-                {
-                    // A half-written counter: another holder was inside the same posting.
-                    Interlocked.Increment(ref ledgerErrors);
+                    await failures.TryAsync(async () =>
+                    {
+                        await using var lease = await manager.AcquireAsync(marketplace, $"posting-{posting}", AcquireTimeout, stop.Token);
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bid {posting} {Stopwatch.GetTimestamp()}"));
+                        await ledger.BidAsync(posting, lease.FencingToken);
+                        // The rest of the body: a bid placed with a marketplace takes a while (a run length, not a wait).
+                        await Task.Delay(Body, CancellationToken.None);
+                        Interlocked.Increment(ref bids);
+                    });
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -79,7 +58,7 @@ internal static class FailoverBidder
         })).ToArray();
         await Task.WhenAll(workers);
 
-        Console.WriteLine("done " + JsonSerializer.Serialize(new FailoverBidderSummary(unavailable, timeouts, bids, ledgerErrors)));
+        Console.WriteLine("done " + JsonSerializer.Serialize(new FailoverBidderSummary(failures.Unavailable, failures.Timeouts, bids, failures.LedgerErrors)));
         return 0;
     }
 }

@@ -27,21 +27,11 @@ internal static class Soak
         // The control run: the same bids without the lock, to show that the ledger catches overlaps.
         var noLock = arguments.Flag("no-lock");
 
-        Console.WriteLine("ready");
-        if (Console.ReadLine() != "go")
+        using var stop = ReadyGoStop.WaitForGo(arguments);
+        if (stop is null)
         {
             return 3;
         }
-
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(arguments.Number("max-seconds")));
-        _ = Task.Run(async () =>
-        {
-            while (await Console.In.ReadLineAsync() is { } line && line != "stop")
-            {
-            }
-
-            await stop.CancelAsync();
-        });
 
         var clock = Stopwatch.StartNew();
         var longHolds = arguments.Optional("long-hold-seconds") is { } seconds

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using BidLocks.Testing;
 
 namespace BidLocks.Generators.Tests.Infrastructure;
 
@@ -28,7 +27,7 @@ internal static class CommandLineBuild
             }
 
             // No node reuse, so no MSBuild process outlives the test.
-            return await RunDotNetAsync(folder, cancellationToken, "build", "-nologo", "-nodeReuse:false");
+            return await DotNetCommand.RunAsync("dotnet", folder, ["build", "-nologo", "-nodeReuse:false"], environment: null, Timeout, cancellationToken);
         }
         finally
         {
@@ -51,58 +50,4 @@ internal static class CommandLineBuild
           </ItemGroup>
         </Project>
         """;
-
-    private static async Task<(int ExitCode, string Output)> RunDotNetAsync(string folder, CancellationToken cancellationToken, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The test host's own MSBuild settings would point the child build at the wrong SDK parts.
-        foreach (string name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "DOTNET_HOST_PATH" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = new StringBuilder();
-        Task stdout = PumpAsync(process.StandardOutput, output);
-        Task stderr = PumpAsync(process.StandardError, output);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        await Task.WhenAll(stdout, stderr);
-        return (process.ExitCode, output.ToString());
-    }
-
-    private static async Task PumpAsync(StreamReader reader, StringBuilder output)
-    {
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
-    }
 }

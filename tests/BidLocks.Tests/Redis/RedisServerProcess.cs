@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text;
+using BidLocks.Testing;
 using BidLocks.Tests.Support;
 
 namespace BidLocks.Tests.Redis;
@@ -16,12 +14,11 @@ public sealed class RedisServerProcess : IAsyncDisposable
     private const int SigStop = 19;
     private const int SigCont = 18;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private readonly StringBuilder _output = new();
+    private readonly List<string> _earlierRuns = [];
     private readonly Func<int, IEnumerable<string>>? _extraArguments;
     private readonly string? _workingDirectory;
     private readonly string? _sentinelConfig;
-    private TaskCompletionSource _printed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Process? _process;
+    private ChildProcess? _process;
 
     private RedisServerProcess(int port, string? password, Func<int, IEnumerable<string>>? extraArguments, string? workingDirectory, string? sentinelConfig = null)
     {
@@ -35,7 +32,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     public int Port { get; private set; }
 
     /// <summary>The server's process id, for signals.</summary>
-    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The server is not running.");
+    public int ProcessId => Running.Id;
 
     public string? Password { get; }
 
@@ -68,53 +65,40 @@ public sealed class RedisServerProcess : IAsyncDisposable
             throw new InvalidOperationException("The server is still running.");
         }
 
-        var start = new ProcessStartInfo(Executable)
+        if (_process is not null)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _workingDirectory ?? string.Empty,
-        };
+            _earlierRuns.AddRange(_process.Lines.Select(line => line.Text));
+            await _process.DisposeAsync();
+        }
+
+        _process = null;
+        var ready = _sentinelConfig is null ? "Ready to accept connections" : "+monitor master";
+        _process = await ChildProcess.StartServerAsync(Executable, Arguments(), ready, StartTimeout, workingDirectory: _workingDirectory);
+    }
+
+    private IEnumerable<string> Arguments()
+    {
         if (_sentinelConfig is not null)
         {
             // The configuration file must come first.
-            start.ArgumentList.Add(_sentinelConfig);
-            start.ArgumentList.Add("--sentinel");
+            yield return _sentinelConfig;
+            yield return "--sentinel";
         }
 
         foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
         {
-            start.ArgumentList.Add(argument);
+            yield return argument;
         }
 
         if (Password is not null)
         {
-            start.ArgumentList.Add("--requirepass");
-            start.ArgumentList.Add(Password);
+            yield return "--requirepass";
+            yield return Password;
         }
 
         foreach (var argument in _extraArguments?.Invoke(Port) ?? [])
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, line) => OnLine(line.Data, ready);
-        process.ErrorDataReceived += (_, line) => OnLine(line.Data, ready);
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"redis-server exited before it was ready:\n{Output}"));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-        try
-        {
-            await ready.Task.WaitAsync(StartTimeout);
-        }
-        catch (TimeoutException)
-        {
-            await KillAsync();
-            throw new InvalidOperationException($"redis-server was not ready within {StartTimeout}:\n{Output}");
+            yield return argument;
         }
     }
 
@@ -128,56 +112,25 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// <summary>As <see cref="WaitForOutputAsync(string, int, TimeSpan?)"/>, for lines that match <paramref name="matches"/>.</summary>
     public async Task<string> WaitForOutputAsync(Func<string, bool> matches, string description, int occurrences = 1, TimeSpan? timeout = null)
     {
-        var deadline = Stopwatch.StartNew();
-        var limit = timeout ?? StartTimeout;
-        while (true)
+        var earlier = _earlierRuns.Where(matches).ToArray();
+        if (earlier.Length >= occurrences)
         {
-            Task printed;
-            string[] found;
-            lock (_output)
-            {
-                printed = _printed.Task;
-                found = _output.ToString().Split('\n').Where(matches).ToArray();
-            }
-
-            if (found.Length >= occurrences)
-            {
-                return found[occurrences - 1];
-            }
-
-            var left = limit - deadline.Elapsed;
-            if (left <= TimeSpan.Zero)
-            {
-                throw new TimeoutException($"redis-server on port {Port} did not print {description} {occurrences} time(s) within {limit}:\n{Output}");
-            }
-
-            try
-            {
-                // Bounded by the limit itself: this file is shared with the benchmark, which has no test context.
-                await printed.WaitAsync(left);
-            }
-            catch (TimeoutException)
-            {
-                // Checked once more above, then reported.
-            }
+            return earlier[occurrences - 1];
         }
+
+        var seen = earlier.Length;
+        var line = await Running.WaitForLineAsync(line => matches(line.Text) && ++seen == occurrences, timeout ?? StartTimeout, $"{description} {occurrences} time(s) (port {Port})");
+        return line.Text;
     }
 
     /// <summary>SIGKILL by pid, as a crash would: no shutdown, nothing saved.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is { } process && !process.HasExited)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-    }
+    public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;
 
     /// <summary>SIGSTOP: the server freezes as a whole (as in a VM pause), its clock keeps running; connections stay open.</summary>
-    public void Pause() => Signal(SigStop);
+    public void Pause() => Running.Signal(SigStop);
 
     /// <summary>SIGCONT: the server carries on where it stopped and expires whatever timed out meanwhile.</summary>
-    public void Resume() => Signal(SigCont);
+    public void Resume() => Running.Signal(SigCont);
 
     public async ValueTask DisposeAsync()
     {
@@ -187,45 +140,16 @@ public sealed class RedisServerProcess : IAsyncDisposable
             Resume();
         }
 
-        await KillAsync();
-        _process?.Dispose();
-    }
-
-    /// <summary>Every line the server has printed so far.</summary>
-    public IReadOnlyList<string> OutputLines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-    private string Output
-    {
-        get
+        if (_process is not null)
         {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
+            await _process.DisposeAsync();
         }
     }
 
-    private void OnLine(string? line, TaskCompletionSource ready)
-    {
-        if (line is null)
-        {
-            return;
-        }
+    /// <summary>Every line the server has printed so far, in this run and earlier ones.</summary>
+    public IReadOnlyList<string> OutputLines => [.. _earlierRuns, .. _process?.Lines.Select(line => line.Text) ?? []];
 
-        TaskCompletionSource printed;
-        lock (_output)
-        {
-            _output.AppendLine(line);
-            printed = _printed;
-            _printed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        printed.TrySetResult();
-        if (line.Contains(_sentinelConfig is null ? "Ready to accept connections" : "+monitor master", StringComparison.Ordinal))
-        {
-            ready.TrySetResult();
-        }
-    }
+    private ChildProcess Running => _process ?? throw new InvalidOperationException("The server is not running.");
 
     /// <summary>The redis-server binary (redis-cli lives beside it).</summary>
     public static string Executable { get; } = FindExecutable();
@@ -244,16 +168,4 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
         throw new InvalidOperationException("redis-server is not installed (the Redis tests need it; CI installs it).");
     }
-
-    private void Signal(int signal)
-    {
-        if (SendSignal(ProcessId, signal) != 0)
-        {
-            throw new InvalidOperationException($"kill({ProcessId}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
-
 }

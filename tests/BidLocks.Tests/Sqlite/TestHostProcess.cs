@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using BidLocks.Testing;
 
 namespace BidLocks.Tests.Sqlite;
 
@@ -10,15 +9,14 @@ namespace BidLocks.Tests.Sqlite;
 public sealed class TestHostProcess : IAsyncDisposable
 {
     private static readonly TimeSpan LineTimeout = TimeSpan.FromSeconds(60);
-    private readonly Process _process;
-    private readonly StringBuilder _errors = new();
+    private readonly ChildProcess _child;
 
-    private TestHostProcess(Process process)
+    private TestHostProcess(ChildProcess child)
     {
-        _process = process;
+        _child = child;
     }
 
-    public int Id => _process.Id;
+    public int Id => _child.Id;
 
     private static string Executable => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "BidLocks.TestHost.exe" : "BidLocks.TestHost");
 
@@ -71,62 +69,13 @@ public sealed class TestHostProcess : IAsyncDisposable
     }
 
     private static TestHostProcess Start(string executable, string[] arguments, IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
-    {
-        var start = new ProcessStartInfo(executable)
-        {
-            // The host's content root: a folder the child may enter (the default, this process's own, may not be).
-            WorkingDirectory = workingDirectory ?? string.Empty,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
-        var process = new Process { StartInfo = start };
-        var host = new TestHostProcess(process);
-        process.ErrorDataReceived += (_, line) =>
-        {
-            lock (host._errors)
-            {
-                host._errors.AppendLine(line.Data);
-            }
-        };
-        process.Start();
-        process.BeginErrorReadLine();
-        return host;
-    }
+        // The working folder is the host's content root: one the child may enter (this process's own may not be).
+        => new(ChildProcess.Start(executable, arguments, environment, workingDirectory));
 
     /// <summary>The next line the child writes; fails with its error output if it exits or says nothing in time.</summary>
     public async Task<string> ReadLineAsync()
-    {
-        string? line;
-        try
-        {
-            line = await _process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(LineTimeout, TestContext.Current.CancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            throw new InvalidOperationException($"The test host {Id} said nothing for {LineTimeout}. Its errors:\n{Errors}");
-        }
-
-        return line ?? throw new InvalidOperationException($"The test host {Id} exited. Its errors:\n{Errors}");
-    }
+        => await _child.ReadLineAsync(LineTimeout, TestContext.Current.CancellationToken)
+            ?? throw new InvalidOperationException($"The test host {Id} exited. Its errors:\n{Errors}");
 
     public async Task ExpectLineAsync(string expected)
     {
@@ -134,55 +83,17 @@ public sealed class TestHostProcess : IAsyncDisposable
         Assert.True(line == expected, $"The test host {Id} said '{line}', not '{expected}'. Its errors:\n{Errors}");
     }
 
-    public async Task WriteLineAsync(string line)
-    {
-        await _process.StandardInput.WriteLineAsync(line);
-        await _process.StandardInput.FlushAsync(TestContext.Current.CancellationToken);
-    }
+    public Task WriteLineAsync(string line) => _child.WriteLineAsync(line, TestContext.Current.CancellationToken);
 
     /// <summary>SIGKILL by pid, as a crash would: no finally block, no release, no clean close of the database.</summary>
-    public async Task KillAsync()
-    {
-        _process.Kill();
-        await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
-    }
+    public Task KillAsync() => _child.KillAsync(entireProcessTree: false);
 
     /// <summary>Everything the child writes to stdout from here until it exits.</summary>
-    public async Task<string> ReadToEndAsync()
-        => await _process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken).WaitAsync(LineTimeout, TestContext.Current.CancellationToken);
+    public Task<string> ReadToEndAsync() => _child.ReadToEndAsync(LineTimeout, TestContext.Current.CancellationToken);
 
-    public async Task<int> WaitForExitAsync()
-    {
-        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(LineTimeout, TestContext.Current.CancellationToken);
-        return _process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync() => _child.WaitForExitAsync(LineTimeout, TestContext.Current.CancellationToken);
 
-    public string Errors
-    {
-        get
-        {
-            lock (_errors)
-            {
-                return _errors.ToString();
-            }
-        }
-    }
+    public string Errors => _child.StandardError;
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started.
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _child.DisposeAsync();
 }

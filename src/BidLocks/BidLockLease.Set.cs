@@ -8,10 +8,7 @@ public sealed partial class BidLockLease
     /// <summary>A lease for a whole set; <paramref name="members"/> are its postings' leases, in lock order, at least one.</summary>
     internal BidLockLease(string marketplaceId, BidLockLease[] members, string holderId)
     {
-        _hold = new SetHold(members);
-        MarketplaceId = marketplaceId;
-        PostingId = members[0].PostingId;
-        HolderId = holderId;
+        _hold = new SetHold(marketplaceId, members, holderId);
     }
 
     /// <summary>The postings' own leases, in lock order (encoded keys, ordinal); null for a single-posting lease.</summary>

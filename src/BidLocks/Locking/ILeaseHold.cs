@@ -7,6 +7,12 @@ namespace BidLocks;
 /// </summary>
 internal interface ILeaseHold
 {
+    string MarketplaceId { get; }
+
+    string PostingId { get; }
+
+    string HolderId { get; }
+
     long FencingToken { get; }
 
     DateTimeOffset ExpiresAt { get; }

@@ -13,7 +13,6 @@ namespace BidLocks;
 internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
 {
     private readonly ILeaseHost _host;
-    private readonly TimeProvider _time;
     private readonly TimeSpan _ttl;
     private readonly TimeSpan _holdDeadline;
     private CancellationTokenSource? _lostSource;
@@ -21,19 +20,19 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
     private long _deadlineTicks;
     private long _fencingToken;
     private int _finished;
+    // 0 while not lost; once lost, the reason plus one (one field: a lease's size is paid on every acquire).
     private int _lost;
     private int _released;
 
     public LeaseRenewal(ILeaseHost host, BidLockKey key, string holderId, long fencingToken, LeaseExpiry expiry, TimeSpan ttl, TimeSpan maxHold)
     {
         _host = host;
-        _time = host.Time;
         Key = key;
         HolderId = holderId;
         _fencingToken = fencingToken;
         _ttl = ttl;
         SetExpiry(expiry);
-        HeldSince = LeaseClock.MonotonicNow(_time);
+        HeldSince = LeaseClock.MonotonicNow(Time);
         _holdDeadline = HeldSince + maxHold;
     }
 
@@ -41,6 +40,10 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
     public TimeSpan HeldSince { get; }
 
     public BidLockKey Key { get; }
+
+    public string MarketplaceId => Key.MarketplaceId;
+
+    public string PostingId => Key.PostingId;
 
     // Scheduling state, guarded by the host's RenewalScheduler: links of its list of held leases, when this lease is
     // due for renewal (monotonic), and whether it is in that list and whether a renewal is running.
@@ -59,6 +62,9 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
 
     public string HolderId { get; }
 
+    // The host's clock, not a copy of it: a field more would cost every lease 8 bytes.
+    private TimeProvider Time => _host.Time;
+
     /// <summary>The lock's fence; 0 when the acquire skipped it and no re-entrant acquire has taken one since.</summary>
     public long FencingToken => Volatile.Read(ref _fencingToken);
 
@@ -68,7 +74,7 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
     public DateTimeOffset ExpiresAt => new(Volatile.Read(ref _expiresAtTicks), TimeSpan.Zero);
 
     /// <summary>How long the lock is known to be held for, on the monotonic clock; zero or less once it may not be.</summary>
-    private TimeSpan Remaining => TimeSpan.FromTicks(Volatile.Read(ref _deadlineTicks)) - LeaseClock.MonotonicNow(_time);
+    private TimeSpan Remaining => TimeSpan.FromTicks(Volatile.Read(ref _deadlineTicks)) - LeaseClock.MonotonicNow(Time);
 
     public bool IsLost => Volatile.Read(ref _lost) != 0;
 
@@ -117,7 +123,7 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
     public bool Start()
     {
         // One clock read: this runs on every acquire.
-        var now = LeaseClock.MonotonicNow(_time);
+        var now = LeaseClock.MonotonicNow(Time);
         if (_host.Renewals.Add(this, now + NextRenewalDelay(now)))
         {
             return true;
@@ -135,14 +141,14 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
     /// <exception cref="BidLockUnavailableException">The backend did not answer.</exception>
     public async ValueTask<bool> ConfirmHeldAsync()
     {
-        var now = LeaseClock.MonotonicNow(_time);
+        var now = LeaseClock.MonotonicNow(Time);
         if (IsLost || IsReleased || now >= _holdDeadline)
         {
             return false;
         }
 
         var expiry = await _host.ExtendAsync(this, Min(_ttl, _holdDeadline - now)).ConfigureAwait(false);
-        if (expiry is not { } confirmed || confirmed.Remaining(_time) <= TimeSpan.Zero)
+        if (expiry is not { } confirmed || confirmed.Remaining(Time) <= TimeSpan.Zero)
         {
             MarkLost("the lock expired or was taken by another holder while its set waited for other postings", NotHeldReason());
             return false;
@@ -201,7 +207,7 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
 
     private async Task RenewAsync()
     {
-        var now = LeaseClock.MonotonicNow(_time);
+        var now = LeaseClock.MonotonicNow(Time);
         if (now >= _holdDeadline)
         {
             MarkLost("it reached its hold cap (MaxHold)", BidLockLossReason.HoldCapped);
@@ -239,14 +245,14 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
                 return;
             }
 
-            if (expiry.Value.Remaining(_time) <= TimeSpan.Zero)
+            if (expiry.Value.Remaining(Time) <= TimeSpan.Zero)
             {
                 MarkLost("the renewal answered only after the TTL it set had run out", BidLockLossReason.Expired);
                 return;
             }
 
             SetExpiry(expiry.Value);
-            var renewedAt = LeaseClock.MonotonicNow(_time);
+            var renewedAt = LeaseClock.MonotonicNow(Time);
             _host.Renewals.Reschedule(this, renewedAt + NextRenewalDelay(renewedAt));
         }
         catch (Exception)
@@ -277,7 +283,7 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
     {
         try
         {
-            await extend.WaitAsync(Max(Remaining, TimeSpan.Zero), _time).ConfigureAwait(false);
+            await extend.WaitAsync(Max(Remaining, TimeSpan.Zero), Time).ConfigureAwait(false);
         }
         catch (TimeoutException) when (!extend.IsCompleted)
         {
@@ -321,10 +327,10 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
         Volatile.Write(ref _deadlineTicks, expiry.Deadline.Ticks);
     }
 
-    private void Reschedule(TimeSpan delay) => _host.Renewals.Reschedule(this, LeaseClock.MonotonicNow(_time) + delay);
+    private void Reschedule(TimeSpan delay) => _host.Renewals.Reschedule(this, LeaseClock.MonotonicNow(Time) + delay);
 
     /// <summary>Why the lease was lost; meaningful once <see cref="IsLost"/>.</summary>
-    public BidLockLossReason LossReason { get; private set; }
+    public BidLockLossReason LossReason => (BidLockLossReason)(Volatile.Read(ref _lost) - 1);
 
     /// <summary>
     /// For a lease whose lock the backend no longer had: the look-up of a forced release's note (set by the host before
@@ -338,12 +344,11 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
 
     private void MarkLost(string reason, BidLockLossReason kind)
     {
-        if (IsStopped || Interlocked.Exchange(ref _lost, 1) != 0)
+        if (IsStopped || Interlocked.CompareExchange(ref _lost, (int)kind + 1, 0) != 0)
         {
             return;
         }
 
-        LossReason = kind;
         StopRenewing(keepFinished: false);
         _host.OnLost(this, reason);
 

@@ -6,6 +6,12 @@ namespace BidLocks;
 /// </summary>
 internal sealed class ReenteredHold(BidLockLease outer) : ILeaseHold
 {
+    public string MarketplaceId => outer.MarketplaceId;
+
+    public string PostingId => outer.PostingId;
+
+    public string HolderId => outer.HolderId;
+
     public long FencingToken => outer.FencingToken;
 
     public DateTimeOffset ExpiresAt => outer.ExpiresAt;

@@ -4,11 +4,18 @@ namespace BidLocks;
 /// The postings of a multi-posting lease (<see cref="IBidLockManager.AcquireManyAsync"/>): each posting's own lease, in
 /// lock order (encoded keys, ordinal), at least one. The set is held while every posting is, and lost once any is.
 /// </summary>
-internal sealed class SetHold(BidLockLease[] members) : ILeaseHold
+internal sealed class SetHold(string marketplaceId, BidLockLease[] members, string holderId) : ILeaseHold
 {
     private CancellationTokenSource? _anyLost;
 
     public BidLockLease[] Members => members;
+
+    public string MarketplaceId => marketplaceId;
+
+    /// <summary>The first posting's, in lock order.</summary>
+    public string PostingId => members[0].PostingId;
+
+    public string HolderId => holderId;
 
     /// <summary>The first posting's: the one <see cref="BidLockLease.PostingId"/> names.</summary>
     public long FencingToken => members[0].FencingToken;

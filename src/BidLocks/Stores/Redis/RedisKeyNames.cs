@@ -4,9 +4,9 @@ namespace BidLocks;
 
 /// <summary>
 /// The key arrays one lock's Redis steps pass in <c>KEYS[]</c>, all under the lock's hash tag. Each step builds only
-/// the keys it uses, when it runs: the two that run for every lock (<see cref="LockFence"/> for the fenced first try,
-/// <see cref="Lock"/> for release) come from a <see cref="RedisKeyArrayCache"/>, the rest are for waits and renewals,
-/// which are rare next to them.
+/// the keys it uses, when it runs: of the two that run for every lock, <see cref="LockFence"/> for the fenced first
+/// try comes from a <see cref="RedisKeyArrayCache"/> and the release's lock key alone from <see cref="RedisCallArrays"/>;
+/// the rest are for waits and renewals, which are rare next to them.
 /// </summary>
 internal static class RedisKeyNames
 {
@@ -22,9 +22,6 @@ internal static class RedisKeyNames
 
     /// <summary>The suffix of the key a forced release leaves for the holder it broke: <c>&lt;holder&gt;\n&lt;note&gt;</c>.</summary>
     public const string BrokenSuffix = ":broken";
-
-    /// <summary>KEYS: lock.</summary>
-    public static RedisKey[] Lock(string key) => [key];
 
     /// <summary>KEYS: lock, fence.</summary>
     public static RedisKey[] LockFence(string key) => [key, key + FenceSuffix];

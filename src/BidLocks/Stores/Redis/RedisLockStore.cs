@@ -45,7 +45,6 @@ internal sealed partial class RedisLockStore : ILockStore
     private readonly RedisValue _fenceRetention;
     private readonly bool _fenceRetentionIsDefault;
     private readonly RedisKeyArrayCache _lockFenceKeys = new(RedisKeyNames.LockFence);
-    private readonly RedisKeyArrayCache _lockKeys = new(RedisKeyNames.Lock);
     private readonly RedisPrimaryMove _move = new();
     private readonly RedisReleaseRetry _releaseRetry;
     private readonly RedisContendedHolds _contended = new();
@@ -103,7 +102,7 @@ internal sealed partial class RedisLockStore : ILockStore
         {
             var keys = _lockFenceKeys.For(key);
             // The script keeps the fence a week when no retention is passed: the default costs the hot path no ARGV.
-            RedisValue[] values = _fenceRetentionIsDefault ? [holderId, Milliseconds(ttl)] : [holderId, Milliseconds(ttl), _fenceRetention];
+            var values = _fenceRetentionIsDefault ? RedisCallArrays.HolderTtl(holderId, Milliseconds(ttl)) : [holderId, Milliseconds(ttl), _fenceRetention];
             try
             {
                 // The script helper's own layer is inlined here and in ReleaseAsync: these two run for every lock.
@@ -113,6 +112,8 @@ internal sealed partial class RedisLockStore : ILockStore
             {
                 code = await AcquireFast.ResendAsync(_database, keys, values).ConfigureAwait(false);
             }
+
+            RedisCallArrays.Answered(values);
         }
 
         return code >= 0
@@ -212,8 +213,8 @@ internal sealed partial class RedisLockStore : ILockStore
             return await HandOverAsync(key, holderId).ConfigureAwait(false) == 1;
         }
 
-        var keys = _lockKeys.For(key);
-        RedisValue[] values = [holderId];
+        var keys = RedisCallArrays.LockKey(key.Value);
+        var values = RedisCallArrays.Holder(holderId);
         long result;
         try
         {
@@ -223,6 +224,9 @@ internal sealed partial class RedisLockStore : ILockStore
         {
             result = await ReleaseFast.ResendAsync(_database, keys, values).ConfigureAwait(false);
         }
+
+        RedisCallArrays.Answered(keys);
+        RedisCallArrays.Answered(values);
 
         if (result != RedisScripts.TakeSlowPath)
         {

@@ -8,12 +8,14 @@ namespace BidLocks.TestHost;
 /// Prints the manager's Sentinel move events as lines the test waits for, each with its <see cref="Stopwatch"/>
 /// timestamp (monotonic and shared by every process of the machine): <c>named &lt;stamp&gt;</c> when the manager heard
 /// <c>+switch-master</c> and began refusing grants (event 110), <c>moved &lt;endpoint&gt; &lt;stamp&gt;</c> when its lock
-/// steps go to the named primary (event 111). Every other log event is dropped.
+/// steps go to the named primary (event 111), <c>started - &lt;stamp&gt;</c> when a Sentinel announced the start of a
+/// fail-over and the manager began refusing grants (event 113). Every other log event is dropped.
 /// </summary>
 internal sealed class MoveLines : ILoggerProvider, ILogger
 {
     private const int PrimaryNamed = 110;
     private const int PrimaryMoved = 111;
+    private const int FailoverStarted = 113;
 
     public ILogger CreateLogger(string categoryName) => this;
 
@@ -31,6 +33,10 @@ internal sealed class MoveLines : ILoggerProvider, ILogger
         if (eventId.Id == PrimaryNamed)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"named {endpoint} {stamp}"));
+        }
+        else if (eventId.Id == FailoverStarted)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"started - {stamp}"));
         }
         else if (eventId.Id == PrimaryMoved)
         {

@@ -10,9 +10,10 @@ namespace BidLocks.Tests.Failover;
 /// (<see cref="FailoverBidders"/>: four workers, four postings, 30 ms bodies, one shared ledger), on a primary, its
 /// replicas and three Sentinels. A planned fail-over (<c>SENTINEL FAILOVER</c>, the old primary stays up and writable
 /// for seconds) with <c>MinReplicas</c> 0 and 1: every instance writes to the named primary within
-/// <see cref="MoveBound"/> of <c>+switch-master</c>, no bid runs on a grant made while it moves (that is, by a server no
-/// longer the primary), no two bodies overlap, fences never go back, and every posting is bid on again soon after the
-/// move, not a lease later. A SIGKILLed primary with <c>MinReplicas = 0</c>: every posting is bid on again soon after
+/// <see cref="MoveBound"/> of <c>+switch-master</c>, no bid runs on a grant made while it moves (from the fail-over's
+/// start, which a process hears before the replica is promoted, to its move), no two bodies overlap (with
+/// <c>MinReplicas = 0</c> too), fences never go back, and every posting is bid on again soon after the move, not a lease
+/// later. A SIGKILLed primary with <c>MinReplicas = 0</c>: every posting is bid on again soon after
 /// the switch.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
@@ -54,7 +55,13 @@ public sealed class FailoverProcessTests(ITestOutputHelper output) : IDisposable
         await using var bidders = await FailoverBidders.StartAsync(sentinels.Url(), minReplicas, _folder.File("ledger"));
         await EveryPostingBidAfterAsync(bidders, after: 0);
 
+        // The replica's promotion (SLAVEOF NO ONE), as the test reads it from the replica's log: from then on the old
+        // primary's grants no longer reach the new one.
+        var promotions = redis.Replicas.Select(replica => replica.WaitForOutputAsync("MASTER MODE enabled", timeout: TimeSpan.FromSeconds(60))).ToList();
+        var failoverAt = Stopwatch.GetTimestamp();
         await sentinels.FailOverAsync();
+        await Task.WhenAny(promotions);
+        var promotedAt = Stopwatch.GetTimestamp();
         var newPort = await sentinels.WaitForSwitchAsync();
         var switchedAt = Stopwatch.GetTimestamp();
         var named = $"127.0.0.1:{newPort}";
@@ -65,17 +72,21 @@ public sealed class FailoverProcessTests(ITestOutputHelper output) : IDisposable
         var summaries = await bidders.StopAsync();
 
         var lines = bidders.Lines;
+        // When each process began refusing grants: at the fail-over's start (a Sentinel's +try-failover), or at
+        // +switch-master if it missed the start.
         var heard = Enumerable.Range(0, FailoverBidders.Processes)
-            .Select(process => lines.First(line => line.Process == process && line.Kind == "named" && line.Subject == named).At)
+            .Select(process => lines.First(line => line.Process == process && line.At > failoverAt && (line.Kind == "started" || (line.Kind == "named" && line.Subject == named))).At)
             .ToList();
-        // A bid granted by a process after it heard the announcement and before it moved was granted by the old primary.
+        var heardStart = Enumerable.Range(0, FailoverBidders.Processes).Count(process => lines.Any(line => line.Process == process && line.Kind == "started" && line.At > failoverAt));
+        // A bid granted by a process after it began refusing and before it moved was granted by the old primary.
         var duringMove = lines.Count(line => line.Kind == "bid"
             && line.At > heard[line.Process] + Ticks(StampMargin)
             && line.At < moves[line.Process].At);
         var outage = moves.Select((move, process) => Stopwatch.GetElapsedTime(heard[process], move.At)).ToList();
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"MinReplicas {minReplicas}, planned: the processes wrote to {named} {Describe(moves.Select(move => Stopwatch.GetElapsedTime(switchedAt, move.At)))} after the test read +switch-master "
+            $"MinReplicas {minReplicas}, planned: {heardStart} of {FailoverBidders.Processes} processes heard the fail-over's start; they refused grants from {Describe(heard.Select(at => Stopwatch.GetElapsedTime(failoverAt, at)))} after SENTINEL FAILOVER was sent "
+                + $"(the test saw the replica promoted {Stopwatch.GetElapsedTime(failoverAt, promotedAt).TotalMilliseconds:F0} ms after it, +switch-master {Stopwatch.GetElapsedTime(failoverAt, switchedAt).TotalMilliseconds:F0} ms after it); the processes wrote to {named} {Describe(moves.Select(move => Stopwatch.GetElapsedTime(switchedAt, move.At)))} after the test read +switch-master "
                 + $"(refusing grants for {Describe(outage)} each); every posting bid on again within {Stopwatch.GetElapsedTime(movedAt, freed).TotalMilliseconds:F0} ms of the last move; "
                 + $"{summaries.Sum(summary => summary.Unavailable)} calls refused, {summaries.Sum(summary => summary.Timeouts)} timed out, {summaries.Sum(summary => summary.Bids)} bids; "
                 + $"ledger: {Counted(bidders)} bids counted, {FenceBreaks(bidders)} fence breaks, {summaries.Sum(summary => summary.LedgerErrors)} torn writes."));
@@ -85,20 +96,7 @@ public sealed class FailoverProcessTests(ITestOutputHelper output) : IDisposable
             Stopwatch.GetElapsedTime(switchedAt, move.At) < MoveBound,
             $"process {move.Process} wrote to the named primary only {Stopwatch.GetElapsedTime(switchedAt, move.At).TotalMilliseconds:F0} ms after +switch-master"));
         Assert.Equal(0, duringMove);
-        if (minReplicas > 0)
-        {
-            AssertNoOverlap(bidders, summaries);
-        }
-        else
-        {
-            // MinReplicas 0 gives no guarantee here (docs/reliability.md): from the replica's promotion until a process
-            // hears +switch-master, the old primary still grants locks the new primary never sees, so a moved process
-            // can hold a lock another still holds on the old one. Overlaps are reported, not asserted; what must hold
-            // is that no ledger write was torn and that every process moved and bids again (above and below).
-            var lost = summaries.Sum(summary => summary.Bids) - Counted(bidders);
-            output.WriteLine($"MinReplicas 0: {lost} count(s) lost, {FenceBreaks(bidders)} fence break(s) in the window the docs describe.");
-            Assert.Equal(0, summaries.Sum(summary => summary.LedgerErrors));
-        }
+        AssertNoOverlap(bidders, summaries);
 
         Assert.True(Stopwatch.GetElapsedTime(movedAt, freed) < FreeBound, $"a posting was bid on again only {Stopwatch.GetElapsedTime(movedAt, freed).TotalMilliseconds:F0} ms after the last move");
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using StackExchange.Redis;
 
 namespace BidLocks;
@@ -10,6 +11,9 @@ internal sealed partial class RedisLockStore
     private RedisRecentReleases? _recentReleases;
     private RedisNamedPrimaryConnection? _namedPrimary;
     private Action<IConnectionMultiplexer>? _routed;
+    // When the lock steps last moved to a named primary (a Stopwatch timestamp; 0 before any).
+    private long _movedAt;
+    private static readonly RedisScript Reassert = new(RedisOrphanScripts.Reassert);
 
     /// <summary>With Sentinel: follows the primary the Sentinels name (see <see cref="RedisSentinelFollower"/>).</summary>
     internal void FollowSentinels(RedisConnectionSettings settings)
@@ -44,6 +48,8 @@ internal sealed partial class RedisLockStore
         _holdWatch.Watch(named.Connection);
         _routed?.Invoke(named.Connection);
         _database = named.Database;
+        // Before the move ends: a renewal that waited for the move may run at once, and must know it may meet an orphan.
+        Volatile.Write(ref _movedAt, Stopwatch.GetTimestamp());
         var previous = Interlocked.Exchange(ref _namedPrimary, named);
         if (previous is not null)
         {
@@ -77,7 +83,7 @@ internal sealed partial class RedisLockStore
         return RedisPrimaryMove.IsMoving(version)
             ? throw new BidLockUnavailableException(
                 Backend,
-                $"The {Backend} lock on '{key.Value}' was not requested: the Sentinels named a new primary and the client is moving to it; the body did not run.")
+                $"The {Backend} lock on '{key.Value}' was not requested: a Sentinel fail-over is under way and the client is moving to the primary the Sentinels name; the body did not run.")
             : version;
     }
 
@@ -97,6 +103,31 @@ internal sealed partial class RedisLockStore
 
         _recentReleases?.Forget(key, holderId);
         return AcquireAttempt.Success(fencingToken, expiry);
+    }
+
+    /// <summary>
+    /// A renewal found the lock gone: after a move to a named primary (within the longest TTL, so the lease may have
+    /// been granted on the old one), the lease may be an orphan the new primary never saw. It is set there again, where
+    /// nothing else holds it, so that no other manager gets it while this holder's body runs; where another holder is
+    /// there, the lease is lost, reported through the usual lost-lease path. The hold watch renews every held lease at
+    /// the move, so this runs before the manager grants anything on the new primary that it may hold already.
+    /// </summary>
+    private async ValueTask<bool> ReassertOrphanAsync(BidLockKey key, string holderId, TimeSpan ttl)
+    {
+        var movedAt = Volatile.Read(ref _movedAt);
+        if (movedAt == 0 || Stopwatch.GetElapsedTime(movedAt) > LongestTtl)
+        {
+            return false;
+        }
+
+        var version = _move.Version;
+        var reasserted = await Reassert.EvaluateAsync(_database, [key.Value], [holderId, Milliseconds(ttl)]).ConfigureAwait(false) == 1;
+        if (reasserted && _move.Version == version)
+        {
+            RedisLog.OrphanReasserted(_logger, key.Value);
+        }
+
+        return reasserted && _move.Version == version;
     }
 
     /// <summary>The release <see cref="RedisReleaseRetry"/> sends again: to the named primary, after any move.</summary>

@@ -171,7 +171,7 @@ internal sealed partial class RedisLockStore : ILockStore
             return await ExtendAsync(key, holderId, ttl, cancellationToken).ConfigureAwait(false);
         }
 
-        return result == 1 ? started.Plus(ttl) : null;
+        return result == 1 || await ReassertOrphanAsync(key, holderId, ttl).ConfigureAwait(false) ? started.Plus(ttl) : null;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -40,4 +40,10 @@ internal static partial class RedisLog
 
     [LoggerMessage(112, LogLevel.Warning, "Could not subscribe to the Sentinels' announcements; the client follows fail-overs only when its connection drops")]
     public static partial void SentinelSubscribeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(113, LogLevel.Warning, "A Sentinel started a fail-over of the Redis primary; grants are refused until the client writes to the primary the Sentinels name")]
+    public static partial void FailoverStarted(ILogger logger);
+
+    [LoggerMessage(114, LogLevel.Warning, "The lock on '{Key}' was missing on the new Redis primary after a fail-over (granted on the old one and not copied); set there again for its holder")]
+    public static partial void OrphanReasserted(ILogger logger, string key);
 }

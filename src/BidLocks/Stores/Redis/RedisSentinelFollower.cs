@@ -15,11 +15,29 @@ namespace BidLocks;
 /// move begun (<see cref="RedisPrimaryMove"/>, so no grant counts meanwhile), opens a connection to the named server
 /// alone (<see cref="RedisNamedPrimaryConnection"/>), hands it to the store for the lock steps, and ends the move.
 /// </para>
+/// <para>
+/// The move begins earlier still, when a Sentinel announces that it starts a fail-over (<c>+try-failover</c>, about a
+/// tenth of a second before it sends the replica <c>SLAVEOF NO ONE</c>), not at <c>+switch-master</c> (about a second
+/// after the promotion): from the promotion on, the old primary still grants locks but no longer copies them to the new
+/// one, so with <c>MinReplicas = 0</c> a grant there and one on the new primary were two holders. The move then waits
+/// for <c>+switch-master</c> to name its target. If the Sentinel that started gives the fail-over up, or nothing is
+/// announced within <see cref="StartBound"/>, the client moves to the primary the Sentinels name then (the old one, after
+/// an abort): fail closed meanwhile, never back to the old primary while a fail-over may still promote another.
+/// </para>
 /// </summary>
 internal sealed class RedisSentinelFollower : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MovePause = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long a move begun at a fail-over's start waits for <c>+switch-master</c> before it asks the Sentinels where
+    /// the primary is. Measured from the start to the switch: about 1.2 s (docs/reliability.md); a Sentinel gives up a
+    /// promotion that does not happen within its <c>failover-timeout</c> and says so (<c>-failover-abort-slave-timeout</c>),
+    /// which ends the move sooner. Longer than both Sentinel's default election timeout (10 s) and our tests' 10 s
+    /// <c>failover-timeout</c>, so that a slow fail-over is not mistaken for a lost one.
+    /// </summary>
+    internal static readonly TimeSpan StartBound = TimeSpan.FromSeconds(30);
 
     private readonly IConnectionMultiplexer _connection;
     private readonly RedisConnectionSettings _settings;
@@ -31,6 +49,10 @@ internal sealed class RedisSentinelFollower : IDisposable
     private readonly CancellationTokenSource _disposed = new();
     private string? _named;
     private int _following;
+    // 1 while MoveAsync runs (connecting to the named primary).
+    private int _connecting;
+    // The index of the Sentinel whose fail-over start began the move: only its abort ends it.
+    private int _startedBy = -1;
 
     /// <param name="connection">The client's multiplexer, Sentinel-managed.</param>
     /// <param name="settings">Its settings: the Sentinels, the service, the login.</param>
@@ -51,7 +73,7 @@ internal sealed class RedisSentinelFollower : IDisposable
         _route = route;
         _moved = moved;
         connection.ConnectionFailed += OnConnectionFailed;
-        _announcements = RedisSentinelAnnouncements.Start(settings, OnPrimaryNamed, logger);
+        _announcements = RedisSentinelAnnouncements.Start(settings, OnPrimaryNamed, OnFailoverStarted, OnFailoverAborted, logger);
     }
 
     /// <summary>
@@ -90,19 +112,72 @@ internal sealed class RedisSentinelFollower : IDisposable
 
     private void OnPrimaryNamed(string endpoint)
     {
-        // Each Sentinel announces the same switch: only the first of them starts a move.
-        if (Volatile.Read(ref _named) == endpoint)
+        // Each Sentinel announces the same switch: only the first of them starts a move. The primary already followed
+        // is moved to again only by a move with no target yet (a fail-over given up).
+        if (Volatile.Read(ref _named) == endpoint && (!RedisPrimaryMove.IsMoving(_move.Version) || Volatile.Read(ref _connecting) != 0))
         {
             return;
         }
 
         Volatile.Write(ref _named, endpoint);
-        var begun = _move.Begin();
+        _move.Begin();
         // Logged once grants are refused, as it says.
         RedisLog.PrimaryNamed(_logger, endpoint);
-        if (begun)
+        if (Interlocked.Exchange(ref _connecting, 1) == 0)
         {
             _ = Task.Run(MoveAsync);
+        }
+    }
+
+    private void OnFailoverStarted(int sentinel)
+    {
+        Volatile.Write(ref _startedBy, sentinel);
+        if (_move.Begin())
+        {
+            RedisLog.FailoverStarted(_logger);
+            var version = _move.Version;
+            _ = Task.Run(() => AwaitSwitchAsync(version));
+        }
+    }
+
+    private void OnFailoverAborted(int sentinel)
+    {
+        if (Volatile.Read(ref _startedBy) == sentinel)
+        {
+            var version = _move.Version;
+            _ = Task.Run(() => FollowNamedAsync(version));
+        }
+    }
+
+    // A move begun at a fail-over's start with no +switch-master after StartBound: ask the Sentinels, and again every
+    // StartBound while none answers (grants stay refused meanwhile).
+    private async Task AwaitSwitchAsync(int version)
+    {
+        try
+        {
+            while (_move.Version == version)
+            {
+                await Task.Delay(StartBound, _disposed.Token).ConfigureAwait(false);
+                await FollowNamedAsync(version).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException)
+        {
+            // Closed.
+        }
+    }
+
+    /// <summary>Moves to the primary the Sentinels name now, unless the move begun at <paramref name="version"/> has a target already.</summary>
+    private async Task FollowNamedAsync(int version)
+    {
+        if (_move.Version != version || !RedisPrimaryMove.IsMoving(version) || Volatile.Read(ref _connecting) != 0)
+        {
+            return;
+        }
+
+        if (await _announcements.AskPrimaryAsync().ConfigureAwait(false) is { } named && _move.Version == version)
+        {
+            OnPrimaryNamed(named);
         }
     }
 
@@ -145,9 +220,11 @@ internal sealed class RedisSentinelFollower : IDisposable
         _move.End();
         RedisLog.PrimaryMoved(_logger, named, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         _moved();
+        Volatile.Write(ref _connecting, 0);
         // An announcement heard after the connection was handed over found the move still under way and started none.
-        if (Volatile.Read(ref _named) != named && _move.Begin())
+        if (Volatile.Read(ref _named) != named && Interlocked.Exchange(ref _connecting, 1) == 0)
         {
+            _move.Begin();
             _ = Task.Run(MoveAsync);
         }
     }

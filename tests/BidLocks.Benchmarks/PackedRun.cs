@@ -43,6 +43,7 @@ internal static class PackedRun
         "tests/BidLocks.Benchmarks/Contenders/DistributedLockContender.cs",
         "tests/BidLocks.Benchmarks/Contenders/RedLockContender.cs",
         "tests/BidLocks.Tests/Redis/RedisServerProcess.cs",
+        "tests/Shared/ChildProcess.cs",
         "tests/BidLocks.Tests/Support/LoopbackPort.cs",
     ];
 

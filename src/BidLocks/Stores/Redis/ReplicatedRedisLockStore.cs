@@ -44,14 +44,14 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
     {
         var epoch = _wait.Epoch;
         var attempt = await _inner.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
-        return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attemptId, attempt, epoch).ConfigureAwait(false) : attempt;
+        return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attemptId, ttl, attempt, epoch).ConfigureAwait(false) : attempt;
     }
 
     public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
     {
         var epoch = _wait.Epoch;
         var attempt = await _inner.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
-        return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attemptId, attempt, epoch).ConfigureAwait(false) : attempt;
+        return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attemptId, ttl, attempt, epoch).ConfigureAwait(false) : attempt;
     }
 
     // A fence taken for a hold the replicas already acknowledged: losing it on fail-over costs nothing, because the
@@ -69,7 +69,7 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
             return null;
         }
 
-        var acknowledgement = await _wait.AwaitAsync(epoch).ConfigureAwait(false);
+        var acknowledgement = await AwaitReplicasAsync(key, holderId, ttl, epoch).ConfigureAwait(false);
         if (acknowledgement.Confirmed)
         {
             return expiry;
@@ -115,13 +115,34 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
         await _inner.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async ValueTask<AcquireAttempt> ConfirmGrantAsync(BidLockKey key, string holderId, string? attemptId, AcquireAttempt attempt, int epoch)
+    /// <summary>
+    /// The replicas' acknowledgement of a step made at <paramref name="epoch"/>. When a connection event came between
+    /// the step and its <c>WAIT</c> (a fail-over, or only a multiplexer still settling after its first connect, which
+    /// a fresh manager under load sees), the count says nothing of the step: the hold is then written once more on the
+    /// connection the lock steps use now (a renewal, which succeeds only while this holder holds the lock on that
+    /// server) and waited for again, so the new <c>WAIT</c> covers it. Not held there: the step stays unconfirmed.
+    /// </summary>
+    private async Task<ReplicaAcknowledgement> AwaitReplicasAsync(BidLockKey key, string holderId, TimeSpan ttl, int epoch)
+    {
+        var acknowledgement = await _wait.AwaitAsync(epoch).ConfigureAwait(false);
+        if (!acknowledgement.ConnectionChanged)
+        {
+            return acknowledgement;
+        }
+
+        var now = _wait.Epoch;
+        return await _inner.ExtendAsync(key, holderId, ttl, CancellationToken.None).ConfigureAwait(false) is null
+            ? acknowledgement
+            : await _wait.AwaitAsync(now).ConfigureAwait(false);
+    }
+
+    private async ValueTask<AcquireAttempt> ConfirmGrantAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, AcquireAttempt attempt, int epoch)
     {
         string reason;
         Exception? failure = null;
         try
         {
-            var acknowledgement = await _wait.AwaitAsync(epoch).ConfigureAwait(false);
+            var acknowledgement = await AwaitReplicasAsync(key, holderId, ttl, epoch).ConfigureAwait(false);
             if (acknowledgement.Confirmed)
             {
                 return attempt;

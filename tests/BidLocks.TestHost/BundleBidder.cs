@@ -6,7 +6,7 @@ using BidLocks;
 namespace BidLocks.TestHost;
 
 /// <summary>
-/// One process of the bundle-among-singles test (issue 23): every worker bids on <c>--bundle K</c> distinct random
+/// One process of the bundle-among-singles test (Reliability/BundleAmongSinglesTests): every worker bids on <c>--bundle K</c> distinct random
 /// postings of <c>--postings N</c>, named in random order (K = 1: one posting through <see cref="IBidLockManager.AcquireAsync"/>;
 /// K &gt; 1: a set through <see cref="IBidLockManager.AcquireManyAsync"/>), each bid a <see cref="SoakLedger"/> update of
 /// every posting under that posting's own fence. Runs from <c>go</c> to <c>stop</c>, then writes every hold

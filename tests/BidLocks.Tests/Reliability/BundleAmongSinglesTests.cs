@@ -5,7 +5,8 @@ namespace BidLocks.Tests.Reliability;
 
 /// <summary>
 /// A waiting set keeps nobody off what it cannot use yet, across processes (docs/multi-posting.md): one process bids
-/// bundles of 3 postings while three processes bid single postings on the same 4 postings, each bid a read-modify-write of the posting's counter in a ledger the lock does not touch.
+/// bundles of 3 postings while three processes bid single postings on the same 4 postings, each bid a read-modify-write
+/// of the posting's counter in a ledger the lock does not touch.
 /// A set taken whole waits holding nothing, yet queues on its first busy posting and keeps what it is handed below it,
 /// so the stream of single bids can neither be blocked by it nor starve it.
 /// </summary>

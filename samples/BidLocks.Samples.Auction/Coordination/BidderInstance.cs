@@ -89,20 +89,25 @@ internal static class BidderInstance
             return 3;
         }
 
-        link.Send(new BidderMessage
+        link.Send(Counts(BidderMessage.Done, instance, manager, counters) with
         {
-            Type = BidderMessage.Done,
-            Instance = instance,
-            ProcessId = Environment.ProcessId,
-            Bids = counters.Bids,
-            Waits = manager?.GetMetrics().LockConflicts ?? 0,
-            Timeouts = counters.Timeouts,
-            Errors = counters.Errors,
             Error = counters.FirstError,
             AcquireMicros = manager is null ? null : loops.SelectMany(loop => loop.AcquireMicros).ToArray(),
         });
         return 0;
     }
+
+    /// <summary>The counters so far, as the coordinator's progress lines and summary read them.</summary>
+    private static BidderMessage Counts(string type, int instance, IBidLockManager? manager, BidderCounters counters) => new()
+    {
+        Type = type,
+        Instance = instance,
+        ProcessId = Environment.ProcessId,
+        Bids = counters.Bids,
+        Waits = manager?.GetMetrics().LockConflicts ?? 0,
+        Timeouts = counters.Timeouts,
+        Errors = counters.Errors,
+    };
 
     private static async Task<IReadOnlyList<BidLoop>> RunLoopsAsync(AuctionSettings options, int instance, IBidLockManager? manager, CoordinatorLink link, BidderCounters counters, BodyLog bodies)
     {
@@ -131,16 +136,7 @@ internal static class BidderInstance
             while (!bidding.IsCompleted)
             {
                 await Task.WhenAny(bidding, Task.Delay(ProgressInterval, CancellationToken.None)).ConfigureAwait(false);
-                link.Send(new BidderMessage
-                {
-                    Type = BidderMessage.Progress,
-                    Instance = instance,
-                    ProcessId = Environment.ProcessId,
-                    Bids = counters.Bids,
-                    Waits = manager?.GetMetrics().LockConflicts ?? 0,
-                    Timeouts = counters.Timeouts,
-                    Errors = counters.Errors,
-                });
+                link.Send(Counts(BidderMessage.Progress, instance, manager, counters));
             }
 
             await bidding.ConfigureAwait(false);

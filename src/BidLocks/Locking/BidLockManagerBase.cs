@@ -11,14 +11,19 @@ namespace BidLocks;
 /// metrics, logs and traces. A backend supplies only its atomic steps (acquire, extend, release).
 /// </summary>
 /// <remarks>
-/// The async methods on the acquire/release path use pooled state machines
+/// <para>Public only because the three public managers derive from it and C# wants a public base for a public class; its
+/// constructor is <c>private protected</c>, so nobody outside the library can derive from it, and its public members are
+/// <see cref="IBidLockManager"/>'s plus <see cref="BackendChoice"/> and <see cref="Dispose"/>. Making the managers
+/// forward every member to an internal engine instead would write the same 16 members three times for no caller's
+/// gain. Code should hold an <see cref="IBidLockManager"/>, not this type.</para>
+/// <para>The async methods on the acquire/release path use pooled state machines
 /// (<see cref="PoolingAsyncValueTaskMethodBuilder{TResult}"/>): without them every lock taken allocated about 2 KB of
-/// boxes, more than the Redis client itself. Their value tasks, like every value task, may be awaited only once.
+/// boxes, more than the Redis client itself. Their value tasks, like every value task, may be awaited only once.</para>
 /// </remarks>
 public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, IDisposable
 {
-    /// <summary>The activity source (<c>BidLocks</c>) that traces each wait for a lock.</summary>
-    public static readonly ActivitySource ActivitySource = new(BidLockTelemetry.ActivitySourceName);
+    /// <summary>The activity source (<see cref="BidLockTelemetry.ActivitySourceName"/>) that traces each wait for a lock.</summary>
+    internal static readonly ActivitySource ActivitySource = new(BidLockTelemetry.ActivitySourceName);
 
     private static readonly TimeSpan LastBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinimumTtl = TimeSpan.FromMilliseconds(10);

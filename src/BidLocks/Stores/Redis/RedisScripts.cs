@@ -60,7 +60,7 @@ internal static class RedisScripts
     /// <summary>
     /// Every other try: joins the queue when the lock is held or another waiter is first, and takes it only when no
     /// hold is live and this holder is at the head of the live queue. KEYS: lock, fence, queue, waiters, since. ARGV:
-    /// holder, ttl ms, waiter ttl ms, fence (0 for none, else its retention ms), and for a holder-named lock the attempt. A holder that asks
+    /// holder, ttl ms, waiter ttl ms, the fence retention ms ("0": skip the fencing token), and for a holder-named lock the attempt. A holder that asks
     /// again keeps the lock with a new TTL (and a new, higher fence). A new hold records when it began (server ms, then
     /// the holder) under the since key, for inspection: a waiter's holder id says when it started waiting, not when it
     /// got the lock. The record has the hold's TTL and is renewed with it (<see cref="Extend"/>), so it is gone within
@@ -72,11 +72,14 @@ internal static class RedisScripts
     /// </summary>
     public const string AcquireQueued = Common + """
         local h, ttl, waiterTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+        -- The fence key's retention in ms, or '0' when the caller skips the fencing token (the grant then returns 0).
+        local fenceRetentionMs = ARGV[4]
+        local skipFencingToken = fenceRetentionMs == '0'
         local v = redis.call('GET', KEYS[1])
         local holder, untilMs = holdOf(v)
         local function taken()
-          if ARGV[4] == '0' then return 0 end
-          return fence(KEYS[2], ARGV[4])
+          if skipFencingToken then return 0 end
+          return fence(KEYS[2], fenceRetentionMs)
         end
         if holder == h then
           holdFor(KEYS[1], v, h, ttl)

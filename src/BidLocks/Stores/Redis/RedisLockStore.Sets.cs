@@ -45,7 +45,7 @@ internal sealed partial class RedisLockStore
         values[0] = holderId;
         values[1] = Milliseconds(ttl);
         values[2] = WaiterTtlMilliseconds;
-        values[3] = skipFencingToken ? SkipFencingTokenRetention : _fenceRetention;
+        values[3] = skipFencingToken ? RedisLockProtocol.SkipFencingTokenRetention : _fenceRetention;
         values[4] = _channel.Name;
         for (var i = 0; i < keys.Length; i++)
         {
@@ -53,15 +53,7 @@ internal sealed partial class RedisLockStore
         }
 
         var started = LeaseClock.Read(_time);
-        RedisResult result;
-        try
-        {
-            result = await AcquireSet.SendAsync(_database, redisKeys, values).ConfigureAwait(false);
-        }
-        catch (RedisServerException exception) when (RedisScript.IsUnknown(exception))
-        {
-            result = await _database.ScriptEvaluateAsync(RedisSetScripts.AcquireSet, redisKeys, values, CommandFlags.DemandMaster).ConfigureAwait(false);
-        }
+        var result = await AcquireSet.EvaluateResultAsync(_database, redisKeys, values).ConfigureAwait(false);
 
         var reply = (long[])result!;
         if (reply[0] == 0)

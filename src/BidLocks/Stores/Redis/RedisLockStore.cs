@@ -29,7 +29,6 @@ internal sealed partial class RedisLockStore : ILockStore
     private static readonly RedisScript Extend = new(RedisScripts.Extend);
     private static readonly RedisScript Fence = new(RedisScripts.Fence);
     private static readonly RedisValue WaiterTtlMilliseconds = Milliseconds(WaiterTtl);
-    private static readonly RedisValue SkipFencingTokenRetention = "0";
 
     private readonly IConnectionMultiplexer _connection;
     // Not readonly: with Sentinel it moves to the named primary's connection at a fail-over (RedisLockStore.Replication).
@@ -97,7 +96,7 @@ internal sealed partial class RedisLockStore : ILockStore
             // The plain SET NX a hand-written Redis lock sends: the key exists whenever the lock is held or anyone is
             // queued (see RedisScripts), so it succeeds only when nobody waits.
             var taken = await _database.StringSetAsync(key.Value, holderId, ttl, When.NotExists).ConfigureAwait(false);
-            code = taken ? 0 : RedisScripts.TakeSlowPath;
+            code = taken ? 0 : RedisLockProtocol.TakeSlowPath;
         }
         else
         {
@@ -224,7 +223,7 @@ internal sealed partial class RedisLockStore : ILockStore
             result = await ReleaseFast.ResendAsync(_database, keys, values).ConfigureAwait(false);
         }
 
-        if (result != RedisScripts.TakeSlowPath)
+        if (result != RedisLockProtocol.TakeSlowPath)
         {
             return result == 1;
         }
@@ -304,12 +303,12 @@ internal sealed partial class RedisLockStore : ILockStore
         var version = GrantableVersion(key, ttl);
         var started = LeaseClock.Read(_time);
         RedisValue[] values = attemptId is null
-            ? [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, skipFencingToken ? SkipFencingTokenRetention : _fenceRetention]
-            : [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, skipFencingToken ? SkipFencingTokenRetention : _fenceRetention, attemptId];
+            ? [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, skipFencingToken ? RedisLockProtocol.SkipFencingTokenRetention : _fenceRetention]
+            : [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, skipFencingToken ? RedisLockProtocol.SkipFencingTokenRetention : _fenceRetention, attemptId];
         var code = await AcquireQueued.EvaluateAsync(_database, RedisKeyNames.Queued(key.Value), values).ConfigureAwait(false);
         if (code < 0)
         {
-            return AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));
+            return AcquireAttempt.Busy(RedisLockProtocol.RetryAfter(code));
         }
 
         var granted = Granted(key, holderId, version, code, started.Plus(ttl));

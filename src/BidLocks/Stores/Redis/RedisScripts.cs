@@ -42,14 +42,18 @@ namespace BidLocks;
 /// never steps back. So the fence stays where it is, and is taken only where something reads it.</para>
 /// <para>Results are one integer, so a reply costs no array: on success the fence, or 0 when the caller asked for none
 /// (the fence is a clock read and two commands, the largest part of an acquire); <c>-2 - retryAfterMs</c> when busy.</para>
+/// <para>The value forms, reply codes, since record, broken note, release message and the fence retention's "0" are
+/// <see cref="RedisLockProtocol"/>'s, which the C# side reads and writes them through. The Lua below spells them as
+/// literals rather than interpolating that type's constants: interpolated, every script would read
+/// <c>{{RedisLockProtocol.Reservation}}</c> where Redis sees <c>'~'</c>, and a reviewer checks the Lua against Redis,
+/// not against C#. A change to the protocol changes both, and the Redis suites run the scripts against the C# readers.</para>
 /// </remarks>
 internal static class RedisScripts
 {
-    public const long TakeSlowPath = -1;
 
     /// <summary>
     /// First try when a fence is wanted: the plain <c>SET NX</c> of the unfenced first try, then the fence.
-    /// KEYS: lock, fence. ARGV: holder, ttl ms, fence retention ms. <see cref="TakeSlowPath"/> when the key exists
+    /// KEYS: lock, fence. ARGV: holder, ttl ms, fence retention ms. <see cref="RedisLockProtocol.TakeSlowPath"/> when the key exists
     /// (held, or waiters queued).
     /// </summary>
     public const string AcquireFast = Common + """

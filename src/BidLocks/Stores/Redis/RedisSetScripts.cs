@@ -4,6 +4,7 @@ namespace BidLocks;
 /// The Lua script that takes a whole set of locks (all on one server, or one cluster slot) in one step. It keeps the
 /// single-key layout of <see cref="RedisScripts"/> (the value forms, <c>~</c> reservation, <c>K:queue</c> /
 /// <c>K:waiters</c> FIFO, <c>K:since</c>), so single-key waiters and sets queue on a key together, in arrival order.
+/// Its literals are <see cref="RedisLockProtocol"/>'s, spelled out as in <see cref="RedisScripts"/> (see there for why).
 /// </summary>
 internal static class RedisSetScripts
 {

@@ -31,7 +31,7 @@ internal sealed partial class RedisLockStore : ILockStore
     private static readonly RedisValue WaiterTtlMilliseconds = Milliseconds(WaiterTtl);
 
     private readonly IConnectionMultiplexer _connection;
-    // Not readonly: with Sentinel it moves to the named primary's connection at a fail-over (RedisLockStore.Replication).
+    // Not readonly: with Sentinel it moves to the named primary's connection at a fail-over (RedisLockStore.Sentinel).
     private IDatabase _database;
     private readonly RedisReleaseChannel _channel;
     private readonly RedisHoldWatch _holdWatch;

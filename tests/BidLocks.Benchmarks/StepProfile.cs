@@ -58,7 +58,7 @@ internal static class StepProfile
                     var posting = pattern == KeyPattern.Fixed ? "posting-0" : $"posting-{round}-{call}";
                     var key = Measure(ref totals[0], () => keys.Get(Marketplace, posting));
                     var holder = Measure(ref totals[1], () => HolderIds.New(HolderIds.DefaultInstanceId));
-                    var attempt = await MeasureAsync(totals, 2, () => store.TryAcquireAsync(key, holder, attemptId: null, Ttl, fence: true, CancellationToken.None).AsTask());
+                    var attempt = await MeasureAsync(totals, 2, () => store.TryAcquireAsync(key, holder, attemptId: null, Ttl, skipFencingToken: false, CancellationToken.None).AsTask());
                     if (!attempt.Acquired)
                     {
                         throw new InvalidOperationException("The profile's own key was taken.");

@@ -10,7 +10,7 @@ internal static class IdValidation
     public static void RequireHolder(string? value, string paramName, int maxLength)
     {
         Require(value, paramName, maxLength);
-        if (value![0] is '+' or '~')
+        if (RedisLockProtocol.IsStateMark(value![0]))
         {
             throw new ArgumentException($"A holder id must not begin with '{value[0]}': '+' and '~' mark the state of a Redis lock's value.", paramName);
         }

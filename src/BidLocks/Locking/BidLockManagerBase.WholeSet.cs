@@ -97,7 +97,7 @@ public abstract partial class BidLockManagerBase
                 SetAttempt attempt;
                 try
                 {
-                    attempt = await _store.TryAcquireSetAsync(keys, holderId, firstTtl, set.Fence, cancellationToken).ConfigureAwait(false);
+                    attempt = await _store.TryAcquireSetAsync(keys, holderId, firstTtl, set.SkipFencingToken, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
                 {

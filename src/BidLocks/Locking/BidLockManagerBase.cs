@@ -218,26 +218,26 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         var timeout = ResolveTimeout(options.Timeout, nameof(options.Timeout));
         var ttl = ResolveTtl(options.Ttl ?? _defaultTtl, nameof(options.Ttl));
         var maxHold = ResolveTtl(options.MaxHold ?? _maxHold, nameof(options.MaxHold));
-        var fence = !options.SkipFencingToken;
+        var skipFencingToken = options.SkipFencingToken;
         var inFlow = ReentrantFlow.Find(this, key.Value, ReentrantFlow.Top);
         if (inFlow is { IsPending: false, Lease: { } held })
         {
-            return Reenter(held, fence, cancellationToken)!;
+            return Reenter(held, skipFencingToken, cancellationToken)!;
         }
 
         var node = ReentrantFlow.Push(this, key.Value);
         return inFlow is null
-            ? AcquireNewLeaseAsync(key, timeout, ttl, maxHold, fence, node, throwOnTimeout, cancellationToken)
-            : AcquireAfterOwnFlowAsync(inFlow, key, timeout, ttl, maxHold, fence, node, throwOnTimeout, cancellationToken);
+            ? AcquireNewLeaseAsync(key, timeout, ttl, maxHold, skipFencingToken, node, throwOnTimeout, cancellationToken)
+            : AcquireAfterOwnFlowAsync(inFlow, key, timeout, ttl, maxHold, skipFencingToken, node, throwOnTimeout, cancellationToken);
     }
 
     /// <summary>Counts a re-entry into <paramref name="held"/>, taking the fence now if it was skipped and is wanted.</summary>
-    private ValueTask<BidLockLease?> Reenter(BidLockLease held, bool fence, CancellationToken cancellationToken)
+    private ValueTask<BidLockLease?> Reenter(BidLockLease held, bool skipFencingToken, CancellationToken cancellationToken)
     {
         _metrics.Attempt();
         _metrics.Reentry();
         _metrics.Success(Stopwatch.GetTimestamp());
-        return fence && held.Renewal is { FencingToken: 0 } unfenced
+        return !skipFencingToken && held.Renewal is { FencingToken: 0 } unfenced
             ? ReenterWithFenceAsync(held, unfenced, cancellationToken)
             : new ValueTask<BidLockLease?>(held.Reenter());
     }
@@ -247,7 +247,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     /// waiting for the lock would wait for the flow itself. Waits for that acquire instead, then re-enters its lease,
     /// or, when it failed, tries on its own with what is left of the timeout.
     /// </summary>
-    private async ValueTask<BidLockLease?> AcquireAfterOwnFlowAsync(ReentrantFlow.Node pending, BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, bool fence, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
+    private async ValueTask<BidLockLease?> AcquireAfterOwnFlowAsync(ReentrantFlow.Node pending, BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, bool skipFencingToken, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
         try
@@ -272,7 +272,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
             BidLockLease? lease = null;
             try
             {
-                lease = await Reenter(held, fence, cancellationToken).ConfigureAwait(false);
+                lease = await Reenter(held, skipFencingToken, cancellationToken).ConfigureAwait(false);
                 return lease;
             }
             finally
@@ -282,7 +282,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         }
 
         var remaining = timeout - Stopwatch.GetElapsedTime(start);
-        return await AcquireNewLeaseAsync(key, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, ttl, maxHold, fence, node, throwOnTimeout, cancellationToken).ConfigureAwait(false);
+        return await AcquireNewLeaseAsync(key, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, ttl, maxHold, skipFencingToken, node, throwOnTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -313,12 +313,12 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<BidLockLease?> AcquireNewLeaseAsync(BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, bool fence, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
+    private async ValueTask<BidLockLease?> AcquireNewLeaseAsync(BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, bool skipFencingToken, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
     {
         BidLockLease? lease = null;
         try
         {
-            lease = await TakeLeaseAsync(key, HolderIds.New(_instanceId), ttl, maxHold, fence, timeout, cancellationToken).ConfigureAwait(false);
+            lease = await TakeLeaseAsync(key, HolderIds.New(_instanceId), ttl, maxHold, skipFencingToken, timeout, cancellationToken).ConfigureAwait(false);
             return lease ?? (throwOnTimeout ? throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, timeout) : null);
         }
         finally
@@ -334,14 +334,14 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     /// back once the manager is being disposed is given back, and the caller learns the manager is gone.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<BidLockLease?> TakeLeaseAsync(BidLockKey key, string holderId, TimeSpan ttl, TimeSpan maxHold, bool fence, TimeSpan timeout, CancellationToken cancellationToken)
+    private async ValueTask<BidLockLease?> TakeLeaseAsync(BidLockKey key, string holderId, TimeSpan ttl, TimeSpan maxHold, bool skipFencingToken, TimeSpan timeout, CancellationToken cancellationToken)
     {
         BeginCall();
         try
         {
             // The first hold never outlives the cap either.
             var firstTtl = ttl < maxHold ? ttl : maxHold;
-            var attempt = await WaitForLockAsync(key, holderId, attemptId: null, firstTtl, fence, timeout, cancellationToken).ConfigureAwait(false);
+            var attempt = await WaitForLockAsync(key, holderId, attemptId: null, firstTtl, skipFencingToken, timeout, cancellationToken).ConfigureAwait(false);
             if (!attempt.Acquired)
             {
                 return null;
@@ -374,7 +374,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
             // A grant that arrives while the manager is being disposed stands: a holder-named lock is not this
             // manager's to renew or give back (any manager releases it by name), and giving it back could drop the hold
             // the holder had before asking again. Counting the call as in flight keeps the store open until it ends.
-            var attempt = await WaitForLockAsync(key, holderId, Guid.NewGuid().ToString("N"), _maxHold, fence: false, timeout, cancellationToken).ConfigureAwait(false);
+            var attempt = await WaitForLockAsync(key, holderId, Guid.NewGuid().ToString("N"), _maxHold, skipFencingToken: true, timeout, cancellationToken).ConfigureAwait(false);
             return attempt.Acquired;
         }
         finally
@@ -432,7 +432,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     /// its timeout, for the abandon of the holder's last failed attempt on the key.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<AcquireAttempt> WaitForLockAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, TimeSpan timeout, CancellationToken cancellationToken)
+    private async ValueTask<AcquireAttempt> WaitForLockAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, TimeSpan timeout, CancellationToken cancellationToken)
     {
         _metrics.Attempt();
         var start = Stopwatch.GetTimestamp();
@@ -460,7 +460,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
                 // Read before the try, so a release between the try and the wait still wakes this waiter.
                 var seen = turn.Released.Generation;
                 mayHoldPlace = true;
-                var attempt = await TryAcquireOnceAsync(key, holderId, attemptId, ttl, fence, retry: conflicted, cancellationToken).ConfigureAwait(false);
+                var attempt = await TryAcquireOnceAsync(key, holderId, attemptId, ttl, skipFencingToken, retry: conflicted, cancellationToken).ConfigureAwait(false);
                 if (attempt.Acquired && Volatile.Read(ref _verification) is not null)
                 {
                     // The backend's holds are in doubt: an older lease here on this key may not know yet that it lost it.
@@ -556,14 +556,14 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<AcquireAttempt> TryAcquireOnceAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, bool retry, CancellationToken cancellationToken)
+    private async ValueTask<AcquireAttempt> TryAcquireOnceAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, bool retry, CancellationToken cancellationToken)
     {
         AcquireAttempt attempt;
         try
         {
             attempt = retry
-                ? await _store.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false)
-                : await _store.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
+                ? await _store.RetryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken).ConfigureAwait(false)
+                : await _store.TryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
         {

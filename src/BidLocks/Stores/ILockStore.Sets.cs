@@ -24,7 +24,7 @@ internal partial interface ILockStore
     /// Asked again, the holder keeps its places. <see cref="AbandonAsync"/> of each
     /// key gives up what a set that ends without the lock left.
     /// </summary>
-    ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
         => throw new NotSupportedException($"The {Backend} backend takes the postings of a set one at a time.");
 }
 

@@ -19,7 +19,7 @@ internal partial interface ILockStore : ILockInspection, IAsyncDisposable
     /// Takes the lock when it is free, expired, or already held by <paramref name="holderId"/> (then its TTL is
     /// reset and its fence kept). The fence comes from the same atomic step. The expiry is timed from a clock reading
     /// taken no earlier than the backend's own start of the TTL (before the request, or inside the transaction), so
-    /// the lease never believes it holds the lock longer than the backend does. <paramref name="fence"/> false lets a
+    /// the lease never believes it holds the lock longer than the backend does. <paramref name="skipFencingToken"/> lets a
     /// backend for which the fence costs extra work skip it (the attempt's fence is then 0).
     /// <para><paramref name="attemptId"/> names the attempt (one wait for the lock) of a holder-named lock, whose holder
     /// id may ask many times; it is null for a lease, whose holder id is new for its one attempt and so names it. A
@@ -27,14 +27,14 @@ internal partial interface ILockStore : ILockInspection, IAsyncDisposable
     /// granted a new hold, and a hold asked for again keeps the attempt that granted it, so that
     /// <see cref="AbandonAsync"/> removes only its own attempt's grant.</para>
     /// </summary>
-    ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken);
+    ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken);
 
     /// <summary>
     /// A later try by a waiter whose earlier try found the lock busy. A backend that queues waiters across processes
     /// (Redis) takes its queue-aware path here and keeps its first try cheap; others need not override it.
     /// </summary>
-    ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken);
+    ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+        => TryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken);
 
     /// <summary>
     /// A fence for a lock <paramref name="holderId"/> holds and took without one (a re-entrant acquire that wants the

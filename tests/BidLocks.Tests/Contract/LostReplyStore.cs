@@ -25,11 +25,11 @@ internal sealed class LostReplyStore(ILockStore inner) : DelegatingLockStore(inn
 
     public void LetAbandonsThrough() => _abandonGate?.TrySetResult();
 
-    public override async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => Deliver(await Inner.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken));
+    public override async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+        => Deliver(await Inner.TryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken));
 
-    public override async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => Deliver(await Inner.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken));
+    public override async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+        => Deliver(await Inner.RetryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken));
 
     public override async ValueTask AbandonAsync(BidLockKey key, string holderId, string? attemptId)
     {

@@ -9,11 +9,11 @@ namespace BidLocks.Tests.Redis;
 /// </summary>
 internal sealed class FaultAfterQueuingStore(ILockStore inner, Func<Exception> fault) : DelegatingLockStore(inner)
 {
-    public override async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => ThrowIfBusy(await Inner.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken));
+    public override async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+        => ThrowIfBusy(await Inner.TryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken));
 
-    public override async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => ThrowIfBusy(await Inner.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken));
+    public override async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+        => ThrowIfBusy(await Inner.RetryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken));
 
     private AcquireAttempt ThrowIfBusy(AcquireAttempt attempt) => attempt.Acquired ? attempt : throw fault();
 }

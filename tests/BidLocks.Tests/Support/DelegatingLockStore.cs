@@ -12,11 +12,11 @@ internal abstract class DelegatingLockStore(ILockStore inner) : ILockStore
 
     public TimeSpan FirstRetryDelay => inner.FirstRetryDelay;
 
-    public virtual ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => inner.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken);
+    public virtual ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+        => inner.TryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken);
 
-    public virtual ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => inner.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken);
+    public virtual ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+        => inner.RetryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken);
 
     public ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId) => inner.TakeFenceAsync(key, holderId);
 

@@ -16,11 +16,11 @@ internal sealed class HeldReplyStore(ILockStore inner) : DelegatingLockStore(inn
     /// <summary>Lets the held reply through.</summary>
     public void Reply() => _reply.TrySetResult();
 
-    public override async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => await HoldFirstGrantAsync(await Inner.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken));
+    public override async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+        => await HoldFirstGrantAsync(await Inner.TryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken));
 
-    public override async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
-        => await HoldFirstGrantAsync(await Inner.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken));
+    public override async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+        => await HoldFirstGrantAsync(await Inner.RetryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken));
 
     private async Task<AcquireAttempt> HoldFirstGrantAsync(AcquireAttempt attempt)
     {

@@ -15,7 +15,7 @@ internal sealed partial class InMemoryLockStore
 
     public bool TakesSetsWhole => true;
 
-    public ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var now = LeaseClock.Read(_time);

@@ -23,7 +23,7 @@ internal sealed partial class InMemoryLockStore : ILockStore
     public string Backend => BackendName;
 
     // Fences cost nothing here, so one is always taken.
-    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fenceWanted, CancellationToken cancellationToken)
+    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var now = LeaseClock.Read(_time);

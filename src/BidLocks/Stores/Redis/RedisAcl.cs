@@ -24,7 +24,7 @@ internal static class RedisAcl
     ];
 
     /// <summary>The ACL rules for keys under <paramref name="keyPrefix"/>, as <c>ACL SETUSER</c> takes them.</summary>
-    public static string Rules(string keyPrefix) => $"~{keyPrefix}* &{keyPrefix}released -@all " + string.Join(' ', Commands.Select(command => "+" + command));
+    public static string Rules(string keyPrefix) => $"~{keyPrefix}* &{RedisLockProtocol.ReleaseChannel(keyPrefix)} -@all " + string.Join(' ', Commands.Select(command => "+" + command));
 
     /// <summary>
     /// Inspection alone, for an operator's read-only user (the bidlocks tool's list, show, watch and status): the keys

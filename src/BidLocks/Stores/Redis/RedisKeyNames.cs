@@ -35,6 +35,9 @@ internal static class RedisKeyNames
     /// <summary>KEYS: lock, queue, waiters.</summary>
     public static RedisKey[] LockQueue(string key) => [key, key + QueueSuffix, key + WaitersSuffix];
 
+    /// <summary>KEYS: lock, fence, queue, waiters, broken.</summary>
+    public static RedisKey[] ForceRelease(string key) => [key, key + FenceSuffix, key + QueueSuffix, key + WaitersSuffix, key + BrokenSuffix];
+
     /// <summary>KEYS: lock, queue, waiters, since.</summary>
     public static RedisKey[] LockQueueSince(string key) => [key, key + QueueSuffix, key + WaitersSuffix, key + SinceSuffix];
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using StackExchange.Redis;
 
 namespace BidLocks;
@@ -65,33 +64,15 @@ internal sealed partial class RedisLockStore : ILockInspection
     public async ValueTask<BrokenHold?> ForceReleaseAsync(BidLockKey key, string note, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        RedisKey[] keys = [key.Value, key.Value + RedisKeyNames.FenceSuffix, key.Value + RedisKeyNames.QueueSuffix, key.Value + RedisKeyNames.WaitersSuffix, key.Value + RedisKeyNames.BrokenSuffix];
         RedisValue[] values = [_channel.Name, _channel.MessageFor(key.Value), WaiterTtlMilliseconds, _fenceRetention, note, (long)ForcedReleaseNote.Margin.TotalMilliseconds];
-        RedisResult result;
-        try
-        {
-            result = await ForceReleaseScript.SendAsync(_database, keys, values).ConfigureAwait(false);
-        }
-        catch (RedisServerException exception) when (RedisScript.IsUnknown(exception))
-        {
-            result = await _database.ScriptEvaluateAsync(RedisScripts.ForceRelease, keys, values).ConfigureAwait(false);
-        }
-
-        var parts = (RedisResult[])result!;
-        if ((long)parts[0] == 0)
-        {
-            return null;
-        }
-
-        var value = (string)parts[1]!;
-        return new BrokenHold(RedisLockValue.Parse(value).Holder, ParseLong((string?)parts[2]), ParseLong((string?)parts[3]));
+        var result = await ForceReleaseScript.EvaluateResultAsync(_database, RedisKeyNames.ForceRelease(key.Value), values).ConfigureAwait(false);
+        return RedisLockProtocol.ParseForcedRelease(result);
     }
 
     public async ValueTask<string?> ReadForcedReleaseAsync(BidLockKey key, string holderId, CancellationToken cancellationToken)
     {
         var left = (string?)await _database.StringGetAsync(key.Value + RedisKeyNames.BrokenSuffix).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var prefix = holderId + "\n";
-        return left is not null && left.StartsWith(prefix, StringComparison.Ordinal) ? left[prefix.Length..] : null;
+        return RedisLockProtocol.BrokenNoteFor(left, holderId);
     }
 
     /// <summary>
@@ -189,7 +170,7 @@ internal sealed partial class RedisLockStore : ILockInspection
             return null;
         }
 
-        var (holder, untilMs) = RedisLockValue.Parse(stored.ToString());
+        var (holder, untilMs) = RedisLockProtocol.ParseValue(stored.ToString());
         var nowMs = await serverTime.ConfigureAwait(false);
         if (untilMs is { } flaggedUntil)
         {
@@ -210,7 +191,7 @@ internal sealed partial class RedisLockStore : ILockInspection
             heldSince = askedAt;
         }
 
-        if (holder is not null && SinceRecord(await since.ConfigureAwait(false), holder) is { } granted)
+        if (holder is not null && RedisLockProtocol.HeldSince(await since.ConfigureAwait(false), holder) is { } granted)
         {
             heldSince = granted;
         }
@@ -224,40 +205,8 @@ internal sealed partial class RedisLockStore : ILockInspection
             InstanceId: instance,
             HeldSince: heldSince,
             ExpiresAt: readAt + remaining,
-            FencingToken: ParseLong(await fence.ConfigureAwait(false)),
+            FencingToken: RedisLockProtocol.ParseFence(await fence.ConfigureAwait(false)),
             Waiters: live,
             ReadAt: readAt);
     }
-
-    /// <summary>
-    /// When <paramref name="holder"/> was handed the lock, if the since record is its own: <c>ms holder</c>, or
-    /// <c>ms/attempt holder</c> for a holder-named lock (the attempt that granted it, see <see cref="RedisScripts.AcquireQueued"/>).
-    /// </summary>
-    private static DateTimeOffset? SinceRecord(RedisValue record, string holder)
-    {
-        if (!record.HasValue)
-        {
-            return null;
-        }
-
-        var text = record.ToString();
-        var space = text.IndexOf(' ', StringComparison.Ordinal);
-        var time = space > 0 ? text.AsSpan(0, space) : default;
-        if (time.IndexOf('/') is var slash and >= 0)
-        {
-            time = time[..slash];
-        }
-
-        return space > 0
-               && text.AsSpan(space + 1).SequenceEqual(holder)
-               && long.TryParse(time, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
-            : null;
-    }
-
-    private static long ParseLong(RedisValue value)
-        => value.HasValue && long.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
-
-    private static long ParseLong(string? value)
-        => long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
 }

@@ -31,7 +31,7 @@ internal sealed partial class RedisLockStore
         return _clustered == 1 ? _connection.HashSlot(key.Value) : 0;
     }
 
-    public async ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public async ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var version = GrantableVersion(keys[0], ttl);
@@ -45,7 +45,7 @@ internal sealed partial class RedisLockStore
         values[0] = holderId;
         values[1] = Milliseconds(ttl);
         values[2] = WaiterTtlMilliseconds;
-        values[3] = fence ? _fenceRetention : WithoutFence;
+        values[3] = skipFencingToken ? RedisLockProtocol.SkipFencingTokenRetention : _fenceRetention;
         values[4] = _channel.Name;
         for (var i = 0; i < keys.Length; i++)
         {
@@ -53,15 +53,7 @@ internal sealed partial class RedisLockStore
         }
 
         var started = LeaseClock.Read(_time);
-        RedisResult result;
-        try
-        {
-            result = await AcquireSet.SendAsync(_database, redisKeys, values).ConfigureAwait(false);
-        }
-        catch (RedisServerException exception) when (RedisScript.IsUnknown(exception))
-        {
-            result = await _database.ScriptEvaluateAsync(RedisSetScripts.AcquireSet, redisKeys, values, CommandFlags.DemandMaster).ConfigureAwait(false);
-        }
+        var result = await AcquireSet.EvaluateResultAsync(_database, redisKeys, values).ConfigureAwait(false);
 
         var reply = (long[])result!;
         if (reply[0] == 0)

@@ -29,10 +29,9 @@ internal sealed partial class RedisLockStore : ILockStore
     private static readonly RedisScript Extend = new(RedisScripts.Extend);
     private static readonly RedisScript Fence = new(RedisScripts.Fence);
     private static readonly RedisValue WaiterTtlMilliseconds = Milliseconds(WaiterTtl);
-    private static readonly RedisValue WithoutFence = "0";
 
     private readonly IConnectionMultiplexer _connection;
-    // Not readonly: with Sentinel it moves to the named primary's connection at a fail-over (RedisLockStore.Replication).
+    // Not readonly: with Sentinel it moves to the named primary's connection at a fail-over (RedisLockStore.Sentinel).
     private IDatabase _database;
     private readonly RedisReleaseChannel _channel;
     private readonly RedisHoldWatch _holdWatch;
@@ -76,12 +75,12 @@ internal sealed partial class RedisLockStore : ILockStore
     public IConnectionMultiplexer Connection => _connection;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
     {
         if (attemptId is not null)
         {
             // A holder-named lock: its grant must record the attempt that got it, which the plain SET NX cannot.
-            return await RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
+            return await RetryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken).ConfigureAwait(false);
         }
 
         // A lease's holder id is new, so no release of it can be owed here (a holder-named attempt settles in
@@ -91,12 +90,12 @@ internal sealed partial class RedisLockStore : ILockStore
         // Expiry is counted from before the request: the server's own clock can only start later.
         var started = LeaseClock.Read(_time);
         long code;
-        if (!fence)
+        if (skipFencingToken)
         {
             // The plain SET NX a hand-written Redis lock sends: the key exists whenever the lock is held or anyone is
             // queued (see RedisScripts), so it succeeds only when nobody waits.
             var taken = await _database.StringSetAsync(key.Value, holderId, ttl, When.NotExists).ConfigureAwait(false);
-            code = taken ? 0 : RedisScripts.TakeSlowPath;
+            code = taken ? 0 : RedisLockProtocol.TakeSlowPath;
         }
         else
         {
@@ -118,13 +117,13 @@ internal sealed partial class RedisLockStore : ILockStore
 
         return code >= 0
             ? Granted(key, holderId, version, code, started.Plus(ttl))
-            : await RetryAcquireAsync(key, holderId, attemptId: null, ttl, fence, cancellationToken).ConfigureAwait(false);
+            : await RetryAcquireAsync(key, holderId, attemptId: null, ttl, skipFencingToken, cancellationToken).ConfigureAwait(false);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
     {
-        var attempt = await QueuedAttemptAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
+        var attempt = await QueuedAttemptAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken).ConfigureAwait(false);
         if (attempt.Acquired || _channel.IsSubscribed)
         {
             return attempt;
@@ -142,7 +141,7 @@ internal sealed partial class RedisLockStore : ILockStore
         }
 
         // A release between the try and the subscription was not heard: look once more.
-        return await QueuedAttemptAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
+        return await QueuedAttemptAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId)
@@ -228,7 +227,7 @@ internal sealed partial class RedisLockStore : ILockStore
         RedisCallArrays.Answered(keys);
         RedisCallArrays.Answered(values);
 
-        if (result != RedisScripts.TakeSlowPath)
+        if (result != RedisLockProtocol.TakeSlowPath)
         {
             return result == 1;
         }
@@ -295,7 +294,7 @@ internal sealed partial class RedisLockStore : ILockStore
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<AcquireAttempt> QueuedAttemptAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    private async ValueTask<AcquireAttempt> QueuedAttemptAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (attemptId is not null)
@@ -308,12 +307,12 @@ internal sealed partial class RedisLockStore : ILockStore
         var version = GrantableVersion(key, ttl);
         var started = LeaseClock.Read(_time);
         RedisValue[] values = attemptId is null
-            ? [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? _fenceRetention : WithoutFence]
-            : [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, fence ? _fenceRetention : WithoutFence, attemptId];
+            ? [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, skipFencingToken ? RedisLockProtocol.SkipFencingTokenRetention : _fenceRetention]
+            : [holderId, Milliseconds(ttl), WaiterTtlMilliseconds, skipFencingToken ? RedisLockProtocol.SkipFencingTokenRetention : _fenceRetention, attemptId];
         var code = await AcquireQueued.EvaluateAsync(_database, RedisKeyNames.Queued(key.Value), values).ConfigureAwait(false);
         if (code < 0)
         {
-            return AcquireAttempt.Busy(TimeSpan.FromMilliseconds(-2 - code));
+            return AcquireAttempt.Busy(RedisLockProtocol.RetryAfter(code));
         }
 
         var granted = Granted(key, holderId, version, code, started.Plus(ttl));

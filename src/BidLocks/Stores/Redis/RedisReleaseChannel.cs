@@ -5,7 +5,7 @@ namespace BidLocks;
 
 /// <summary>
 /// Release notifications between processes: one pub/sub channel per key prefix (<c>{prefix}released</c>), each
-/// message <c>{sender}|{lock key}</c>. The release script publishes only when a waiter is queued, so an uncontended
+/// message <c>{sender}|{lock key}</c> (<see cref="RedisLockProtocol"/>). The release script publishes only when a waiter is queued, so an uncontended
 /// lock costs no message; a manager ignores its own messages (it has already woken its own waiters).
 /// </summary>
 /// <remarks>
@@ -25,9 +25,9 @@ internal sealed class RedisReleaseChannel
     public RedisReleaseChannel(IConnectionMultiplexer connection, string keyPrefix)
     {
         _subscriber = connection.GetSubscriber();
-        Name = keyPrefix + "released";
+        Name = RedisLockProtocol.ReleaseChannel(keyPrefix);
         Channel = RedisChannel.Literal(Name);
-        _sender = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)) + "|";
+        _sender = RedisLockProtocol.ReleaseSender(Convert.ToHexString(RandomNumberGenerator.GetBytes(8)));
     }
 
     public string Name { get; }
@@ -78,10 +78,9 @@ internal sealed class RedisReleaseChannel
             return;
         }
 
-        var separator = text.IndexOf('|', StringComparison.Ordinal);
-        if (separator >= 0)
+        if (RedisLockProtocol.ReleasedKey(text) is { } key)
         {
-            _onRelease?.Invoke(text[(separator + 1)..]);
+            _onRelease?.Invoke(key);
         }
     }
 }

@@ -35,6 +35,19 @@ internal sealed class RedisScript
         }
     }
 
+    /// <summary>As <see cref="EvaluateAsync"/>, for a script whose reply is not one integer (an array, say).</summary>
+    public async Task<RedisResult> EvaluateResultAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
+    {
+        try
+        {
+            return await SendAsync(database, keys, values).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (IsUnknown(exception))
+        {
+            return await database.ScriptEvaluateAsync(_text, keys, values, CommandFlags.DemandMaster).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>EVALSHA alone, for a caller that handles <see cref="IsUnknown"/> itself and saves a layer.</summary>
     /// <remarks>
     /// On the primary only: the client cannot tell a writing script from a reading one, and by default sends a script to

@@ -42,14 +42,18 @@ namespace BidLocks;
 /// never steps back. So the fence stays where it is, and is taken only where something reads it.</para>
 /// <para>Results are one integer, so a reply costs no array: on success the fence, or 0 when the caller asked for none
 /// (the fence is a clock read and two commands, the largest part of an acquire); <c>-2 - retryAfterMs</c> when busy.</para>
+/// <para>The value forms, reply codes, since record, broken note, release message and the fence retention's "0" are
+/// <see cref="RedisLockProtocol"/>'s, which the C# side reads and writes them through. The Lua below spells them as
+/// literals rather than interpolating that type's constants: interpolated, every script would read
+/// <c>{{RedisLockProtocol.Reservation}}</c> where Redis sees <c>'~'</c>, and a reviewer checks the Lua against Redis,
+/// not against C#. A change to the protocol changes both, and the Redis suites run the scripts against the C# readers.</para>
 /// </remarks>
 internal static class RedisScripts
 {
-    public const long TakeSlowPath = -1;
 
     /// <summary>
     /// First try when a fence is wanted: the plain <c>SET NX</c> of the unfenced first try, then the fence.
-    /// KEYS: lock, fence. ARGV: holder, ttl ms, fence retention ms. <see cref="TakeSlowPath"/> when the key exists
+    /// KEYS: lock, fence. ARGV: holder, ttl ms, fence retention ms. <see cref="RedisLockProtocol.TakeSlowPath"/> when the key exists
     /// (held, or waiters queued).
     /// </summary>
     public const string AcquireFast = Common + """
@@ -60,7 +64,7 @@ internal static class RedisScripts
     /// <summary>
     /// Every other try: joins the queue when the lock is held or another waiter is first, and takes it only when no
     /// hold is live and this holder is at the head of the live queue. KEYS: lock, fence, queue, waiters, since. ARGV:
-    /// holder, ttl ms, waiter ttl ms, fence (0 for none, else its retention ms), and for a holder-named lock the attempt. A holder that asks
+    /// holder, ttl ms, waiter ttl ms, the fence retention ms ("0": skip the fencing token), and for a holder-named lock the attempt. A holder that asks
     /// again keeps the lock with a new TTL (and a new, higher fence). A new hold records when it began (server ms, then
     /// the holder) under the since key, for inspection: a waiter's holder id says when it started waiting, not when it
     /// got the lock. The record has the hold's TTL and is renewed with it (<see cref="Extend"/>), so it is gone within
@@ -72,11 +76,14 @@ internal static class RedisScripts
     /// </summary>
     public const string AcquireQueued = Common + """
         local h, ttl, waiterTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+        -- The fence key's retention in ms, or '0' when the caller skips the fencing token (the grant then returns 0).
+        local fenceRetentionMs = ARGV[4]
+        local skipFencingToken = fenceRetentionMs == '0'
         local v = redis.call('GET', KEYS[1])
         local holder, untilMs = holdOf(v)
         local function taken()
-          if ARGV[4] == '0' then return 0 end
-          return fence(KEYS[2], ARGV[4])
+          if skipFencingToken then return 0 end
+          return fence(KEYS[2], fenceRetentionMs)
         end
         if holder == h then
           holdFor(KEYS[1], v, h, ttl)

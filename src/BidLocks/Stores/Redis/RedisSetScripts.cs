@@ -4,6 +4,7 @@ namespace BidLocks;
 /// The Lua script that takes a whole set of locks (all on one server, or one cluster slot) in one step. It keeps the
 /// single-key layout of <see cref="RedisScripts"/> (the value forms, <c>~</c> reservation, <c>K:queue</c> /
 /// <c>K:waiters</c> FIFO, <c>K:since</c>), so single-key waiters and sets queue on a key together, in arrival order.
+/// Its literals are <see cref="RedisLockProtocol"/>'s, spelled out as in <see cref="RedisScripts"/> (see there for why).
 /// </summary>
 internal static class RedisSetScripts
 {
@@ -12,7 +13,7 @@ internal static class RedisSetScripts
 
     /// <summary>
     /// KEYS: for each member in lock order, lock, fence, queue, waiters, since. ARGV: holder, ttl ms, waiter ttl ms,
-    /// the fence retention in ms (0: no fence wanted), the release channel, then each member's release message. When every member is free for
+    /// the fence retention in ms ("0": skip the fencing tokens), the release channel, then each member's release message. When every member is free for
     /// this holder (no live hold of another, and nobody queued ahead of it), takes them all: <c>{1, fence…}</c> (fences 0 when none was wanted). Otherwise takes none,
     /// <c>{0, retryMs, index of the first busy member}</c>: the holder joins the queue of its first busy member (held, or
     /// another waiter first) exactly as <see cref="RedisScripts.AcquireQueued"/> does, keeps places and reservations
@@ -21,6 +22,9 @@ internal static class RedisSetScripts
     /// </summary>
     public const string AcquireSet = RedisScripts.Common + """
         local h, ttl, waiterTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+        -- The fence keys' retention in ms, or '0' when the caller skips the fencing tokens (each then returns 0).
+        local fenceRetentionMs = ARGV[4]
+        local skipFencingToken = fenceRetentionMs == '0'
         local n = #KEYS / 5
         local function k(i, j) return KEYS[(i - 1) * 5 + j] end
         local function enqueue(i)
@@ -86,7 +90,7 @@ internal static class RedisSetScripts
             redis.call('SET', k(i, 1), h, 'PX', ttl)
           end
           redis.call('SET', k(i, 5), string.format('%.0f', now()) .. ' ' .. h, 'PX', ttl)
-          if ARGV[4] == '0' then result[i + 1] = 0 else result[i + 1] = fence(k(i, 2), ARGV[4]) end
+          if skipFencingToken then result[i + 1] = 0 else result[i + 1] = fence(k(i, 2), fenceRetentionMs) end
         end
         return result
         """;

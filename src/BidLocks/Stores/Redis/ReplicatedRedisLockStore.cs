@@ -40,17 +40,17 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
 
     public TimeSpan FirstRetryDelay => ((ILockStore)_inner).FirstRetryDelay;
 
-    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public async ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
     {
         var epoch = _wait.Epoch;
-        var attempt = await _inner.TryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
+        var attempt = await _inner.TryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken).ConfigureAwait(false);
         return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attemptId, ttl, attempt, epoch).ConfigureAwait(false) : attempt;
     }
 
-    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public async ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
     {
         var epoch = _wait.Epoch;
-        var attempt = await _inner.RetryAcquireAsync(key, holderId, attemptId, ttl, fence, cancellationToken).ConfigureAwait(false);
+        var attempt = await _inner.RetryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken).ConfigureAwait(false);
         return attempt.Acquired ? await ConfirmGrantAsync(key, holderId, attemptId, ttl, attempt, epoch).ConfigureAwait(false) : attempt;
     }
 

@@ -119,7 +119,7 @@ internal sealed partial class SqliteLockStore : ILockStore
         }
     }
 
-    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public ValueTask<AcquireAttempt> TryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_retiredHolds is not null && RetiredHoldLeft(key.Value, holderId) is { } retiredLeft)
@@ -142,7 +142,7 @@ internal sealed partial class SqliteLockStore : ILockStore
         return new(outcome.Fence > 0 ? AcquireAttempt.Success(outcome.Fence, outcome.Expiry) : Acquire(key.Value, holderId, ttl));
     }
 
-    public ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool fence, CancellationToken cancellationToken)
+    public ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_retiredHolds is not null && RetiredHoldLeft(key.Value, holderId) is { } retiredLeft)

@@ -12,7 +12,7 @@ public abstract partial class BidLockManagerBase
 
     private void LogLoss(LeaseRenewal lease, string reason)
     {
-        if (lease.LossReason is BidLockLossReason.Taken or BidLockLossReason.Expired && _store is ILockInspection)
+        if (lease.LossReason is BidLockLossReason.Taken or BidLockLossReason.Expired)
         {
             // Set before the lease's LostToken fires, so a body stopped by it finds the look-up under way. Off this
             // thread: a SQLite read blocks, and this runs in the renewal that noticed the loss.

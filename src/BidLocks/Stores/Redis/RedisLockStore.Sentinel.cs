@@ -121,13 +121,15 @@ internal sealed partial class RedisLockStore
         }
 
         var version = _move.Version;
-        var reasserted = await Reassert.EvaluateAsync(_database, [key.Value], [holderId, Milliseconds(ttl)]).ConfigureAwait(false) == 1;
-        if (reasserted && _move.Version == version)
+        // Set again on a server the client left meanwhile does not count.
+        var reasserted = await Reassert.EvaluateAsync(_database, [key.Value], [holderId, Milliseconds(ttl)]).ConfigureAwait(false) == 1
+            && _move.Version == version;
+        if (reasserted)
         {
             RedisLog.OrphanReasserted(_logger, key.Value);
         }
 
-        return reasserted && _move.Version == version;
+        return reasserted;
     }
 
     /// <summary>The release <see cref="RedisReleaseRetry"/> sends again: to the named primary, after any move.</summary>

@@ -51,7 +51,8 @@ public sealed partial class BidLocksToolSettingsTests(SharedRedisServer redis, I
                   "Orders": { "RedisUrl": "{{redis.Url}}", "KeyPrefix": "orders:" } }
                 """, cancel);
             await using var app = await RedisTestConnections.ConnectAsync(redis.Server, options => options.KeyPrefix = "orders:");
-            await using var lease = await app.AcquireAsync(_marketplace, "42", cancellationToken: cancel);
+            // The token with the grant: the tool lists the last fence taken.
+            await using var lease = await app.AcquireAsync(_marketplace, "42", new BidLockAcquireOptions(FencingTokenAtGrant: true), cancel);
 
             var fromSettings = await BidLocksTool.RunAsync(cancel, "list", "--appsettings", settings, "--section", "Orders", "--marketplace", _marketplace, "--json");
             var withoutPrefix = await BidLocksTool.RunAsync(cancel, "list", "--redis", redis.Url, "--marketplace", _marketplace, "--json");

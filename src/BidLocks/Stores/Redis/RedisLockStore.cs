@@ -153,7 +153,11 @@ internal sealed partial class RedisLockStore : ILockStore
 
     public long? TakeFence(BidLockKey key, string holderId)
     {
-        var fence = Fence.Evaluate(_database, _lockFenceKeys.For(key), [holderId, _fenceRetention]);
+        // Blocks on the asynchronous call rather than the client's synchronous one: a thread pool thread blocked in a
+        // task wait is known to the pool, which adds threads for it at once, so the client's reader (a thread pool job
+        // in StackExchange.Redis 3) still runs when every worker is such a reader. The client's own synchronous wait is
+        // invisible to the pool: 64 first reads at once starved it into 5 s timeouts (docs/benchmarks.md).
+        var fence = Fence.EvaluateAsync(_database, _lockFenceKeys.For(key), [holderId, _fenceRetention]).AsTask().GetAwaiter().GetResult();
         return fence > 0 ? fence : null;
     }
 

@@ -35,19 +35,6 @@ internal sealed class RedisScript
         }
     }
 
-    /// <summary>As <see cref="EvaluateAsync"/>, blocking: for a caller that cannot await (a property getter).</summary>
-    public long Evaluate(IDatabase database, RedisKey[] keys, RedisValue[] values)
-    {
-        try
-        {
-            return (long)database.ScriptEvaluate(_hash, keys, values, CommandFlags.DemandMaster);
-        }
-        catch (RedisServerException exception) when (IsUnknown(exception))
-        {
-            return (long)database.ScriptEvaluate(_text, keys, values, CommandFlags.DemandMaster);
-        }
-    }
-
     /// <summary>As <see cref="EvaluateAsync"/>, for a script whose reply is not one integer (an array, say).</summary>
     public async Task<RedisResult> EvaluateResultAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
     {

@@ -12,30 +12,20 @@ namespace BidLocks;
 /// <param name="SkipFencingToken">
 /// True when nobody will read the lease's <see cref="BidLockLease.FencingToken"/>: a backend that pays for the token
 /// (Redis: a clock read and a write per acquire) then takes none, and the lease's token is 0. The generator sets it
-/// for a <c>[BidLock]</c> body that does not take the lease. False (the default, and <c>default(…)</c>) leaves the
-/// token to be taken, as <paramref name="FencingTokenAtGrant"/> says when.
+/// for a <c>[BidLock]</c> body that does not take the lease. False (the default, and <c>default(…)</c>) takes one.
 /// </param>
-/// <param name="FencingTokenAtGrant">
-/// True when the caller will read <see cref="BidLockLease.FencingToken"/>: the token is taken with the grant, in the
-/// same round trip. False (the default): a backend whose token costs the server work (Redis) takes it when
-/// <see cref="BidLockLease.FencingToken"/> is first read, in one round trip then, so that a caller who never reads it
-/// never pays for it; the others (SQLite, in memory) take it with the grant either way, as does a multi-posting
-/// acquire. The generator sets it for a <c>[BidLock]</c> body that takes the lease. It cannot be combined with
-/// <paramref name="SkipFencingToken"/>.
-/// </param>
-public readonly record struct BidLockAcquireOptions(TimeSpan? Timeout = null, TimeSpan? Ttl = null, TimeSpan? MaxHold = null, bool SkipFencingToken = false, bool FencingTokenAtGrant = false)
+public readonly record struct BidLockAcquireOptions(TimeSpan? Timeout = null, TimeSpan? Ttl = null, TimeSpan? MaxHold = null, bool SkipFencingToken = false)
 {
     /// <summary>
     /// Builds options from seconds, as written in <see cref="BidLockAttribute"/>. A value left out (null) is one the
     /// attribute does not name: the manager's <see cref="BidLockOptions.DefaultTimeout"/>,
     /// <see cref="BidLockOptions.DefaultTtl"/> or <see cref="BidLockOptions.MaxHold"/> applies.
-    /// <paramref name="skipFencingToken"/> is <see cref="SkipFencingToken"/>, <paramref name="fencingTokenAtGrant"/>
-    /// <see cref="FencingTokenAtGrant"/>.
+    /// <paramref name="skipFencingToken"/> is <see cref="SkipFencingToken"/>.
     /// Written for generated code (hidden from completion): by hand, the constructor with <see cref="TimeSpan"/>s reads better.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static BidLockAcquireOptions FromSeconds(double? timeoutSeconds = null, double? ttlSeconds = null, double? maxHoldSeconds = null, bool skipFencingToken = false, bool fencingTokenAtGrant = false)
-        => new(ToTimeSpan(timeoutSeconds), ToTimeSpan(ttlSeconds), ToTimeSpan(maxHoldSeconds), skipFencingToken, fencingTokenAtGrant);
+    public static BidLockAcquireOptions FromSeconds(double? timeoutSeconds = null, double? ttlSeconds = null, double? maxHoldSeconds = null, bool skipFencingToken = false)
+        => new(ToTimeSpan(timeoutSeconds), ToTimeSpan(ttlSeconds), ToTimeSpan(maxHoldSeconds), skipFencingToken);
 
     private static TimeSpan? ToTimeSpan(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
 }

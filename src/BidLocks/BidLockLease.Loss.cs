@@ -20,7 +20,7 @@ public sealed partial class BidLockLease
         if (lost is null)
         {
             // Not lost after all (a set's member re-checked): say so as plainly as possible.
-            return new BidLockLostException(MarketplaceId, PostingId, FencingTokenSoFar, BidLockLossReason.Taken, innerException: bodyException);
+            return new BidLockLostException(MarketplaceId, PostingId, FencingToken, BidLockLossReason.Taken, innerException: bodyException);
         }
 
         ForcedReleaseNote? note = null;
@@ -37,8 +37,8 @@ public sealed partial class BidLockLease
         }
 
         return note is null
-            ? new BidLockLostException(lost.Key.MarketplaceId, lost.Key.PostingId, lost.FencingTokenSoFar, lost.LossReason, innerException: bodyException)
-            : new BidLockLostException(lost.Key.MarketplaceId, lost.Key.PostingId, lost.FencingTokenSoFar, BidLockLossReason.ForceReleased, note.RequestedBy, note.At, bodyException);
+            ? new BidLockLostException(lost.Key.MarketplaceId, lost.Key.PostingId, lost.FencingToken, lost.LossReason, innerException: bodyException)
+            : new BidLockLostException(lost.Key.MarketplaceId, lost.Key.PostingId, lost.FencingToken, BidLockLossReason.ForceReleased, note.RequestedBy, note.At, bodyException);
     }
 
     /// <summary>The renewal that was lost: this lease's, its outer lease's, or the first lost member's of a set.</summary>

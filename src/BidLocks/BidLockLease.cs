@@ -49,14 +49,7 @@ public sealed partial class BidLockLease : IAsyncDisposable
     /// the lock protects so it can refuse a write from a holder whose lease has since been lost. 0 when the acquire
     /// was asked to skip it (<see cref="BidLockAcquireOptions.SkipFencingToken"/>; a <c>[BidLock]</c> body that does
     /// not take the lease); a re-entrant acquire that wants one then takes it while the lock is still held.
-    /// <para>On Redis the token is taken when this is first read, in one round trip (it blocks), unless the acquire
-    /// asked for it at the grant (<see cref="BidLockAcquireOptions.FencingTokenAtGrant"/>, which a <c>[BidLock]</c>
-    /// body that takes the lease does): a caller that never reads it never costs the server the fence's work. Read
-    /// it while the lock is held: the backend gives no token to a lease it no longer holds.</para>
     /// </summary>
-    /// <exception cref="BidLockLostException">The token was left to its first reader and the lease was lost before that.</exception>
-    /// <exception cref="InvalidOperationException">The token was left to its first reader and the lease was released before that.</exception>
-    /// <exception cref="BidLockUnavailableException">The token was left to its first reader and the backend could not be reached.</exception>
     /// <remarks>For a multi-posting lease, the token of <see cref="PostingId"/>; see <see cref="FencingTokens"/> for each posting's.</remarks>
     public long FencingToken => _hold.FencingToken;
 
@@ -130,11 +123,5 @@ public sealed partial class BidLockLease : IAsyncDisposable
     /// <inheritdoc />
     public override string ToString() => Members is { } set
         ? $"BidLockLease({MarketplaceId}, [{string.Join(", ", set.Select(static member => $"{member.PostingId}: fence {member.FencingToken}"))}], holder {HolderId})"
-        : $"BidLockLease({MarketplaceId}, {PostingId}, {(HoldingRenewal is { OwesFence: true } ? "fence not read yet" : $"fence {FencingTokenSoFar}")}, holder {HolderId})";
-
-    /// <summary>
-    /// <see cref="FencingToken"/> as far as it was taken, never asking the backend (0 while it is left to its first
-    /// reader): a log line, a message or a debugger showing the lease must not take its fence.
-    /// </summary>
-    internal long FencingTokenSoFar => HoldingRenewal?.FencingTokenSoFar ?? _hold.FencingToken;
+        : $"BidLockLease({MarketplaceId}, {PostingId}, fence {FencingToken}, holder {HolderId})";
 }

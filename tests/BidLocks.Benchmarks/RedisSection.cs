@@ -25,15 +25,13 @@ internal static class RedisSection
         {
             new RawRedisContender(await Connect()),
             new LuaStepsContender(await Connect()),
-            new BidLocksContender("RedisBidLockManager (default, token not read)", [await Manager()]),
-            new BidLocksContender("RedisBidLockManager, token read (first read)", [await Manager()], TokenUse.Read),
-            new BidLocksContender("RedisBidLockManager, token at grant, read", [await Manager()], TokenUse.TakenAtGrantAndRead),
-            new BidLocksContender("RedisBidLockManager, no fence", [await Manager()], TokenUse.Skipped),
+            new BidLocksContender("RedisBidLockManager", [await Manager()]),
+            new BidLocksContender("RedisBidLockManager, no fence", [await Manager()], skipFence: true),
             new GeneratedContender(await Manager()),
             new DistributedLockContender(await Connect()),
             new RedLockContender(await Connect()),
         };
-        var twoInstances = new BidLocksContender("RedisBidLockManager, 2 instances, token read", [await Manager(), await Manager()], TokenUse.Read);
+        var twoInstances = new BidLocksContender("RedisBidLockManager, 2 instances", [await Manager(), await Manager()]);
         var waiting = contenders.Where(c => c.CanWait).Append(twoInstances).ToList();
         // Throughput per key pattern; the hand-off figures (one shared key) are kept in the first pattern's.
         var throughput = arguments.KeyPatterns.ToDictionary(pattern => pattern, _ => new RedisFigures(contenders, waiting));

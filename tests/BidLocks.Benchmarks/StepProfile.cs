@@ -24,7 +24,7 @@ internal static class StepProfile
         "holder id: HolderIds.New",
         "first try: RedisLockStore.TryAcquireAsync (EVALSHA, fenced)",
         "release: RedisLockStore.ReleaseAsync (EVALSHA)",
-        "whole: manager AcquireAsync (default: token not read)",
+        "whole: manager AcquireAsync (fenced)",
         "whole: lease DisposeAsync",
         "raw: SET NX PX (with its Guid token)",
         "raw: compare-and-delete script",
@@ -114,7 +114,7 @@ internal static class StepProfile
 
             var perCycle = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / SampledCycles;
             Console.WriteLine();
-            Console.WriteLine(Invariant.Format($"Allocations by type, default AcquireAsync (token not read) + DisposeAsync on {SampledCycles} new postings ({perCycle:F0} B a cycle, the posting's own string included), from the runtime's allocation samples:"));
+            Console.WriteLine(Invariant.Format($"Allocations by type, default fenced AcquireAsync + DisposeAsync on {SampledCycles} new postings ({perCycle:F0} B a cycle, the posting's own string included), from the runtime's allocation samples:"));
             Console.WriteLine();
             Console.WriteLine("| type | share | ≈ B/cycle |");
             Console.WriteLine("|---|---|---|");

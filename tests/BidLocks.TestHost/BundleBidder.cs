@@ -48,7 +48,7 @@ internal static class BundleBidder
                     await failures.TryAsync(async () =>
                     {
                         await using var lease = bundle == 1
-                            ? await manager.AcquireAsync(marketplace, names[0], new BidLockAcquireOptions(timeout, FencingTokenAtGrant: true), stop.Token)
+                            ? await manager.AcquireAsync(marketplace, names[0], timeout, stop.Token)
                             : await manager.AcquireManyAsync(marketplace, names, new BidLockAcquireOptions(timeout), stop.Token);
                         var bodyStart = Stopwatch.GetTimestamp();
                         var fences = Array.ConvertAll(names, lease.GetFencingToken);

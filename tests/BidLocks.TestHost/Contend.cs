@@ -33,7 +33,7 @@ internal static class Contend
         {
             for (var round = 0; round < rounds; round++)
             {
-                await using var lease = await manager.AcquireAsync(marketplace, posting, new BidLockAcquireOptions(TimeSpan.FromSeconds(120), FencingTokenAtGrant: true));
+                await using var lease = await manager.AcquireAsync(marketplace, posting, TimeSpan.FromSeconds(120));
                 var acquired = Stopwatch.GetTimestamp();
                 var seen = int.Parse(await File.ReadAllTextAsync(counter), CultureInfo.InvariantCulture);
                 await Task.Yield();

@@ -42,7 +42,7 @@ internal static class FailoverBidder
                 {
                     await failures.TryAsync(async () =>
                     {
-                        await using var lease = await manager.AcquireAsync(marketplace, $"posting-{posting}", new BidLockAcquireOptions(AcquireTimeout, FencingTokenAtGrant: true), stop.Token);
+                        await using var lease = await manager.AcquireAsync(marketplace, $"posting-{posting}", AcquireTimeout, stop.Token);
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bid {posting} {Stopwatch.GetTimestamp()}"));
                         await ledger.BidAsync(posting, lease.FencingToken);
                         // The rest of the body: a bid placed with a marketplace takes a while (a run length, not a wait).

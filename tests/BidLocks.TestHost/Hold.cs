@@ -13,7 +13,7 @@ internal static class Hold
     {
         var ttl = TimeSpan.FromMilliseconds(arguments.Number("ttl-ms"));
         await using var manager = await ManagerFromArguments.OpenAsync(arguments);
-        var lease = await manager.AcquireAsync(arguments.Text("marketplace"), arguments.Text("posting"), new BidLockAcquireOptions(TimeSpan.FromSeconds(30), ttl, FencingTokenAtGrant: true));
+        var lease = await manager.AcquireAsync(arguments.Text("marketplace"), arguments.Text("posting"), new BidLockAcquireOptions(TimeSpan.FromSeconds(30), ttl));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"held {lease.FencingToken} {lease.ExpiresAt.ToUnixTimeMilliseconds()}"));
         // Held until the test kills this process (or, if the test itself dies, until stdin closes).
         while (await Console.In.ReadLineAsync() is not null)

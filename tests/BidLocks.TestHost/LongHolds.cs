@@ -26,7 +26,7 @@ internal sealed class LongHolds(IBidLockManager manager, string marketplace, Tim
         {
             try
             {
-                await using var lease = await manager.AcquireAsync(marketplace, $"long-{Random.Shared.Next(Postings)}", new BidLockAcquireOptions(AcquireTimeout, FencingTokenAtGrant: true), stop);
+                await using var lease = await manager.AcquireAsync(marketplace, $"long-{Random.Shared.Next(Postings)}", AcquireTimeout, stop);
                 var acquiredAt = Stopwatch.GetTimestamp();
                 var lost = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
                 using var onLost = lease.LostToken.Register(() => lost.TrySetResult(Stopwatch.GetTimestamp()));

@@ -138,7 +138,7 @@ public static class MultiSoak
         {
             foreach (var posting in postings)
             {
-                taken.Add(await manager.AcquireAsync(marketplace, posting, new BidLockAcquireOptions(timeout, FencingTokenAtGrant: true), cancellationToken));
+                taken.Add(await manager.AcquireAsync(marketplace, posting, timeout, cancellationToken));
             }
         }
         catch

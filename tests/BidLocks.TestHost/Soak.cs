@@ -45,7 +45,7 @@ internal static class Soak
                 var posting = Random.Shared.Next(postings);
                 try
                 {
-                    await using var lease = noLock ? null : await manager.AcquireAsync(marketplace, $"posting-{posting}", new BidLockAcquireOptions(AcquireTimeout, FencingTokenAtGrant: true), stop.Token);
+                    await using var lease = noLock ? null : await manager.AcquireAsync(marketplace, $"posting-{posting}", AcquireTimeout, stop.Token);
                     var acquiredAt = Stopwatch.GetTimestamp();
                     try
                     {

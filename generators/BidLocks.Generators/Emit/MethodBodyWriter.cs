@@ -58,7 +58,7 @@ internal static class MethodBodyWriter
         writer.Line($"global::BidLocks.BidLockLease {locals.Lease} = await {locals.Manager}.{acquire}(");
         writer.Line($"    {locals.MarketplaceId},");
         writer.Line($"    {(postings is null ? locals.PostingId : locals.PostingIds)},");
-        writer.Line($"    {AcquireOptions(method.Timing, method.Core.PassesLease)},");
+        writer.Line($"    {AcquireOptions(method.Timing, skipFencingToken: !method.Core.PassesLease)},");
         writer.Line($"    {callerToken}).ConfigureAwait(false);");
         writer.Line("try");
         writer.Open();
@@ -94,18 +94,23 @@ internal static class MethodBodyWriter
     /// <summary>
     /// The options for the acquire: only what the attribute names, so that the rest comes from the manager's options
     /// (as configured, for example in appsettings.json) rather than from defaults compiled into every caller. A body
-    /// that does not take the lease cannot read its fencing token, so none is taken; one that takes it is there to
-    /// read it, so it comes with the grant (on Redis it would otherwise cost a round trip of its own when first read).
+    /// that does not take the lease cannot read its fencing token, so none is taken.
     /// </summary>
-    private static string AcquireOptions(LockTimingModel timing, bool passesLease)
+    private static string AcquireOptions(LockTimingModel timing, bool skipFencingToken)
     {
         var arguments = new List<string>();
         AddSeconds(arguments, "timeoutSeconds", timing.TimeoutSeconds);
         AddSeconds(arguments, "ttlSeconds", timing.TtlSeconds);
         AddSeconds(arguments, "maxHoldSeconds", timing.MaxHoldSeconds);
-        arguments.Add(passesLease ? "fencingTokenAtGrant: true" : "skipFencingToken: true");
+        if (skipFencingToken)
+        {
+            arguments.Add("skipFencingToken: true");
+        }
 
-        return $"global::BidLocks.BidLockAcquireOptions.FromSeconds({string.Join(", ", arguments)})";
+        // Nothing named: the options struct's default, which is all "the manager decides", costs nothing to build.
+        return arguments.Count == 0
+            ? "default(global::BidLocks.BidLockAcquireOptions)"
+            : $"global::BidLocks.BidLockAcquireOptions.FromSeconds({string.Join(", ", arguments)})";
     }
 
     private static void AddSeconds(List<string> arguments, string name, double? seconds)

@@ -20,7 +20,7 @@ public abstract partial class BidLockManagerBase
         }
         else
         {
-            Log.LeaseLost(_logger, Backend, lease.Key.Value, lease.FencingTokenSoFar, reason);
+            Log.LeaseLost(_logger, Backend, lease.Key.Value, lease.FencingToken, reason);
         }
     }
 
@@ -40,11 +40,11 @@ public abstract partial class BidLockManagerBase
 
         if (note is null)
         {
-            Log.LeaseLost(_logger, Backend, lease.Key.Value, lease.FencingTokenSoFar, reason);
+            Log.LeaseLost(_logger, Backend, lease.Key.Value, lease.FencingToken, reason);
         }
         else
         {
-            Log.LeaseForceReleased(_logger, Backend, lease.Key.Value, lease.FencingTokenSoFar, note.RequestedBy, note.At);
+            Log.LeaseForceReleased(_logger, Backend, lease.Key.Value, lease.FencingToken, note.RequestedBy, note.At);
         }
 
         return note;

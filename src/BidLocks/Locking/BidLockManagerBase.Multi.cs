@@ -20,8 +20,7 @@ public abstract partial class BidLockManagerBase
         // flow as it was before this call: a hold of the flow's may end while the set waits for earlier postings.
         var outerFlow = ReentrantFlow.Top;
         var nodes = ReentrantFlow.PushSet(this, Array.ConvertAll(keys, static key => key.Value));
-        // A set takes its postings' fences with the grant (the whole-set script grants them together) or skips them.
-        var set = new SetRequest(marketplaceId, keys, outerFlow, nodes, timeout, ttl, maxHold, FenceWanted(options) == LeaseFence.Skip);
+        var set = new SetRequest(marketplaceId, keys, outerFlow, nodes, timeout, ttl, maxHold, options.SkipFencingToken);
         return AcquireSetAsync(set, cancellationToken);
     }
 
@@ -97,14 +96,14 @@ public abstract partial class BidLockManagerBase
                 await WaitForOwnFlowAsync(inFlow, key, set.Timeout, remaining, cancellationToken).ConfigureAwait(false);
                 if (inFlow.Lease is { IsHeld: true } outer)
                 {
-                    taken.Add(Reenter(outer, set.Fence));
+                    taken.Add((await Reenter(outer, set.SkipFencingToken, cancellationToken).ConfigureAwait(false))!);
                     continue;
                 }
 
                 remaining = set.Timeout - Stopwatch.GetElapsedTime(start);
             }
 
-            var lease = await TakeLeaseAsync(key, holderId, set.Ttl, set.MaxHold, set.Fence, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false)
+            var lease = await TakeLeaseAsync(key, holderId, set.Ttl, set.MaxHold, set.SkipFencingToken, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false)
                 ?? throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, set.Timeout);
             if (lease.Renewal!.GrantedAfterWait)
             {
@@ -178,8 +177,5 @@ public abstract partial class BidLockManagerBase
         TimeSpan Timeout,
         TimeSpan Ttl,
         TimeSpan MaxHold,
-        bool SkipFencingToken)
-    {
-        public LeaseFence Fence => SkipFencingToken ? LeaseFence.Skip : LeaseFence.AtGrant;
-    }
+        bool SkipFencingToken);
 }

@@ -218,48 +218,28 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         var timeout = ResolveTimeout(options.Timeout, nameof(options.Timeout));
         var ttl = ResolveTtl(options.Ttl ?? _defaultTtl, nameof(options.Ttl));
         var maxHold = ResolveTtl(options.MaxHold ?? _maxHold, nameof(options.MaxHold));
-        var fence = FenceWanted(options);
+        var skipFencingToken = options.SkipFencingToken;
         var inFlow = ReentrantFlow.Find(this, key.Value, ReentrantFlow.Top);
         if (inFlow is { IsPending: false, Lease: { } held })
         {
-            return new ValueTask<BidLockLease?>(Reenter(held, fence));
+            return Reenter(held, skipFencingToken, cancellationToken)!;
         }
 
         var node = ReentrantFlow.Push(this, key.Value);
         return inFlow is null
-            ? AcquireNewLeaseAsync(key, timeout, ttl, maxHold, fence, node, throwOnTimeout, cancellationToken)
-            : AcquireAfterOwnFlowAsync(inFlow, key, timeout, ttl, maxHold, fence, node, throwOnTimeout, cancellationToken);
+            ? AcquireNewLeaseAsync(key, timeout, ttl, maxHold, skipFencingToken, node, throwOnTimeout, cancellationToken)
+            : AcquireAfterOwnFlowAsync(inFlow, key, timeout, ttl, maxHold, skipFencingToken, node, throwOnTimeout, cancellationToken);
     }
 
-    /// <summary>When a lease takes its fence: as asked, and on first read where the store prefers it (Redis).</summary>
-    private LeaseFence FenceWanted(BidLockAcquireOptions options)
-    {
-        if (options.SkipFencingToken)
-        {
-            return options.FencingTokenAtGrant
-                ? throw new ArgumentException($"{nameof(BidLockAcquireOptions.SkipFencingToken)} and {nameof(BidLockAcquireOptions.FencingTokenAtGrant)} cannot both be set: the first takes no fencing token, the second takes it with the grant.", nameof(options))
-                : LeaseFence.Skip;
-        }
-
-        return options.FencingTokenAtGrant || !_store.TakesFenceWhenRead ? LeaseFence.AtGrant : LeaseFence.OnFirstRead;
-    }
-
-    /// <summary>
-    /// Counts a re-entry into <paramref name="held"/>. When its acquire skipped the fence and this one wants it, the
-    /// hold owes one, taken when first read (by either lease) while the lock is still held: still after every earlier
-    /// holder's fence and before every later one's.
-    /// </summary>
-    private BidLockLease Reenter(BidLockLease held, LeaseFence fence)
+    /// <summary>Counts a re-entry into <paramref name="held"/>, taking the fence now if it was skipped and is wanted.</summary>
+    private ValueTask<BidLockLease?> Reenter(BidLockLease held, bool skipFencingToken, CancellationToken cancellationToken)
     {
         _metrics.Attempt();
         _metrics.Reentry();
         _metrics.Success(Stopwatch.GetTimestamp());
-        if (fence != LeaseFence.Skip)
-        {
-            held.Renewal?.OweFenceIfSkipped();
-        }
-
-        return held.Reenter();
+        return !skipFencingToken && held.Renewal is { FencingToken: 0 } unfenced
+            ? ReenterWithFenceAsync(held, unfenced, cancellationToken)
+            : new ValueTask<BidLockLease?>(held.Reenter());
     }
 
     /// <summary>
@@ -267,7 +247,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     /// waiting for the lock would wait for the flow itself. Waits for that acquire instead, then re-enters its lease,
     /// or, when it failed, tries on its own with what is left of the timeout.
     /// </summary>
-    private async ValueTask<BidLockLease?> AcquireAfterOwnFlowAsync(ReentrantFlow.Node pending, BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, LeaseFence fence, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
+    private async ValueTask<BidLockLease?> AcquireAfterOwnFlowAsync(ReentrantFlow.Node pending, BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, bool skipFencingToken, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
         try
@@ -292,7 +272,7 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
             BidLockLease? lease = null;
             try
             {
-                lease = Reenter(held, fence);
+                lease = await Reenter(held, skipFencingToken, cancellationToken).ConfigureAwait(false);
                 return lease;
             }
             finally
@@ -302,16 +282,43 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         }
 
         var remaining = timeout - Stopwatch.GetElapsedTime(start);
-        return await AcquireNewLeaseAsync(key, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, ttl, maxHold, fence, node, throwOnTimeout, cancellationToken).ConfigureAwait(false);
+        return await AcquireNewLeaseAsync(key, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, ttl, maxHold, skipFencingToken, node, throwOnTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Re-entry into a hold whose acquire skipped the fence (a [BidLock] body without the lease calling one with it):
+    /// the token is taken now, while the lock is verified as still held, so it still comes after every earlier
+    /// holder's and before every later one's.
+    /// </summary>
+    private async ValueTask<BidLockLease?> ReenterWithFenceAsync(BidLockLease held, LeaseRenewal renewal, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        long? fence;
+        try
+        {
+            fence = await _store.TakeFenceAsync(renewal.Key, renewal.HolderId).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsBackendFailure(exception, cancellationToken))
+        {
+            throw BackendFailure("fence", renewal.Key.Value, exception);
+        }
+
+        if (fence is null)
+        {
+            throw new BidLockUnavailableException(Backend, $"The {Backend} lock on '{renewal.Key.Value}' was lost before the re-entrant acquire could take its fencing token.");
+        }
+
+        renewal.SetFencingToken(fence.Value);
+        return held.Reenter();
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<BidLockLease?> AcquireNewLeaseAsync(BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, LeaseFence fence, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
+    private async ValueTask<BidLockLease?> AcquireNewLeaseAsync(BidLockKey key, TimeSpan timeout, TimeSpan ttl, TimeSpan maxHold, bool skipFencingToken, ReentrantFlow.Node node, bool throwOnTimeout, CancellationToken cancellationToken)
     {
         BidLockLease? lease = null;
         try
         {
-            lease = await TakeLeaseAsync(key, HolderIds.New(_instanceId), ttl, maxHold, fence, timeout, cancellationToken).ConfigureAwait(false);
+            lease = await TakeLeaseAsync(key, HolderIds.New(_instanceId), ttl, maxHold, skipFencingToken, timeout, cancellationToken).ConfigureAwait(false);
             return lease ?? (throwOnTimeout ? throw new BidLockTimeoutException(key.MarketplaceId, key.PostingId, timeout) : null);
         }
         finally
@@ -327,21 +334,20 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
     /// back once the manager is being disposed is given back, and the caller learns the manager is gone.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<BidLockLease?> TakeLeaseAsync(BidLockKey key, string holderId, TimeSpan ttl, TimeSpan maxHold, LeaseFence fence, TimeSpan timeout, CancellationToken cancellationToken)
+    private async ValueTask<BidLockLease?> TakeLeaseAsync(BidLockKey key, string holderId, TimeSpan ttl, TimeSpan maxHold, bool skipFencingToken, TimeSpan timeout, CancellationToken cancellationToken)
     {
         BeginCall();
         try
         {
             // The first hold never outlives the cap either.
             var firstTtl = ttl < maxHold ? ttl : maxHold;
-            var attempt = await WaitForLockAsync(key, holderId, attemptId: null, firstTtl, skipFencingToken: fence != LeaseFence.AtGrant, timeout, cancellationToken).ConfigureAwait(false);
+            var attempt = await WaitForLockAsync(key, holderId, attemptId: null, firstTtl, skipFencingToken, timeout, cancellationToken).ConfigureAwait(false);
             if (!attempt.Acquired)
             {
                 return null;
             }
 
-            var fencingToken = fence == LeaseFence.OnFirstRead ? LeaseRenewal.FenceOnFirstRead : attempt.FencingToken;
-            var renewal = new LeaseRenewal(this, key, holderId, fencingToken, attempt.Expiry, ttl, maxHold) { GrantedAfterWait = attempt.Waited };
+            var renewal = new LeaseRenewal(this, key, holderId, attempt.FencingToken, attempt.Expiry, ttl, maxHold) { GrantedAfterWait = attempt.Waited };
             if (!renewal.Start())
             {
                 await GiveBackAfterDisposalAsync(key, holderId).ConfigureAwait(false);
@@ -622,18 +628,6 @@ public abstract partial class BidLockManagerBase : IBidLockManager, ILeaseHost, 
         catch (Exception exception) when (IsBackendFailure(exception, CancellationToken.None))
         {
             throw BackendFailure("extend", lease.Key.Value, exception);
-        }
-    }
-
-    long? ILeaseHost.TakeFence(LeaseRenewal lease)
-    {
-        try
-        {
-            return _store.TakeFence(lease.Key, lease.HolderId);
-        }
-        catch (Exception exception) when (IsBackendFailure(exception, CancellationToken.None))
-        {
-            throw BackendFailure("fence", lease.Key.Value, exception);
         }
     }
 

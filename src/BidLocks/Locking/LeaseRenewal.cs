@@ -65,34 +65,8 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
     // The host's clock, not a copy of it: a field more would cost every lease 8 bytes.
     private TimeProvider Time => _host.Time;
 
-    /// <summary>
-    /// The lock's fence; 0 when the acquire skipped it and no re-entrant acquire wants one since. A fence left to its
-    /// first reader (<see cref="FenceOnFirstRead"/>) is taken now, from the backend, while the lock is held.
-    /// </summary>
-    /// <exception cref="BidLockLostException">The lease was lost before its fence was taken: it gets none.</exception>
-    /// <exception cref="InvalidOperationException">The lease was released before its fence was taken.</exception>
-    /// <exception cref="BidLockUnavailableException">The backend could not be reached.</exception>
-    public long FencingToken
-    {
-        get
-        {
-            var fence = Volatile.Read(ref _fencingToken);
-            return fence == FenceOnFirstRead ? TakeFenceNow() : fence;
-        }
-    }
-
-    /// <summary>The fence as far as it was taken, without asking the backend (0 while none is): for logs and messages.</summary>
-    public long FencingTokenSoFar => Math.Max(Volatile.Read(ref _fencingToken), 0);
-
-    /// <summary>True while the fence is left to its first reader and nobody has read it yet.</summary>
-    public bool OwesFence => Volatile.Read(ref _fencingToken) == FenceOnFirstRead;
-
-    /// <summary>
-    /// A fence taken the first time <see cref="FencingToken"/> is read rather than with the grant: the lease of a
-    /// backend whose fence costs server work (<see cref="ILockStore.TakesFenceWhenRead"/>), whose caller did not ask
-    /// for it at the grant.
-    /// </summary>
-    public const long FenceOnFirstRead = -1;
+    /// <summary>The lock's fence; 0 when the acquire skipped it and no re-entrant acquire has taken one since.</summary>
+    public long FencingToken => Volatile.Read(ref _fencingToken);
 
     /// <summary>A lease's own hold is its own holding renewal.</summary>
     LeaseRenewal? ILeaseHold.HoldingRenewal => this;
@@ -342,39 +316,7 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
 
     private bool IsStopped => Volatile.Read(ref _finished) != 0;
 
-    /// <summary>
-    /// A re-entrant acquire wants the fence its outer acquire skipped: it is taken when first read (by either lease),
-    /// while the lock is still held, so it still comes after every earlier holder's and before every later one's.
-    /// </summary>
-    public void OweFenceIfSkipped() => Interlocked.CompareExchange(ref _fencingToken, FenceOnFirstRead, 0);
-
-    /// <summary>
-    /// Asks the backend for this hold's fence. Two first readers at once may both ask: the first answer is the
-    /// lease's, and the other, higher, fence only raises the next holder's. A lease the backend says it no longer
-    /// holds is lost, and gets no fence: one taken now would rank above its successor's.
-    /// </summary>
-    private long TakeFenceNow()
-    {
-        if (IsLost)
-        {
-            throw new BidLockLostException(MarketplaceId, PostingId, 0, LossReason);
-        }
-
-        if (IsReleased)
-        {
-            throw new InvalidOperationException($"The lease on '{Key.Value}' was released before its fencing token was read: read it while the lock is held, or acquire with {nameof(BidLockAcquireOptions.FencingTokenAtGrant)}.");
-        }
-
-        var fence = _host.TakeFence(this);
-        if (fence is null)
-        {
-            MarkLost("the lock was no longer held when its fencing token was first read", NotHeldReason());
-            throw new BidLockLostException(MarketplaceId, PostingId, 0, LossReason);
-        }
-
-        var before = Interlocked.CompareExchange(ref _fencingToken, fence.Value, FenceOnFirstRead);
-        return before == FenceOnFirstRead ? fence.Value : before;
-    }
+    public void SetFencingToken(long fence) => Volatile.Write(ref _fencingToken, fence);
 
     /// <summary>The backend voided every lock it had granted (<see cref="ILockStore.OnGenerationEnded"/>).</summary>
     public void Lose(string reason) => MarkLost(reason, BidLockLossReason.BackendLost);
@@ -443,9 +385,6 @@ internal interface ILeaseHost
     ValueTask<LeaseExpiry?> ExtendAsync(LeaseRenewal lease, TimeSpan ttl);
 
     ValueTask<bool> ReleaseAsync(LeaseRenewal lease);
-
-    /// <summary>The backend's fence for the lease's hold, taken now (<see cref="ILockStore.TakeFence"/>); null when it is not held.</summary>
-    long? TakeFence(LeaseRenewal lease);
 
     void OnLost(LeaseRenewal lease, string reason);
 }

@@ -37,18 +37,11 @@ internal partial interface ILockStore : ILockInspection, IAsyncDisposable
         => TryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken);
 
     /// <summary>
-    /// True when a fence costs this backend enough server work that a lease takes it only when its token is first
-    /// read (<see cref="TakeFence"/>), unless its caller asked for it at the grant. False: every grant takes one.
+    /// A fence for a lock <paramref name="holderId"/> holds and took without one (a re-entrant acquire that wants the
+    /// token its outer acquire skipped); null when it no longer holds the lock. Only a backend that can skip fences
+    /// needs it.
     /// </summary>
-    bool TakesFenceWhenRead => false;
-
-    /// <summary>
-    /// A fence for a lock <paramref name="holderId"/> holds and took without one (a lease's token read for the first
-    /// time, or a re-entrant acquire that wants the token its outer acquire skipped); null when it no longer holds the
-    /// lock. Synchronous: a property getter (<see cref="BidLockLease.FencingToken"/>) asks for it. Only a backend that
-    /// can skip fences needs it.
-    /// </summary>
-    long? TakeFence(BidLockKey key, string holderId)
+    ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId)
         => throw new NotSupportedException($"The {Backend} backend takes a fence with every acquire.");
 
     /// <summary>

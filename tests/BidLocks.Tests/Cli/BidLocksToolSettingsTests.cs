@@ -51,8 +51,7 @@ public sealed partial class BidLocksToolSettingsTests(SharedRedisServer redis, I
                   "Orders": { "RedisUrl": "{{redis.Url}}", "KeyPrefix": "orders:" } }
                 """, cancel);
             await using var app = await RedisTestConnections.ConnectAsync(redis.Server, options => options.KeyPrefix = "orders:");
-            // The token with the grant: the tool lists the last fence taken.
-            await using var lease = await app.AcquireAsync(_marketplace, "42", new BidLockAcquireOptions(FencingTokenAtGrant: true), cancel);
+            await using var lease = await app.AcquireAsync(_marketplace, "42", cancellationToken: cancel);
 
             var fromSettings = await BidLocksTool.RunAsync(cancel, "list", "--appsettings", settings, "--section", "Orders", "--marketplace", _marketplace, "--json");
             var withoutPrefix = await BidLocksTool.RunAsync(cancel, "list", "--redis", redis.Url, "--marketplace", _marketplace, "--json");

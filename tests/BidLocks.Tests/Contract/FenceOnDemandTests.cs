@@ -26,40 +26,4 @@ public abstract partial class BidLockManagerContract
         });
         Assert.True(after.FencingToken > inner.FencingToken);
     }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Skipping_the_fence_and_asking_for_it_at_the_grant_together_is_refused_naming_the_options()
-    {
-        var cancel = TestContext.Current.CancellationToken;
-        var manager = await CreateManagerAsync();
-        var both = new BidLockAcquireOptions(SkipFencingToken: true, FencingTokenAtGrant: true);
-
-        var one = await Assert.ThrowsAsync<ArgumentException>(async () => await manager.AcquireAsync(Marketplace, "both-fences", both, cancel));
-        var set = await Assert.ThrowsAsync<ArgumentException>(async () => await manager.AcquireManyAsync(Marketplace, ["both-fences", "both-fences-2"], both, cancel));
-
-        Assert.Equal("options", one.ParamName);
-        Assert.Equal("options", set.ParamName);
-        Assert.Null(await manager.InspectAsync(Marketplace, "both-fences", cancel));
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task A_token_asked_for_at_the_grant_ranks_between_its_neighbours()
-    {
-        var cancel = TestContext.Current.CancellationToken;
-        var manager = await CreateManagerAsync();
-        long before, atGrant;
-        await using (var earlier = await manager.AcquireAsync(Marketplace, "at-grant", cancellationToken: cancel))
-        {
-            before = earlier.FencingToken;
-        }
-
-        await using (var lease = await manager.AcquireAsync(Marketplace, "at-grant", new BidLockAcquireOptions(FencingTokenAtGrant: true), cancel))
-        {
-            atGrant = lease.FencingToken;
-        }
-
-        await using var after = await manager.AcquireAsync(Marketplace, "at-grant", cancellationToken: cancel);
-        Assert.True(atGrant > before, $"{atGrant} after {before}");
-        Assert.True(after.FencingToken > atGrant, $"{after.FencingToken} after {atGrant}");
-    }
 }

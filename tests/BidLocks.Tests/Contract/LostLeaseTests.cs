@@ -22,8 +22,6 @@ public abstract partial class BidLockManagerContract
         var held = await manager.AcquireAsync(Marketplace, "broken", new BidLockAcquireOptions(Ttl: TimeSpan.FromMilliseconds(900)), cancel);
         var lost = new TaskCompletionSource();
         held.LostToken.Register(() => lost.TrySetResult());
-        // Read while held: a Redis lease takes its token when first read.
-        var heldFence = held.FencingToken;
         const string RequestedBy = "alice@ops-box (bidlocks release --force, pid 42, reason: stuck after a deploy)";
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
@@ -34,7 +32,7 @@ public abstract partial class BidLockManagerContract
         Assert.Equal(BidLockLossReason.ForceReleased, exception.Reason);
         Assert.Equal(RequestedBy, exception.ForcedBy);
         Assert.InRange(exception.ForcedAt!.Value, before, DateTimeOffset.UtcNow.AddSeconds(1));
-        Assert.Equal((Marketplace, "broken", heldFence), (exception.MarketplaceId, exception.PostingId, exception.FencingToken));
+        Assert.Equal((Marketplace, "broken", held.FencingToken), (exception.MarketplaceId, exception.PostingId, exception.FencingToken));
         Assert.Contains("force-released by " + RequestedBy, exception.Message);
         Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Warning && entry.Message.Contains("force-released by " + RequestedBy, StringComparison.Ordinal));
         await held.DisposeAsync();

@@ -30,8 +30,7 @@ public sealed class LateGrantTests(ITestOutputHelper output)
         await (await late.AcquireAsync(_marketplace, "warm-up", cancellationToken: cancel)).ReleaseAsync();
         proxy.ReplyDelay = ReplyDelay;
         var asked = Stopwatch.GetTimestamp();
-        // The token with the (late) grant: a read afterwards would be one more late round trip.
-        var lease = await late.AcquireAsync(_marketplace, "late", new BidLockAcquireOptions(Timeout: TimeSpan.FromSeconds(20), Ttl: Ttl, FencingTokenAtGrant: true), cancel);
+        var lease = await late.AcquireAsync(_marketplace, "late", new BidLockAcquireOptions(Timeout: TimeSpan.FromSeconds(20), Ttl: Ttl), cancel);
         var granted = Stopwatch.GetElapsedTime(asked);
         var lostAt = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         lease.LostToken.Register(() => lostAt.TrySetResult(Stopwatch.GetTimestamp()));

@@ -31,8 +31,7 @@ public sealed class RedisRestartLeaseTests(ITestOutputHelper output)
         await using var holder = await RedisTestConnections.ConnectAsync(server);
         await using var bidder = await RedisTestConnections.ConnectAsync(server);
         var reconnected = Reconnection(holder.Connection);
-        // The token with the grant: read after the restart, one taken at its first read would find no server to ask.
-        var lease = await holder.AcquireAsync(_marketplace, "long-2", new BidLockAcquireOptions(Ttl: Ttl, FencingTokenAtGrant: true), cancel);
+        var lease = await holder.AcquireAsync(_marketplace, "long-2", new BidLockAcquireOptions(Ttl: Ttl), cancel);
         var lost = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         lease.LostToken.Register(() => lost.TrySetResult(Stopwatch.GetTimestamp()));
 
@@ -65,7 +64,7 @@ public sealed class RedisRestartLeaseTests(ITestOutputHelper output)
         await using var manager = await RedisTestConnections.ConnectAsync(server);
         // Taken in a flow of its own, as another request of the same service would: from the test's own flow, the second
         // bid would be a re-entry into this hold rather than a bid of its own.
-        var first = await Task.Run(async () => await manager.AcquireAsync(_marketplace, "long-2", new BidLockAcquireOptions(Ttl: Ttl, FencingTokenAtGrant: true), cancel), cancel);
+        var first = await Task.Run(async () => await manager.AcquireAsync(_marketplace, "long-2", new BidLockAcquireOptions(Ttl: Ttl), cancel), cancel);
 
         await server.KillAsync();
         await server.RestartAsync();

@@ -18,9 +18,7 @@ internal abstract class DelegatingLockStore(ILockStore inner) : ILockStore
     public virtual ValueTask<AcquireAttempt> RetryAcquireAsync(BidLockKey key, string holderId, string? attemptId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
         => inner.RetryAcquireAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken);
 
-    public bool TakesFenceWhenRead => inner.TakesFenceWhenRead;
-
-    public long? TakeFence(BidLockKey key, string holderId) => inner.TakeFence(key, holderId);
+    public ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId) => inner.TakeFenceAsync(key, holderId);
 
     public virtual ValueTask AbandonAsync(BidLockKey key, string holderId, string? attemptId) => inner.AbandonAsync(key, holderId, attemptId);
 

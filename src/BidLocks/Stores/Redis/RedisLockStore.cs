@@ -144,20 +144,9 @@ internal sealed partial class RedisLockStore : ILockStore
         return await QueuedAttemptAsync(key, holderId, attemptId, ttl, skipFencingToken, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// A fenced first try is a script (a clock read, a read and a write of the fence key) where the unfenced one is a
-    /// plain <c>SET NX</c>: about 2.6 times raw's server work per acquire+release (docs/benchmarks.md). A lease whose
-    /// caller never reads its token should not pay that.
-    /// </summary>
-    public bool TakesFenceWhenRead => true;
-
-    public long? TakeFence(BidLockKey key, string holderId)
+    public async ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId)
     {
-        // Blocks on the asynchronous call rather than the client's synchronous one: a thread pool thread blocked in a
-        // task wait is known to the pool, which adds threads for it at once, so the client's reader (a thread pool job
-        // in StackExchange.Redis 3) still runs when every worker is such a reader. The client's own synchronous wait is
-        // invisible to the pool: 64 first reads at once starved it into 5 s timeouts (docs/benchmarks.md).
-        var fence = Fence.EvaluateAsync(_database, _lockFenceKeys.For(key), [holderId, _fenceRetention]).AsTask().GetAwaiter().GetResult();
+        var fence = await Fence.EvaluateAsync(_database, _lockFenceKeys.For(key), [holderId, _fenceRetention]).ConfigureAwait(false);
         return fence > 0 ? fence : null;
     }
 

@@ -39,9 +39,7 @@ namespace BidLocks;
 /// then ends by expiry, with no release to write it). Keeping the fence in the lock key instead (released, the key
 /// stays as the fence) measured 2.4–2.9× raw: cheaper, still far from 1.5×, and a kept lock key would turn every
 /// unfenced acquire's plain SET NX into the queued script. A design that never writes is exact only while the clock
-/// never steps back. So the fence stays where it is, and is taken only where something reads it: a lease's first try is
-/// the plain <c>SET NX</c> unless its caller asked for the token at the grant, and the lease takes its fence with
-/// <see cref="Fence"/> when the token is first read (<see cref="ILockStore.TakesFenceWhenRead"/>).</para>
+/// never steps back. So the fence stays where it is, and is taken only where something reads it.</para>
 /// <para>Results are one integer, so a reply costs no array: on success the fence, or 0 when the caller asked for none
 /// (the fence is a clock read and two commands, the largest part of an acquire); <c>-2 - retryAfterMs</c> when busy.</para>
 /// <para>The value forms, reply codes, since record, broken note, release message and the fence retention's "0" are
@@ -195,10 +193,8 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// A fence for a hold taken without one, while it is still held (a lease's token read for the first time, or a
-    /// re-entrant acquire that wants the token its outer acquire skipped). KEYS: lock, fence. ARGV: holder, fence
-    /// retention ms. 0 when the holder no longer holds the lock: a fence handed to a lost holder would rank above its
-    /// successor's.
+    /// A fence for a hold taken without one, while it is still held (a re-entrant acquire wants the token its outer
+    /// acquire skipped). KEYS: lock, fence. ARGV: holder, fence retention ms. 0 when the holder no longer holds the lock.
     /// </summary>
     public const string Fence = Common + """
         if holdOf(redis.call('GET', KEYS[1])) ~= ARGV[1] then return 0 end

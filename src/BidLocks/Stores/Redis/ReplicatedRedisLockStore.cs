@@ -55,10 +55,8 @@ internal sealed class ReplicatedRedisLockStore : ILockStore, ILockInspection
     }
 
     // A fence taken for a hold the replicas already acknowledged: losing it on fail-over costs nothing, because the
-    // next fence is floored by the new primary's clock. So a lease may take it when first read, as on one server.
-    public bool TakesFenceWhenRead => _inner.TakesFenceWhenRead;
-
-    public long? TakeFence(BidLockKey key, string holderId) => _inner.TakeFence(key, holderId);
+    // next fence is floored by the new primary's clock.
+    public ValueTask<long?> TakeFenceAsync(BidLockKey key, string holderId) => _inner.TakeFenceAsync(key, holderId);
 
     public ValueTask AbandonAsync(BidLockKey key, string holderId, string? attemptId) => _inner.AbandonAsync(key, holderId, attemptId);
 

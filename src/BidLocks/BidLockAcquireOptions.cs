@@ -12,7 +12,8 @@ namespace BidLocks;
 /// <param name="SkipFencingToken">
 /// True when nobody will read the lease's <see cref="BidLockLease.FencingToken"/>: a backend that pays for the token
 /// (Redis: a clock read and a write per acquire) then takes none, and the lease's token is 0. The generator sets it
-/// for a <c>[BidLock]</c> body that does not take the lease. False (the default, and <c>default(…)</c>) takes one.
+/// for a <c>[BidLock]</c> body that does not take the lease, or takes it but provably never reads its token. False
+/// (the default, and <c>default(…)</c>) takes one.
 /// </param>
 public readonly record struct BidLockAcquireOptions(TimeSpan? Timeout = null, TimeSpan? Ttl = null, TimeSpan? MaxHold = null, bool SkipFencingToken = false)
 {

@@ -58,7 +58,7 @@ internal static class MethodBodyWriter
         writer.Line($"global::BidLocks.BidLockLease {locals.Lease} = await {locals.Manager}.{acquire}(");
         writer.Line($"    {locals.MarketplaceId},");
         writer.Line($"    {(postings is null ? locals.PostingId : locals.PostingIds)},");
-        writer.Line($"    {AcquireOptions(method.Timing, skipFencingToken: !method.Core.PassesLease)},");
+        writer.Line($"    {AcquireOptions(method.Timing, skipFencingToken: !method.Core.MayReadFencingToken)},");
         writer.Line($"    {callerToken}).ConfigureAwait(false);");
         writer.Line("try");
         writer.Open();
@@ -94,7 +94,8 @@ internal static class MethodBodyWriter
     /// <summary>
     /// The options for the acquire: only what the attribute names, so that the rest comes from the manager's options
     /// (as configured, for example in appsettings.json) rather than from defaults compiled into every caller. A body
-    /// that does not take the lease cannot read its fencing token, so none is taken.
+    /// that cannot read the fencing token (it does not take the lease, or uses only members that do not reveal the
+    /// token) gets none.
     /// </summary>
     private static string AcquireOptions(LockTimingModel timing, bool skipFencingToken)
     {

@@ -85,7 +85,11 @@ internal enum ManagerKind
 /// <param name="Name">The body's name, <c>{Name}Core</c>.</param>
 /// <param name="TypeArguments">Explicit type arguments, <c>&lt;T&gt;</c>, or empty.</param>
 /// <param name="PassesLease">True when the body takes the lease as a trailing parameter.</param>
-internal sealed record CoreCallModel(string Receiver, string Name, string TypeArguments, bool PassesLease);
+/// <param name="MayReadFencingToken">
+/// False when the body takes the lease but provably never reads its fencing token (<c>LeaseTokenUse</c>): the acquire
+/// then skips the token, as for a body without the lease.
+/// </param>
+internal sealed record CoreCallModel(string Receiver, string Name, string TypeArguments, bool PassesLease, bool MayReadFencingToken);
 
 /// <summary>
 /// The timing arguments the attribute names, in seconds, already validated as finite and positive; null for one it

@@ -47,7 +47,8 @@ internal static class CoreMethodMatcher
         string typeArguments = method.TypeParameters.IsEmpty
             ? string.Empty
             : "<" + string.Join(", ", method.TypeParameters.Select(tp => CSharpNames.Identifier(tp.Name))) + ">";
-        return new CoreCallModel(receiver, CSharpNames.Identifier(coreName), typeArguments, lease);
+        bool mayReadToken = lease && LeaseTokenUse.MayRead(method, core, core.Parameters[core.Parameters.Length - 1]);
+        return new CoreCallModel(receiver, CSharpNames.Identifier(coreName), typeArguments, lease, mayReadToken);
     }
 
     /// <summary>The signature the generated call needs, as the user would declare it.</summary>

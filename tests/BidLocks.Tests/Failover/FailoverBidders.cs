@@ -128,12 +128,13 @@ internal sealed class FailoverBidders : IAsyncDisposable
                 }
 
                 var parts = text.Split(' ');
-                if (parts.Length != 3)
+                if (parts.Length is not (3 or 4))
                 {
                     continue;
                 }
 
-                var line = new BidderLine(process, parts[0], parts[1], long.Parse(parts[2], CultureInfo.InvariantCulture));
+                var at = long.Parse(parts[2], CultureInfo.InvariantCulture);
+                var line = new BidderLine(process, parts[0], parts[1], at, parts.Length == 4 ? long.Parse(parts[3], CultureInfo.InvariantCulture) : at);
                 lock (_gate)
                 {
                     _lines.Add(line);
@@ -158,4 +159,5 @@ internal sealed class FailoverBidders : IAsyncDisposable
 /// <param name="Kind"><c>bid</c>, <c>named</c> or <c>moved</c>.</param>
 /// <param name="Subject">The posting of a bid; the endpoint of a move.</param>
 /// <param name="At">The <see cref="System.Diagnostics.Stopwatch"/> timestamp, in the child process (the clock is machine-wide).</param>
-internal sealed record BidderLine(int Process, string Kind, string Subject, long At);
+/// <param name="GrantedAt">For a bid, when the manager took the grant (<c>FailoverBidder</c>); else <paramref name="At"/>.</param>
+internal sealed record BidderLine(int Process, string Kind, string Subject, long At, long GrantedAt);

@@ -11,6 +11,7 @@ public sealed class BidLockKeyCacheTests
 {
     private const string Prefix = "bidlock:";
     private const int Postings = 20_000;
+    private const int Measures = 3;
 
     // Few distinct ids, so that pairs come back (hits) and share slots; some need escaping, some are close to a colon.
     private static readonly Gen<string> Ids = Gen.OneOf(
@@ -64,27 +65,26 @@ public sealed class BidLockKeyCacheTests
     public void A_new_pair_costs_no_more_than_building_its_key()
     {
         var cache = new BidLockKeyCache(Prefix);
-        var postings = Enumerable.Range(0, 2 * Postings).Select(i => $"posting-{i:D6}").ToArray();
-        // Warm both paths (JIT) before counting.
-        cache.Get("ebay", "warm");
-        BidLockKey.Create(Prefix, "ebay", "warm");
-
-        var uncached = AllocatedBy(() =>
+        var postings = Enumerable.Range(0, (2 + (2 * Measures)) * Postings).Select(i => $"posting-{i:D6}").ToArray();
+        void Uncached(int from)
         {
-            for (var i = 0; i < Postings; i++)
+            for (var i = from; i < from + Postings; i++)
             {
                 BidLockKey.Create(Prefix, "ebay", postings[i]);
             }
-        });
-        var cached = AllocatedBy(() =>
+        }
+
+        void Cached(int from)
         {
-            for (var i = Postings; i < 2 * Postings; i++)
+            for (var i = from; i < from + Postings; i++)
             {
                 cache.Get("ebay", postings[i]);
             }
-        });
+        }
 
-        Assert.True(cached <= uncached, $"{Postings} new postings allocated {cached} bytes through the cache, {uncached} bytes without it.");
+        var (uncached, cached) = LeastOfEach(Uncached, Cached);
+
+        Assert.True(cached <= uncached + Postings / 100, $"{Postings} new postings allocated {cached} bytes through the cache, {uncached} bytes without it.");
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class BidLockKeyCacheTests
     [Fact]
     public void A_new_lock_costs_no_more_than_building_its_key_array()
     {
-        var keys = Enumerable.Range(0, 4 * Postings).Select(i => BidLockKey.Create(Prefix, "ebay", $"posting-{i:D6}")).ToArray();
+        var keys = Enumerable.Range(0, (2 + (2 * Measures)) * Postings).Select(i => BidLockKey.Create(Prefix, "ebay", $"posting-{i:D6}")).ToArray();
         var arrays = new RedisKeyArrayCache(RedisKeyNames.LockFence);
         void Uncached(int from)
         {
@@ -128,16 +128,25 @@ public sealed class BidLockKeyCacheTests
             }
         }
 
-        // Each loop runs once before it is measured, so what the runtime itself allocates while it compiles and tiers
-        // the loop up (a few dozen bytes, at a moment that depends on the machine's load) falls outside the measure.
-        Uncached(0);
-        Cached(Postings);
-        var uncached = AllocatedBy(() => Uncached(2 * Postings));
-        var cached = AllocatedBy(() => Cached(3 * Postings));
+        var (uncached, cached) = LeastOfEach(Uncached, Cached);
 
-        // A miss that allocated anything of its own (a node, a bigger array) would cost 20000 times its size; what is
-        // left of the runtime's own noise is below one byte per lock.
         Assert.True(cached <= uncached + Postings / 100, $"{Postings} new locks allocated {cached} bytes through the cache, {uncached} bytes without it.");
+    }
+
+    /// <summary>
+    /// What each loop allocates over <see cref="Postings"/> items it has not seen, the least of <see cref="Measures"/>
+    /// runs, each loop having run once before. What the runtime itself allocates on this thread while it compiles a
+    /// loop and replaces it on the stack (from a few dozen bytes to a few kilobytes, at a moment that depends on the
+    /// machine's load) lands in some runs and only adds; a miss that allocated anything of its own (a node, a bigger
+    /// array) would cost 20000 times its size in every run. The caller allows below one byte per item on top.
+    /// </summary>
+    private static (long Uncached, long Cached) LeastOfEach(Action<int> uncached, Action<int> cached)
+    {
+        uncached(0);
+        cached(Postings);
+        var leastUncached = Enumerable.Range(0, Measures).Min(measure => AllocatedBy(() => uncached((2 + measure) * Postings)));
+        var leastCached = Enumerable.Range(0, Measures).Min(measure => AllocatedBy(() => cached((2 + Measures + measure) * Postings)));
+        return (leastUncached, leastCached);
     }
 
     private static long AllocatedBy(Action action)

@@ -48,6 +48,10 @@ internal static class MethodBodyWriter
         {
             writer.Line("// The body never sees the lease, so nobody can read a fencing token: none is taken.");
         }
+        else if (!method.Core.MayReadFencingToken)
+        {
+            writer.Line("// The body uses the lease only through members that cannot show its fencing token: none is taken.");
+        }
 
         if (postings is not null)
         {

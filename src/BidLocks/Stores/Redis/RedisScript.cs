@@ -44,7 +44,7 @@ internal sealed class RedisScript
         }
         catch (RedisServerException exception) when (IsUnknown(exception))
         {
-            return await database.ScriptEvaluateAsync(_text, keys, values, CommandFlags.DemandMaster).ConfigureAwait(false);
+            return await ResendResultAsync(database, keys, values).ConfigureAwait(false);
         }
     }
 
@@ -59,7 +59,11 @@ internal sealed class RedisScript
 
     /// <summary>After <see cref="IsUnknown"/>: the script did not run; EVAL runs it and loads it for next time.</summary>
     public async Task<long> ResendAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
-        => (long)await database.ScriptEvaluateAsync(_text, keys, values, CommandFlags.DemandMaster).ConfigureAwait(false);
+        => (long)await ResendResultAsync(database, keys, values).ConfigureAwait(false);
+
+    // EVAL, on the primary only for the reason SendAsync gives.
+    private Task<RedisResult> ResendResultAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
+        => database.ScriptEvaluateAsync(_text, keys, values, CommandFlags.DemandMaster);
 
     /// <summary>True when the server did not know the script (NOSCRIPT), after a restart for example.</summary>
     public static bool IsUnknown(RedisServerException exception) => exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);

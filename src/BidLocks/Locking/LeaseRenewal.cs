@@ -33,7 +33,11 @@ internal sealed class LeaseRenewal : ILeaseHold, IThreadPoolWorkItem
         _ttl = ttl;
         SetExpiry(expiry);
         HeldSince = LeaseClock.MonotonicNow(Time);
-        _holdDeadline = HeldSince + maxHold;
+        // A first hold as long as the cap (MaxHold no longer than the TTL) is the whole hold: its confirmed expiry, counted
+        // from before the request, is the cap. Counted from the grant instead, the cap would come a round trip later, and
+        // the renewal sent to cover that round trip (a TTL of milliseconds, answered late on a loaded machine) reported
+        // the capped lease lost with its backend.
+        _holdDeadline = maxHold <= ttl ? expiry.Deadline : HeldSince + maxHold;
     }
 
     /// <summary>When the lease began (monotonic): the hold-time histogram and the longest-hold gauge measure from it.</summary>

@@ -8,8 +8,8 @@ namespace BidLocks.TestHost;
 /// <summary>
 /// One application instance of the fail-over tests: <c>--workers</c> workers, worker <c>i</c> on posting
 /// <c>i % --postings</c>, each bid a 30 ms body that writes the shared <see cref="SoakLedger"/> inside the posting's
-/// lock. Prints <c>bid &lt;posting&gt; &lt;stamp&gt; &lt;granted&gt;</c> for every bid (when the acquire returned, and when
-/// the manager took the grant) and the manager's
+/// lock. Prints <c>bid &lt;posting&gt; &lt;stamp&gt; &lt;asked&gt;</c> for every bid (when the acquire returned, and when it
+/// was called) and the manager's
 /// move lines (<see cref="MoveLines"/>), so the test sees when each instance moved and which postings it bid on after;
 /// refused calls are only counted (a refused call returns at once, and a line each would flood the pipe). Ends, after
 /// <c>stop</c>, with <c>done {"Unavailable":…,"Timeouts":…,"Bids":…,"LedgerErrors":…}</c>.
@@ -43,8 +43,9 @@ internal static class FailoverBidder
                 {
                     await failures.TryAsync(async () =>
                     {
+                        var askedAt = Stopwatch.GetTimestamp();
                         await using var lease = await manager.AcquireAsync(marketplace, $"posting-{posting}", AcquireTimeout, stop.Token);
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bid {posting} {Stopwatch.GetTimestamp()} {GrantedAt(lease)}"));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bid {posting} {Stopwatch.GetTimestamp()} {askedAt}"));
                         await ledger.BidAsync(posting, lease.FencingToken);
                         // The rest of the body: a bid placed with a marketplace takes a while (a run length, not a wait).
                         await Task.Delay(Body, CancellationToken.None);
@@ -62,13 +63,6 @@ internal static class FailoverBidder
         Console.WriteLine("done " + JsonSerializer.Serialize(new FailoverBidderSummary(failures.Unavailable, failures.Timeouts, bids, failures.LedgerErrors)));
         return 0;
     }
-
-    /// <summary>
-    /// When the manager took the grant (a <see cref="Stopwatch"/> timestamp): the lease's hold begins, on the monotonic
-    /// clock, in the same continuation as the store's check that no move began while the grant was on its way. The
-    /// line's own stamp is taken when the acquire returns to this loop, which a loaded machine can delay by seconds.
-    /// </summary>
-    private static long GrantedAt(BidLockLease lease) => (long)(lease.Renewal!.HeldSince.TotalSeconds * Stopwatch.Frequency);
 }
 
 /// <summary>What one <see cref="FailoverBidder"/> counted.</summary>

@@ -159,5 +159,5 @@ internal sealed class FailoverBidders : IAsyncDisposable
 /// <param name="Kind"><c>bid</c>, <c>named</c> or <c>moved</c>.</param>
 /// <param name="Subject">The posting of a bid; the endpoint of a move.</param>
 /// <param name="At">The <see cref="System.Diagnostics.Stopwatch"/> timestamp, in the child process (the clock is machine-wide).</param>
-/// <param name="GrantedAt">For a bid, when the manager took the grant (<c>FailoverBidder</c>); else <paramref name="At"/>.</param>
-internal sealed record BidderLine(int Process, string Kind, string Subject, long At, long GrantedAt);
+/// <param name="AskedAt">For a bid, when its acquire was called (<c>FailoverBidder</c>); else <paramref name="At"/>.</param>
+internal sealed record BidderLine(int Process, string Kind, string Subject, long At, long AskedAt);

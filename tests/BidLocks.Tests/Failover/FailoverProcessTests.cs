@@ -35,9 +35,8 @@ public sealed class FailoverProcessTests(ITestOutputHelper output) : IDisposable
     private static readonly TimeSpan FreeBound = TimeSpan.FromSeconds(8);
 
     /// <summary>
-    /// A grant that counts was checked before the move began, and the "started" and "named" lines are logged once grants
-    /// are refused; a bid's grant time is read in the continuation that checked it, a few microseconds later. This much
-    /// covers that.
+    /// The "started" and "named" lines are logged once grants are refused; an acquire called this long after one of
+    /// them cannot have had a try before it.
     /// </summary>
     private static readonly TimeSpan StampMargin = TimeSpan.FromMilliseconds(20);
 
@@ -79,12 +78,14 @@ public sealed class FailoverProcessTests(ITestOutputHelper output) : IDisposable
             .Select(process => lines.First(line => line.Process == process && line.At > failoverAt && (line.Kind == "started" || (line.Kind == "named" && line.Subject == named))).At)
             .ToList();
         var heardStart = Enumerable.Range(0, FailoverBidders.Processes).Count(process => lines.Any(line => line.Process == process && line.Kind == "started" && line.At > failoverAt));
-        // A bid granted by a process after it began refusing and before it moved was granted by the old primary. The
-        // grant's own time, not the line's: the line is printed when the acquire returns, which a loaded machine can
-        // delay past any margin.
+        // A bid asked for by a process after it began refusing and granted before it moved came from the old primary:
+        // every try of such an acquire is refused until the move ends. Counted by when the acquire was called, not by
+        // when its line was printed (which a loaded machine delays past any margin) nor by when its lease began (an
+        // acquire granted before the start may wait out the holds-in-doubt check the move triggers). An acquire that
+        // began before the start is the fence ledger's to judge (AssertNoOverlap).
         var duringMove = lines.Count(line => line.Kind == "bid"
-            && line.GrantedAt > heard[line.Process] + Ticks(StampMargin)
-            && line.GrantedAt < moves[line.Process].At);
+            && line.AskedAt > heard[line.Process] + Ticks(StampMargin)
+            && line.At < moves[line.Process].At);
         var outage = moves.Select((move, process) => Stopwatch.GetElapsedTime(heard[process], move.At)).ToList();
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,

@@ -35,6 +35,11 @@ public sealed partial class AuctionDemoTests
         Assert.Equal(0, run.Count("Errors"));
         Assert.Matches(@"^\d+ \.\. \d+, increasing with every round of every posting$", run.Row("Fencing tokens"));
         Assert.Matches(@"^p50 \d+\.\d+ ms, p99 \d+\.\d+ ms", run.Row("Acquire latency"));
+        Assert.Matches(@"^\d+\.\d % of the run each posting was held by a running body", run.Row("Posting use"));
+        Assert.Matches(@"^\d+\.\d % of the run some bidder wanted each posting; bodies ran \d+\.\d % of that", run.Row("Posting demand"));
+
+        // Six workers on two postings: each posting is wanted nearly all the time, so bodies follow each other as hand-offs.
+        Assert.Matches(@"^p50 \d+\.\d+ ms, p99 \d+\.\d+ ms .*: [1-9][\d,]* hand-offs;", run.Row("Hand-off gap"));
         Assert.Contains("OK: ", run.Stdout, StringComparison.Ordinal);
 
         // Both processes bid: the lock held between processes, not only between one process's threads.

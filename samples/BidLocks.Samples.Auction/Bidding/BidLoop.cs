@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BidLocks.Samples.Auction.Usage;
 
 namespace BidLocks.Samples.Auction.Bidding;
 
@@ -10,7 +11,8 @@ namespace BidLocks.Samples.Auction.Bidding;
 /// With <c>bundle</c> above 1, each bid is a bundle of that many distinct postings, picked at random and listed in random
 /// order, so two bundles that share postings often name them in opposite orders.
 /// </remarks>
-internal sealed class BidLoop(IBidService service, string marketplaceId, IReadOnlyList<Posting> postings, int bundle, BidderCounters counters)
+/// <param name="wants">Where each bid's want of its postings (call to return) is recorded, for the run's posting demand; null records nothing.</param>
+internal sealed class BidLoop(IBidService service, string marketplaceId, IReadOnlyList<Posting> postings, int bundle, BidderCounters counters, BodyLog? wants = null)
 {
     /// <summary>How long each bid waited for its lock, in microseconds.</summary>
     public List<long> AcquireMicros { get; } = [];
@@ -19,18 +21,16 @@ internal sealed class BidLoop(IBidService service, string marketplaceId, IReadOn
     {
         while (!stop.IsCancellationRequested)
         {
+            Posting[] picked = bundle == 1 ? [postings[Random.Shared.Next(postings.Count)]] : PickBundle();
             var called = Stopwatch.GetTimestamp();
+            var calledMicros = BodyLog.NowMicros();
+            var failed = false;
             try
             {
-                if (bundle == 1)
-                {
-                    var receipt = await service.PlaceBidAsync(marketplaceId, postings[Random.Shared.Next(postings.Count)], stop).ConfigureAwait(false);
-                    AcquireMicros.Add((long)Stopwatch.GetElapsedTime(called, receipt.BodyStartedTimestamp).TotalMicroseconds);
-                    continue;
-                }
-
-                var receipts = await service.PlaceBundleAsync(marketplaceId, PickBundle(), stop).ConfigureAwait(false);
-                AcquireMicros.Add((long)Stopwatch.GetElapsedTime(called, receipts[0].BodyStartedTimestamp).TotalMicroseconds);
+                var bodyStarted = bundle == 1
+                    ? (await service.PlaceBidAsync(marketplaceId, picked[0], stop).ConfigureAwait(false)).BodyStartedTimestamp
+                    : (await service.PlaceBundleAsync(marketplaceId, picked, stop).ConfigureAwait(false))[0].BodyStartedTimestamp;
+                AcquireMicros.Add((long)Stopwatch.GetElapsedTime(called, bodyStarted).TotalMicroseconds);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -47,6 +47,16 @@ internal sealed class BidLoop(IBidService service, string marketplaceId, IReadOn
                 // Reported and counted, not fatal: the summary shows it and the run fails at the end. A short pause
                 // keeps a persistent failure (say, the backend went away) from spinning.
                 counters.Error(exception);
+                failed = true;
+            }
+            finally
+            {
+                // Placed, timed out, failed or stopped: the bid wanted its postings until now.
+                wants?.AddWant(picked.Select(posting => posting.Id), calledMicros, BodyLog.NowMicros());
+            }
+
+            if (failed)
+            {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None).ConfigureAwait(false);
             }
         }

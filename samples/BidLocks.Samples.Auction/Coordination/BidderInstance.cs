@@ -126,7 +126,7 @@ internal static class BidderInstance
 
                 // The only difference between the two modes: which service the loops call.
                 IBidService service = manager is null ? new UnlockedBidService(placer) : new BidService(manager, placer, bodies);
-                loops.Add(new BidLoop(service, options.MarketplaceId!, postings, options.Bundle, counters));
+                loops.Add(new BidLoop(service, options.MarketplaceId!, postings, options.Bundle, counters, manager is null ? null : bodies));
             }
 
             using var run = CancellationTokenSource.CreateLinkedTokenSource(link.StopRequested);

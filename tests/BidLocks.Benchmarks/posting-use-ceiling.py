@@ -5,13 +5,15 @@ Simulates the demo's workload with no processes, no Redis and no SQLite: W worke
 random posting (or a random bundle of k distinct postings) out of P, a body of the demo's measured length, and a lock
 that costs a fixed hand-off time (0 = a perfect lock) between a release and the next body on a posting. It prints
 posting use (body time / (postings x run time), the demo's "Posting use"), demand (the share of the run some worker
-wanted each posting, the demo's "Posting demand"), use of demand and the p99 of a bid's wait (its call to its body's
-start) in bodies, per rule for who gets a released posting:
+wanted each posting, the demo's "Posting demand"), use of demand, and the p99 and the longest of a bid's wait (its
+call to its body's start) in bodies, per rule for who gets a released posting:
 
 - fifo:     single postings, each posting's waiters in arrival order (what the library does for single postings).
 - bidlocks: sets taken whole, a waiting set queued on its first busy posting in lock order, a posting released to a
             waiting set reserved for it, reservations kept only below the set's first busy posting
             (docs/multi-posting.md, "Taken whole"); a set looks again whenever one of its postings is released.
+- young:    greedy for a set's first 64 looks (a look: its first try, and one on every release of one of its
+            postings), then bidlocks: a set waits in line only once it has waited long.
 - lend:     bidlocks, and a posting reserved for a set that still waits for another serves one body of a waiter that
             can start with it now, then goes back to the set (which keeps its place); once per posting per wait.
 - greedy:   any waiting set whose postings are all free starts, earliest first, nothing reserved: the most a lock can
@@ -47,6 +49,8 @@ class Run:
         self.waits = []                      # each started waiter's arrival to start, s
         self.bodies = []                     # each body's length, s
         self.age = 20 * 0.0071 * bundle      # aged: a set waiting longer than twenty bodies keeps later ones off its postings
+        self.looks = {}                      # young: how often each set has looked
+        self.young_looks = 64                # young: looks a set takes greedily before it waits in line
         self.lent = set()                    # lend: (set, posting) lent once during the set's wait
         for worker in range(workers):
             self.arrive(0.0, worker)
@@ -71,7 +75,7 @@ class Run:
     def start(self, now, waiter, keep_reservations=False):
         _, worker, postings = waiter
         self.waiting.remove(waiter)
-        self.lent = {(owner, p) for owner, p in self.lent if owner != id(waiter)}
+        self.lent = {(owner, p) for owner, p in self.lent if owner != waiter[:2]}
         for p in postings:
             self.holder[p] = worker
             if not keep_reservations or self.reserved[p] is waiter:
@@ -101,7 +105,8 @@ class Run:
         for p in released:
             self.hand(p, lookers)
         lookers += [w for w in self.waiting if set(w[2]) & set(released) and w not in lookers]
-        lookers += [w for w in self.waiting if not any(w in q for q in self.queues) and w not in lookers]
+        lookers += [w for w in self.waiting if not any(w in q for q in self.queues) and w not in lookers
+                    and (self.rule != 'young' or self.looks.get(w[:2], 0) == 0)]
         while lookers:
             waiter = lookers.pop(0)
             if waiter in self.waiting:
@@ -120,12 +125,12 @@ class Run:
             if usable:
                 for p in waiter[2]:
                     if self.reserved[p] not in (None, waiter):
-                        self.lent.add((id(self.reserved[p]), p))
+                        self.lent.add((self.reserved[p][:2], p))
                 self.start(now, waiter, keep_reservations=True)
 
     def lendable(self, p):
         owner = self.reserved[p]
-        return owner is not None and (id(owner), p) not in self.lent and self.first_busy(owner) not in (None, p)
+        return owner is not None and (owner[:2], p) not in self.lent and self.first_busy(owner) not in (None, p)
 
     def first_busy(self, waiter):
         for p in waiter[2]:
@@ -140,6 +145,12 @@ class Run:
 
     def look(self, now, waiter, lookers):
         postings = waiter[2]
+        if self.rule == 'young':
+            self.looks[waiter[:2]] = self.looks.get(waiter[:2], 0) + 1
+            if self.looks[waiter[:2]] <= self.young_looks:
+                if all(self.holder[p] is None and self.reserved[p] is None for p in postings):
+                    self.start(now, waiter)
+                return
         for i, p in enumerate(postings):
             if self.holder[p] is None and self.reserved[p] in (None, waiter):
                 continue
@@ -173,8 +184,8 @@ class Run:
         use = self.held / (self.postings * self.seconds)
         demand = sum(self.wanted) / (self.postings * self.seconds)
         waits = sorted(self.waits)
-        wait_p99 = waits[min(len(waits) - 1, int(0.99 * len(waits)))] / (sum(self.bodies) / len(self.bodies))
-        return use, demand, wait_p99
+        body = sum(self.bodies) / len(self.bodies)
+        return use, demand, waits[min(len(waits) - 1, int(0.99 * len(waits)))] / body, waits[-1] / body
 
 
 def main():
@@ -183,13 +194,13 @@ def main():
     parser.add_argument('--postings', type=int, default=8)
     parser.add_argument('--seconds', type=float, default=300)
     args = parser.parse_args()
-    print(f'{args.workers} workers, {args.postings} postings, {args.seconds:g} s simulated; per hand-off time: use / demand / use of demand / wait p99 in bodies')
-    for bundle, rules in ((1, ('fifo',)), (3, ('bidlocks', 'lend', 'greedy', 'aged', 'strict'))):
+    print(f'{args.workers} workers, {args.postings} postings, {args.seconds:g} s simulated; per hand-off time: use / demand / use of demand / wait p99 / longest wait, in bodies')
+    for bundle, rules in ((1, ('fifo',)), (3, ('bidlocks', 'young', 'lend', 'greedy', 'aged', 'strict'))):
         for rule in rules:
             cells = []
             for handoff_ms in (0, 1, 2, 3):
-                use, demand, wait_p99 = Run(args.workers, args.postings, bundle, rule, handoff_ms / 1000, args.seconds, seed=1).run()
-                cells.append(f'{handoff_ms} ms: {use * 100:4.1f} % / {demand * 100:4.1f} % / {use / demand * 100:5.1f} % / {wait_p99:4.1f}x')
+                use, demand, wait_p99, wait_max = Run(args.workers, args.postings, bundle, rule, handoff_ms / 1000, args.seconds, seed=1).run()
+                cells.append(f'{handoff_ms} ms: {use * 100:4.1f} % / {demand * 100:4.1f} % / {use / demand * 100:5.1f} % / {wait_p99:4.1f}x / {wait_max:5.1f}x')
             print(f'bundle {bundle} {rule:8}  ' + '   '.join(cells))
 
 

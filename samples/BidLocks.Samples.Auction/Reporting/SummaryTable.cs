@@ -51,10 +51,10 @@ internal static class SummaryTable
             ? $"{use.Utilization * 100:0.0} % of the run each posting was held by a running body (body p50 {Numbers.Millis(use.Holds.Millis(0.50)!.Value)} ms)"
             : locked ? "n/a (no bids)" : NoLock);
         Row("Posting demand", locked && use.Holds.Count > 0
-            ? $"{use.Demand * 100:0.0} % of the run some bidder wanted each posting; bodies ran {use.UseOfDemand * 100:0.0} % of that (the rest is the lock's: acquire, release, hand-off{(options.Bundle > 1 ? ", a set's wait for its other postings" : string.Empty)})"
+            ? $"{use.Demand * 100:0.0} % of the run some bidder wanted each posting; bodies ran {use.UseOfDemand * 100:0.0} % of that (the rest is the lock's{(options.Bundle > 1 ? ", and a set's wait for its other postings" : string.Empty)})"
             : locked ? "n/a (no bids)" : NoLock);
         Row("Hand-off gap", locked && use.Gaps.Count > 0
-            ? $"p50 {Numbers.Millis(use.Gaps.Millis(0.50)!.Value)} ms, p99 {Numbers.Millis(use.Gaps.Millis(0.99)!.Value)} ms  (a body's end to the next body's start on its posting while a bidder wanted it, across processes: {Numbers.Count(use.Gaps.Count)} hand-offs; {Numbers.Count(use.IdleGaps)} gaps with nobody waiting left out)"
+            ? $"p50 {Numbers.Millis(use.Gaps.Millis(0.50)!.Value)} ms, p99 {Numbers.Millis(use.Gaps.Millis(0.99)!.Value)} ms  (a body's end to the next body's start on a posting a bidder waited for, across processes: {Numbers.Count(use.Gaps.Count)} hand-offs; {Numbers.Count(use.IdleGaps)} idle gaps not counted)"
             : locked ? "n/a (no hand-offs)" : NoLock);
         Row("Fencing tokens", locked
             ? audit.MinFencingToken is { } min && audit.MaxFencingToken is { } max

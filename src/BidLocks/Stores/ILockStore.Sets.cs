@@ -17,14 +17,23 @@ internal partial interface ILockStore
     int SetGroup(BidLockKey key) => 0;
 
     /// <summary>
-    /// One atomic step over <paramref name="keys"/> (one <see cref="SetGroup"/>, in lock order): when every key is free,
-    /// or reserved for <paramref name="holderId"/>, takes them all, each with its own fence; otherwise takes none, and
-    /// the holder waits (in the backend's own queue, where it keeps one) for the first key in lock order it cannot have
-    /// yet, keeping places and reservations only below that key, while the keys that are free stay free for others.
-    /// Asked again, the holder keeps its places. <see cref="AbandonAsync"/> of each
-    /// key gives up what a set that ends without the lock left.
+    /// True when a set may look for its keys without waiting in line (<see cref="TryAcquireSetAsync"/> with
+    /// <c>waitInLine</c> false) for its first looks: the backend then tells the manager of every release of a key the
+    /// set found held, though the set stands in no queue. False (the default) makes every waiting set wait in line.
     /// </summary>
-    ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+    bool SetsLookBeforeWaitingInLine => false;
+
+    /// <summary>
+    /// One atomic step over <paramref name="keys"/> (one <see cref="SetGroup"/>, in lock order): when every key is free,
+    /// or reserved for <paramref name="holderId"/>, takes them all, each with its own fence; otherwise takes none.
+    /// With <paramref name="waitInLine"/>, the holder then waits (in the backend's own queue, where it keeps one) for
+    /// the first key in lock order it cannot have yet, keeping places and reservations only below that key, while the
+    /// keys that are free stay free for others; asked again, the holder keeps its places. Without it, the holder takes
+    /// no place and no reservation anywhere: the keys it could not have are only marked so that their release is
+    /// announced (see <see cref="SetsLookBeforeWaitingInLine"/>). <see cref="AbandonAsync"/> of each key gives up what
+    /// a set that ends without the lock left.
+    /// </summary>
+    ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, bool waitInLine, CancellationToken cancellationToken)
         => throw new NotSupportedException($"The {Backend} backend takes the postings of a set one at a time.");
 }
 

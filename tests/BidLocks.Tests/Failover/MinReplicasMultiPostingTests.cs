@@ -8,6 +8,9 @@ public sealed class MinReplicasMultiPostingTests(ReplicatedRedisFixture servers)
     // The MinReplicas store confirms each posting's grant with the replicas, one posting at a time.
     protected override bool TakesSetsWhole => false;
 
+    // Taken one posting at a time, a set holds the postings before the one it waits for.
+    protected override bool SetsLookFirst => false;
+
     protected override async ValueTask<IBidLockManager> CreateBackendManagerAsync(BidLockOptions options)
     {
         options.RedisUrl = servers.Redis.Primary.Url;

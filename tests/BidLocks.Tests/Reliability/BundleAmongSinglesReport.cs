@@ -15,6 +15,9 @@ namespace BidLocks.Tests.Reliability;
 /// may fall in any wait. (Counting every turn at the longest would make the bound rigorous, but one stall would then
 /// stretch it past the whole run; 2^k − 1 queuings is already a worst case that needs every posting taken from under
 /// the set.)
+/// <para>Where sets look before they wait in line (Redis: <see cref="BidLockManagerBase.SetLooksBeforeWaitingInLine"/>
+/// looks), the looks come first: each at most the first retry pause (<see cref="LookPauseMs"/>) plus one step, counted
+/// at the run's median hand-off gap.</para>
 /// </summary>
 /// <param name="BundlesPlaced">Bundles held whole and bid on.</param>
 /// <param name="SingleBidsPerProcess">Bids of each single-bidding process.</param>
@@ -29,7 +32,9 @@ namespace BidLocks.Tests.Reliability;
 /// <param name="GapP99Ms">The 99th percentile hand-off gap.</param>
 /// <param name="TurnP99Ms">The 99th percentile turn of a posting: one body's start to the next one's.</param>
 /// <param name="LongestTurnMs">The longest turn of a posting.</param>
-/// <param name="BoundMs">What no bundle may wait longer than: (2^k − 1) × (P + 2) turns of <see cref="TurnP99Ms"/>, plus <see cref="LongestTurnMs"/>.</param>
+/// <param name="Looks">How many times a set looks before it waits in line (0 where it waits in line at once).</param>
+/// <param name="BoundMs">What no bundle may wait longer than: <see cref="Looks"/> × (<see cref="LookPauseMs"/> + <see cref="GapP50Ms"/>),
+/// plus (2^k − 1) × (P + 2) turns of <see cref="TurnP99Ms"/>, plus <see cref="LongestTurnMs"/>.</param>
 /// <param name="BundleWaitP50Ms">The median wait of a bundle, from the call to its body.</param>
 /// <param name="BundleWaitP99Ms">The 99th percentile wait of a bundle.</param>
 /// <param name="LongestBundleWaitMs">The longest wait of a bundle, counting a wait still going when the run stopped.</param>
@@ -47,6 +52,7 @@ public sealed record BundleAmongSinglesReport(
     double GapP99Ms,
     double TurnP99Ms,
     double LongestTurnMs,
+    int Looks,
     double BoundMs,
     double BundleWaitP50Ms,
     double BundleWaitP99Ms,
@@ -60,7 +66,10 @@ public sealed record BundleAmongSinglesReport(
     /// <summary>The worst number of times a set of k postings queues: 2^k − 1.</summary>
     public const int Queuings = (1 << BundleBidderProcesses.BundleSize) - 1;
 
-    public static BundleAmongSinglesReport From(SoakLedger ledger, IReadOnlyList<BundleBidderSummary> summaries, IReadOnlyList<BundleHold> holds)
+    /// <summary>The longest pause of a look: the first retry pause of a backend that notifies waiters (ILockStore.FirstRetryDelay's default, Redis's).</summary>
+    public const double LookPauseMs = 50;
+
+    public static BundleAmongSinglesReport From(SoakLedger ledger, IReadOnlyList<BundleBidderSummary> summaries, IReadOnlyList<BundleHold> holds, int looks)
     {
         long overlaps = summaries.Sum(summary => summary.LedgerErrors), fenceBreaks = 0;
         var turns = new List<double>();
@@ -87,6 +96,7 @@ public sealed record BundleAmongSinglesReport(
         }
 
         var turn = Percentile(turns, 0.99);
+        var gap = Percentile(gaps, 0.50);
         var bundleWaits = holds.Where(hold => hold.Postings.Length > 1).Select(hold => Milliseconds(hold.BodyStart - hold.WaitStart)).ToList();
         var bodies = holds.Select(hold => Milliseconds(hold.BodyEnd - hold.BodyStart)).ToList();
         return new BundleAmongSinglesReport(
@@ -98,11 +108,12 @@ public sealed record BundleAmongSinglesReport(
             summaries.Sum(summary => summary.Unavailable),
             Percentile(bodies, 0.50),
             bodies.DefaultIfEmpty(0).Max(),
-            Percentile(gaps, 0.50),
+            gap,
             Percentile(gaps, 0.99),
             turn,
             turns.DefaultIfEmpty(0).Max(),
-            Queuings * (OtherWaiters + 2) * turn + turns.DefaultIfEmpty(0).Max(),
+            looks,
+            (looks * (LookPauseMs + gap)) + (Queuings * (OtherWaiters + 2) * turn) + turns.DefaultIfEmpty(0).Max(),
             Percentile(bundleWaits, 0.50),
             Percentile(bundleWaits, 0.99),
             Math.Max(bundleWaits.DefaultIfEmpty(0).Max(), summaries[0].UnfinishedWaitMs),
@@ -128,6 +139,6 @@ public sealed record BundleAmongSinglesReport(
             + $"{BundleBidderProcesses.SingleProcesses} x {BundleBidderProcesses.SingleWorkers} bidding singles, {BundleBidderProcesses.Postings} postings, {Seconds:F1} s: "
             + $"bundles {BundlesPlaced}, single bids per process {string.Join("/", SingleBidsPerProcess)}, overlaps {Overlaps}, fence breaks {FenceBreaks}, "
             + $"timeouts {Timeouts}, unavailable {Unavailable}; body p50 {BodyP50Ms:F1} ms, max {BodyMaxMs:F0} ms; hand-off gap p50 {GapP50Ms:F1} ms, p99 {GapP99Ms:F0} ms; "
-            + $"turn p99 {TurnP99Ms:F0} ms, longest {LongestTurnMs:F0} ms, bound {Queuings} x {OtherWaiters + 2} x {TurnP99Ms:F0} + {LongestTurnMs:F0} = {BoundMs:F0} ms; "
+            + $"turn p99 {TurnP99Ms:F0} ms, longest {LongestTurnMs:F0} ms, bound {Looks} x ({LookPauseMs:F0} + {GapP50Ms:F1}) + {Queuings} x {OtherWaiters + 2} x {TurnP99Ms:F0} + {LongestTurnMs:F0} = {BoundMs:F0} ms; "
             + $"bundle wait p50 {BundleWaitP50Ms:F0} ms, p99 {BundleWaitP99Ms:F0} ms, longest {LongestBundleWaitMs:F0} ms");
 }

@@ -31,7 +31,13 @@ internal sealed partial class RedisLockStore
         return _clustered == 1 ? _connection.HashSlot(key.Value) : 0;
     }
 
-    public async ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// A set that only looks flags the holds it finds, and a flagged hold's release is announced even with nobody
+    /// queued (<see cref="RedisScripts.ReleaseQueued"/>): the set hears of it on the release channel.
+    /// </summary>
+    public bool SetsLookBeforeWaitingInLine => true;
+
+    public async ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, bool waitInLine, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var version = GrantableVersion(keys[0], ttl);
@@ -41,7 +47,7 @@ internal sealed partial class RedisLockStore
             RedisKeyNames.Queued(keys[i].Value).CopyTo(redisKeys, i * RedisSetScripts.KeysPerMember);
         }
 
-        var values = new RedisValue[5 + keys.Length];
+        var values = new RedisValue[6 + keys.Length];
         values[0] = holderId;
         values[1] = Milliseconds(ttl);
         values[2] = WaiterTtlMilliseconds;
@@ -51,6 +57,8 @@ internal sealed partial class RedisLockStore
         {
             values[5 + i] = _channel.MessageFor(keys[i].Value);
         }
+
+        values[5 + keys.Length] = waitInLine ? 1 : 0;
 
         var started = LeaseClock.Read(_time);
         var result = await AcquireSet.EvaluateResultAsync(_database, redisKeys, values).ConfigureAwait(false);

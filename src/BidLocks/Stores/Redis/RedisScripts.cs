@@ -141,9 +141,9 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Releases a hold with waiters and hands over: reserves the lock for the live head of the queue and tells
-    /// waiters, or deletes it when nobody waits. KEYS: lock, queue, waiters. ARGV: holder, channel, message, waiter ttl
-    /// ms. 1 when the hold was live.
+    /// Releases a flagged hold (waiters queued, or a set looked at it) and hands over: reserves the lock for the live
+    /// head of the queue, or deletes it when nobody waits, and announces the release either way. KEYS: lock, queue,
+    /// waiters. ARGV: holder, channel, message, waiter ttl ms. 1 when the hold was live.
     /// </summary>
     public const string ReleaseQueued = Common + """
         local holder, untilMs = holdOf(redis.call('GET', KEYS[1]))
@@ -270,10 +270,12 @@ internal static class RedisScripts
           if head then
             -- Reserved for as long as any waiter may live: each place lapses within waiterTtl of its last look.
             redis.call('SET', lock, '~', 'PX', waiterTtl)
-            redis.call('PUBLISH', channel, message)
           else
             redis.call('DEL', lock, queue, waiters)
           end
+          -- Announced either way: a set that only looked (RedisSetScripts.AcquireSet) stands in no queue, yet flagged
+          -- this hold so as to hear of its end.
+          redis.call('PUBLISH', channel, message)
         end
 
         """;

@@ -13,12 +13,14 @@ internal static class RedisSetScripts
 
     /// <summary>
     /// KEYS: for each member in lock order, lock, fence, queue, waiters, since. ARGV: holder, ttl ms, waiter ttl ms,
-    /// the fence retention in ms ("0": skip the fencing tokens), the release channel, then each member's release message. When every member is free for
+    /// the fence retention in ms ("0": skip the fencing tokens), the release channel, each member's release message,
+    /// then "1" to wait in line or "0" to only look. When every member is free for
     /// this holder (no live hold of another, and nobody queued ahead of it), takes them all: <c>{1, fence…}</c> (fences 0 when none was wanted). Otherwise takes none,
-    /// <c>{0, retryMs, index of the first busy member}</c>: the holder joins the queue of its first busy member (held, or
+    /// <c>{0, retryMs, index of the first busy member}</c>. Waiting in line, the holder joins the queue of its first busy member (held, or
     /// another waiter first) exactly as <see cref="RedisScripts.AcquireQueued"/> does, keeps places and reservations
     /// only below it (see the script), and leaves untouched the members that are free and nobody waits for, so others
-    /// can use them meanwhile.
+    /// can use them meanwhile. Only looking, it joins no queue: the holds it found are flagged (the <c>+</c> form), so
+    /// their release goes through the hand-over, which announces it even when nobody is queued.
     /// </summary>
     public const string AcquireSet = RedisScripts.Common + """
         local h, ttl, waiterTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -26,6 +28,7 @@ internal static class RedisSetScripts
         local fenceRetentionMs = ARGV[4]
         local skipFencingToken = fenceRetentionMs == '0'
         local n = #KEYS / 5
+        local waitInLine = ARGV[6 + n] == '1'
         local function k(i, j) return KEYS[(i - 1) * 5 + j] end
         local function enqueue(i)
           local last = redis.call('ZRANGE', k(i, 3), -1, -1, 'WITHSCORES')[2]
@@ -56,6 +59,13 @@ internal static class RedisSetScripts
               wait(deadline - now())
             end
           end
+        end
+        if retryMs and not waitInLine then
+          -- None taken, and no place anywhere: the set only looked. The holds above are flagged, so it hears their release.
+          if retryMs < 0 then retryMs = 0 end
+          local first = 1
+          while not busy[first] do first = first + 1 end
+          return {0, retryMs, first - 1}
         end
         if retryMs then
           -- None taken. The set queues on its first busy member in lock order only, and keeps a place (or the

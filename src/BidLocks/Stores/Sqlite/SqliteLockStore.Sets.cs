@@ -9,7 +9,10 @@ internal sealed partial class SqliteLockStore
 {
     public bool TakesSetsWhole => true;
 
-    public ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, CancellationToken cancellationToken)
+    // SetsLookBeforeWaitingInLine stays false, so waitInLine is always true here: a release writes the hint file only
+    // when a waiter is queued (uncontended releases wake no process), so a set that stood in no queue would not hear
+    // of the releases it waits for, and looking again on a short timer would cost a write transaction each time.
+    public ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, bool waitInLine, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         foreach (var key in keys)

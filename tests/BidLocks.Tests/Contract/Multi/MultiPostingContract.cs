@@ -22,6 +22,13 @@ public abstract partial class MultiPostingContract : IAsyncLifetime
     protected virtual bool TakesSetsWhole => true;
 
     /// <summary>
+    /// True where a waiting set only looks for its first tries, standing in no queue (docs/multi-posting.md): a posting
+    /// released meanwhile goes to whoever waits for it. False where it waits in line from the first try (SQLite), or
+    /// takes its postings one at a time and holds the first ones (<see cref="TakesSetsWhole"/> false on MinReplicas).
+    /// </summary>
+    protected virtual bool SetsLookFirst => true;
+
+    /// <summary>
     /// Where <see cref="TakesSetsWhole"/> is false: whether a set has taken <paramref name="earlier"/> by the time it
     /// waits for <paramref name="later"/> (always, taken posting by posting; on a cluster, when its slot comes first).
     /// </summary>

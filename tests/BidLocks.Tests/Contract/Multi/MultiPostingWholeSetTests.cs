@@ -51,6 +51,48 @@ public abstract partial class MultiPostingContract
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_posting_released_while_a_set_waits_for_another_goes_to_a_single_bid_that_waits_for_it()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var manager = await CreateManagerAsync();
+        var other = await CreatePeerAsync(manager);
+        var holdingA = await InFreshFlow(() => other.AcquireAsync(Marketplace, "a", TimeSpan.FromSeconds(10), cancel).AsTask());
+        var holdingB = await InFreshFlow(() => other.AcquireAsync(Marketplace, "b", TimeSpan.FromSeconds(10), cancel).AsTask());
+
+        // The set has looked and found both taken; then a single bid waits for "a" too.
+        var set = InFreshFlow(() => manager.AcquireManyAsync(Marketplace, ["a", "b"], Wait(TimeSpan.FromSeconds(40)), cancel).AsTask());
+        await Poll.UntilAsync(() => manager.GetMetrics().LockConflicts > 0, TimeSpan.FromSeconds(20), "the set finding 'a' and 'b' taken");
+        var single = InFreshFlow(() => other.AcquireAsync(Marketplace, "a", TimeSpan.FromSeconds(30), cancel).AsTask());
+        Assert.True(await holdingA.ReleaseAsync());
+
+        if (SetsLookFirst)
+        {
+            // The set stands in no queue while it only looks, so "a" is not kept for it while "b" is still taken: the
+            // single bid has it now, and the set waits on.
+            await using var singleLease = await single.WaitAsync(TimeSpan.FromSeconds(20), cancel);
+            Assert.True(singleLease.IsHeld);
+            Assert.False(set.IsCompleted);
+            Assert.True(await singleLease.ReleaseAsync());
+            Assert.True(await holdingB.ReleaseAsync());
+            await using var lease = await set.WaitAsync(TimeSpan.FromSeconds(30), cancel);
+            Assert.True(lease.GetFencingToken("a") > singleLease.FencingToken);
+            return;
+        }
+
+        // Waiting in line (or holding "a" already, taken in order), the set keeps "a": it is had first, once "b" is
+        // released, and the single bid only after it.
+        Assert.True(await holdingB.ReleaseAsync());
+        await using (var setLease = await set.WaitAsync(TimeSpan.FromSeconds(30), cancel))
+        {
+            Assert.False(single.IsCompleted);
+            Assert.True(await setLease.ReleaseAsync());
+        }
+
+        await using var after = await single.WaitAsync(TimeSpan.FromSeconds(30), cancel);
+        Assert.True(after.IsHeld);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_set_gets_its_turn_while_single_bids_keep_taking_its_postings()
     {
         var cancel = TestContext.Current.CancellationToken;

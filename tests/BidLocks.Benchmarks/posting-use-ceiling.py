@@ -9,12 +9,13 @@ wanted each posting, the demo's "Posting demand"), use of demand, and the p99 an
 call to its body's start) in bodies, per rule for who gets a released posting:
 
 - fifo:     single postings, each posting's waiters in arrival order (what the library does for single postings).
-- bidlocks: sets taken whole, a waiting set queued on its first busy posting in lock order, a posting released to a
+- inline:   sets taken whole, a waiting set queued on its first busy posting in lock order, a posting released to a
             waiting set reserved for it, reservations kept only below the set's first busy posting
-            (docs/multi-posting.md, "Taken whole"); a set looks again whenever one of its postings is released.
+            (docs/multi-posting.md, "Taken whole": SQLite's rule); a set looks again whenever one of its postings is
+            released.
 - young:    greedy for a set's first 64 looks (a look: its first try, and one on every release of one of its
-            postings), then bidlocks: a set waits in line only once it has waited long.
-- lend:     bidlocks, and a posting reserved for a set that still waits for another serves one body of a waiter that
+            postings), then inline: a set waits in line only once it has waited long (Redis's and in memory's rule).
+- lend:     inline, and a posting reserved for a set that still waits for another serves one body of a waiter that
             can start with it now, then goes back to the set (which keeps its place); once per posting per wait.
 - greedy:   any waiting set whose postings are all free starts, earliest first, nothing reserved: the most a lock can
             get out of the workload, with no bound on a set's wait (a set can starve).
@@ -37,8 +38,8 @@ class Run:
         self.rnd = random.Random(seed)
         self.postings, self.bundle, self.rule, self.handoff, self.seconds = postings, bundle, rule, handoff, seconds
         self.holder = [None] * postings      # the worker whose body (or hand-off) holds the posting
-        self.reserved = [None] * postings    # bidlocks: the set a released posting was handed to
-        self.queues = [[] for _ in range(postings)]  # bidlocks and fifo: waiters queued on the posting
+        self.reserved = [None] * postings    # inline: the set a released posting was handed to
+        self.queues = [[] for _ in range(postings)]  # inline and fifo: waiters queued on the posting
         self.waiting = []                    # waiters in arrival order: (arrival, worker, postings in lock order)
         self.events = []
         self.sequence = 0
@@ -99,7 +100,7 @@ class Run:
                 elif self.rule == 'strict' or (self.rule == 'aged' and now - waiter[0] > self.age):
                     blocked.update(postings)
             return
-        # fifo and bidlocks: each released posting goes to the head of its own queue, which looks at once; so does a
+        # fifo and inline: each released posting goes to the head of its own queue, which looks at once; so does a
         # set that wants a released posting (it looks again on a release of any of its postings), and a new waiter.
         lookers = []
         for p in released:
@@ -195,7 +196,7 @@ def main():
     parser.add_argument('--seconds', type=float, default=300)
     args = parser.parse_args()
     print(f'{args.workers} workers, {args.postings} postings, {args.seconds:g} s simulated; per hand-off time: use / demand / use of demand / wait p99 / longest wait, in bodies')
-    for bundle, rules in ((1, ('fifo',)), (3, ('bidlocks', 'young', 'lend', 'greedy', 'aged', 'strict'))):
+    for bundle, rules in ((1, ('fifo',)), (3, ('inline', 'young', 'lend', 'greedy', 'aged', 'strict'))):
         for rule in rules:
             cells = []
             for handoff_ms in (0, 1, 2, 3):

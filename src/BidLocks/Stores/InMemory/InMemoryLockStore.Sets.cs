@@ -4,7 +4,7 @@ namespace BidLocks;
 /// Sets taken whole, under the store's one lock. A set that waits in line and finds a key held reserves it (in lock
 /// order, see <see cref="ReserveInLockOrder"/>): once that hold ends, only the set may take the key (a single waiter
 /// sees it busy), so a stream of single-key holds cannot starve a set. Keys the set finds free are not reserved and
-/// stay free for others while the set waits; a set that only looks reserves nothing.
+/// stay free for others while the set waits. Every set here waits in line from its first try.
 /// </summary>
 internal sealed partial class InMemoryLockStore
 {
@@ -15,8 +15,9 @@ internal sealed partial class InMemoryLockStore
 
     public bool TakesSetsWhole => true;
 
-    /// <summary>Every release in memory is this process's own, and the manager hears of each.</summary>
-    public bool SetsLookBeforeWaitingInLine => true;
+    // SetsLookBeforeWaitingInLine stays false: single waiters here stand only in the manager's own line, not in a
+    // queue of the store that a release is handed over to, so a set that only looked could take a posting ahead of a
+    // single bid that had waited for it. (On Redis a queued waiter is handed the posting, and a look sees it reserved.)
 
     public ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, bool waitInLine, CancellationToken cancellationToken)
     {
@@ -37,11 +38,8 @@ internal sealed partial class InMemoryLockStore
 
             if (retryAfter is { } wait)
             {
-                // None taken. A set that only looks (waitInLine false) keeps nobody off anything.
-                if (waitInLine)
-                {
-                    ReserveInLockOrder(keys, holderId, now);
-                }
+                // None taken. (waitInLine is always true here: see SetsLookBeforeWaitingInLine above.)
+                ReserveInLockOrder(keys, holderId, now);
 
                 return new(SetAttempt.Busy(wait, firstBusy));
             }

@@ -51,7 +51,7 @@ public abstract partial class MultiPostingContract
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task A_posting_released_while_a_set_waits_for_another_goes_to_a_single_bid_that_waits_for_it()
+    public async Task A_posting_released_while_a_set_waits_goes_to_a_waiting_single_bid_where_sets_look_first()
     {
         var cancel = TestContext.Current.CancellationToken;
         var manager = await CreateManagerAsync();

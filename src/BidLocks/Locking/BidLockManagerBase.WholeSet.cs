@@ -74,11 +74,18 @@ public abstract partial class BidLockManagerBase
     /// it unused. Waiting in line from the first look, the demo's bundles used 48 % of their postings even in a model
     /// with a lock that costs nothing; looking first, 72 % (tests/BidLocks.Benchmarks/posting-use-ceiling.py). Looking
     /// alone can starve a set among single bids, so after these looks it waits in line, and its wait is bounded. A look
-    /// ends on the first release of one of the set's postings it hears of, or after the store's first retry pause at
-    /// the latest (50 ms on Redis), so the looks together last at most this many pauses (docs/multi-posting.md). 64:
+    /// ends on the first release of one of the set's postings it hears of, or after <see cref="LookPause"/> at the
+    /// latest, so the looks together last at most this many pauses (docs/multi-posting.md). 64:
     /// the demo's bundles used 61-62 % of their postings with it, 45-53 % with 16 or 32, 61 % with 128.
     /// </summary>
     internal const int SetLooksBeforeWaitingInLine = 64;
+
+    /// <summary>
+    /// The longest pause of a set that only looks. The releases it waits for are announced to it (Redis) or hinted
+    /// (SQLite), so the pause only covers one it cannot hear of: a posting reserved for another's queue, or released
+    /// by a process of an older version. It does not grow while the set looks.
+    /// </summary>
+    internal static readonly TimeSpan LookPause = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// Takes one group whole: tries the store's atomic step until it grants every key or the set's timeout passes,
@@ -173,7 +180,7 @@ public abstract partial class BidLockManagerBase
                     }
                 }
 
-                var wait = Min(remaining, Jitter(backoff));
+                var wait = Min(remaining, Jitter(waitInLine ? backoff : LookPause));
                 if (attempt.RetryAfter is { } untilFree && untilFree < wait)
                 {
                     wait = untilFree > TimeSpan.Zero ? untilFree : TimeSpan.FromMilliseconds(1);
@@ -187,8 +194,6 @@ public abstract partial class BidLockManagerBase
 
                 await WaitForReleaseAsync(Task.WhenAny(releases), wait, cancellationToken).ConfigureAwait(false);
 
-                // Only looking, the set hears of the releases of the holds it found but not of a posting reserved for
-                // another's queue: its pause stays short until it waits in line, where hand-overs wake it.
                 if (waitInLine)
                 {
                     backoff = Min(backoff + backoff, LastBackoff);

@@ -15,8 +15,8 @@ namespace BidLocks.Tests.Reliability;
 /// may fall in any wait. (Counting every turn at the longest would make the bound rigorous, but one stall would then
 /// stretch it past the whole run; 2^k − 1 queuings is already a worst case that needs every posting taken from under
 /// the set.)
-/// <para>Where sets look before they wait in line (Redis: <see cref="BidLockManagerBase.SetLooksBeforeWaitingInLine"/>
-/// looks), the looks come first: each at most the first retry pause (<see cref="LookPauseMs"/>) plus one step, counted
+/// <para>Sets look before they wait in line (<see cref="BidLockManagerBase.SetLooksBeforeWaitingInLine"/> looks on
+/// Redis and SQLite), and the looks come first: each at most the longest look pause (<see cref="LookPauseMs"/>) plus one step, counted
 /// at the run's median hand-off gap.</para>
 /// </summary>
 /// <param name="BundlesPlaced">Bundles held whole and bid on.</param>
@@ -66,8 +66,8 @@ public sealed record BundleAmongSinglesReport(
     /// <summary>The worst number of times a set of k postings queues: 2^k − 1.</summary>
     public const int Queuings = (1 << BundleBidderProcesses.BundleSize) - 1;
 
-    /// <summary>The longest pause of a look: the first retry pause of a backend that notifies waiters (ILockStore.FirstRetryDelay's default, Redis's).</summary>
-    public const double LookPauseMs = 50;
+    /// <summary>The longest pause of a look.</summary>
+    public static readonly double LookPauseMs = BidLockManagerBase.LookPause.TotalMilliseconds;
 
     public static BundleAmongSinglesReport From(SoakLedger ledger, IReadOnlyList<BundleBidderSummary> summaries, IReadOnlyList<BundleHold> holds, int looks)
     {

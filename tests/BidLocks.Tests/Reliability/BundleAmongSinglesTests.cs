@@ -7,7 +7,7 @@ namespace BidLocks.Tests.Reliability;
 /// A waiting set keeps nobody off what it cannot use yet, across processes (docs/multi-posting.md): one process bids
 /// bundles of 3 postings while three processes bid single postings on the same 4 postings, each bid a read-modify-write
 /// of the posting's counter in a ledger the lock does not touch.
-/// A set taken whole waits holding nothing: on Redis it first only looks (a posting released meanwhile goes to
+/// A set taken whole waits holding nothing: it first only looks (a posting released meanwhile goes to
 /// whoever waits for it), then queues on its first busy posting and keeps what it is handed below it, so the stream of
 /// single bids can neither be blocked by it nor starve it.
 /// </summary>
@@ -29,8 +29,7 @@ public sealed class BundleAmongSinglesTests(ITestOutputHelper output) : IDisposa
     [Fact(Timeout = SoakDuration.TestTimeoutMs)]
     public async Task Sqlite_a_bundle_bidder_gets_its_turns_among_three_single_bidders()
     {
-        // SQLite sets wait in line from their first look (a release writes its hint only for a queued waiter).
-        AssertFair(await RunAsync("sqlite", ["--db", _folder.Path], looks: 0, TestContext.Current.CancellationToken));
+        AssertFair(await RunAsync("sqlite", ["--db", _folder.Path], BidLockManagerBase.SetLooksBeforeWaitingInLine, TestContext.Current.CancellationToken));
     }
 
     public void Dispose() => _folder.Dispose();

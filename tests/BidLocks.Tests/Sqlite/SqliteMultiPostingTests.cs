@@ -7,9 +7,6 @@ public sealed class SqliteMultiPostingTests : MultiPostingContract
 {
     private readonly TempDatabase _database = new();
 
-    // A release writes SQLite's hint file only for a queued waiter, so a set waits in line from its first try.
-    protected override bool SetsLookFirst => false;
-
     protected override ValueTask<IBidLockManager> CreateBackendManagerAsync(BidLockOptions options)
         => ValueTask.FromResult<IBidLockManager>(new SqliteBidLockManager(_database.Path, options));
 

@@ -2,16 +2,24 @@ namespace BidLocks;
 
 /// <summary>
 /// Sets taken whole on SQLite: every member in one write transaction, all or none. A set that cannot have them all
-/// joins the queue of its first busy member (held by another, or another waiter first), in the same table single
-/// waiters queue in, and leaves the free members alone.
+/// either only looks (it asks to hear of its busy members' releases, and keeps nobody off anything) or joins the
+/// queue of its first busy member (held by another, or another waiter first), in the same table single waiters queue
+/// in, and leaves the free members alone.
 /// </summary>
 internal sealed partial class SqliteLockStore
 {
+    // How long a set that only looks asks to hear of a key's release: a few of its pauses, so the row is renewed by its
+    // next look before it lapses, and gone soon after the set got its postings or gave up.
+    private static readonly TimeSpan WatchFor = TimeSpan.FromMilliseconds(250);
+
     public bool TakesSetsWhole => true;
 
-    // SetsLookBeforeWaitingInLine stays false, so waitInLine is always true here: a release writes the hint file only
-    // when a waiter is queued (uncontended releases wake no process), so a set that stood in no queue would not hear
-    // of the releases it waits for, and looking again on a short timer would cost a write transaction each time.
+    /// <summary>
+    /// A set that only looks writes a watcher row for each key it found busy, and a release of a watched key writes
+    /// the hint file as for a queued waiter: the set hears of it though it stands in no queue.
+    /// </summary>
+    public bool SetsLookBeforeWaitingInLine => true;
+
     public ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, bool waitInLine, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -23,7 +31,7 @@ internal sealed partial class SqliteLockStore
             }
         }
 
-        var request = new SetRequest(Array.ConvertAll(keys, static key => key.Value), holderId, Milliseconds(ttl), _time);
+        var request = new SetRequest(Array.ConvertAll(keys, static key => key.Value), holderId, Milliseconds(ttl), waitInLine, _time);
         var outcome = Write("acquire", request, static (session, request) =>
         {
             var clock = LeaseClock.Read(request.Time);
@@ -38,6 +46,20 @@ internal sealed partial class SqliteLockStore
                     busy[i] = true;
                     retryAfter = retryAfter < left ? retryAfter : left;
                 }
+            }
+
+            if (retryAfter is { } lookAgain && !request.WaitInLine)
+            {
+                // None taken, and no place anywhere: the set only looked, and asks to hear of its busy keys' releases.
+                for (var i = 0; i < request.Keys.Length; i++)
+                {
+                    if (busy[i])
+                    {
+                        session.Watch(request.Keys[i], now + (long)WatchFor.TotalMilliseconds);
+                    }
+                }
+
+                return (Fences: (long[]?)null, RetryAfterMs: lookAgain, Expiry: default(LeaseExpiry), BusyIndex: Array.IndexOf(busy, true), GaveUp: false);
             }
 
             if (retryAfter is { } wait)
@@ -103,5 +125,5 @@ internal sealed partial class SqliteLockStore
         return SetAttempt.Busy(TimeSpan.FromMilliseconds(Math.Clamp(retryAfterMs, 0, (long)longest.TotalMilliseconds)), busyIndex);
     }
 
-    private readonly record struct SetRequest(string[] Keys, string Holder, long TtlMs, TimeProvider Time);
+    private readonly record struct SetRequest(string[] Keys, string Holder, long TtlMs, bool WaitInLine, TimeProvider Time);
 }

@@ -214,9 +214,9 @@ internal sealed partial class SqliteLockStore : ILockStore
         // The holder's row goes even when it has expired (nobody else took it); only a live hold counts as released.
         var (wake, wasLive) = Write("release", (Key: key.Value, Holder: holderId, Time: _time), static (session, state) =>
         {
-            // Only a queued waiter needs the hint: a waiter joins the queue in the same transaction that finds the lock
-            // taken, so none can be between its look and its place. Uncontended releases write no hint, and no process
-            // wakes for them.
+            // Only a queued waiter, or a set that only looks and watches the key, needs the hint: either writes its row
+            // in the same transaction that finds the lock taken, so none can be between its look and its row.
+            // Uncontended releases write no hint, and no process wakes for them.
             var now = UnixMilliseconds(state.Time.GetUtcNow());
             var released = session.Release(state.Key, state.Holder, now);
             return (released is { Waiters: true }, released?.ExpiresAt > now);
@@ -239,6 +239,7 @@ internal sealed partial class SqliteLockStore : ILockStore
         {
             var holds = session.NonQueryOnce("DELETE FROM bidlock_holds WHERE expires_at <= $now", ("$now", state.Now));
             session.NonQueryOnce("DELETE FROM bidlock_waiters WHERE deadline <= $now", ("$now", state.Now));
+            session.NonQueryOnce("DELETE FROM bidlock_watchers WHERE until <= $now", ("$now", state.Now));
             // A fence idle for a week can go: the clock floor alone keeps the next one higher.
             session.NonQueryOnce(
                 "DELETE FROM bidlock_fences WHERE last < $stale AND key NOT IN (SELECT key FROM bidlock_holds)",

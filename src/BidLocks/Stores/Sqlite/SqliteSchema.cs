@@ -50,6 +50,11 @@ internal static class SqliteSchema
     // Code that does not know the table never reads or writes it.
     private const string AddBreaks = "CREATE TABLE bidlock_breaks (key TEXT NOT NULL PRIMARY KEY, holder TEXT NOT NULL, note TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID";
 
+    // Also added to version 1: the keys a set that only looks waits to hear released (a release of such a key writes
+    // the hint file as for a queued waiter). Older code never reads it: its releases of a watched key write no hint,
+    // and the set then looks again after its pause.
+    private const string AddWatchers = "CREATE TABLE bidlock_watchers (key TEXT NOT NULL PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID";
+
     /// <summary>
     /// Switches the file to WAL (it stays so) and creates or checks the tables, in one write transaction so that two
     /// processes starting together do not both create them. The transaction writes even when there is nothing to
@@ -89,6 +94,12 @@ internal static class SqliteSchema
             if (Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'bidlock_breaks'"), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {
                 Execute(connection, AddBreaks);
+                changed = true;
+            }
+
+            if (Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'bidlock_watchers'"), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                Execute(connection, AddWatchers);
                 changed = true;
             }
 

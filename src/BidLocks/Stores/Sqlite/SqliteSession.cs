@@ -13,7 +13,7 @@ internal sealed class SqliteSession : IDisposable
     private readonly SqliteCommand _begin, _commit, _rollback;
     private readonly SqliteCommand _selectHold, _selectHead, _selectOwnDeadline;
     private readonly SqliteCommand _extendHold, _nextFence, _putHold, _deleteHold;
-    private readonly SqliteCommand _joinQueue, _leaveQueue, _takeIfFree, _release, _dropProcess, _selectLiveHolds;
+    private readonly SqliteCommand _joinQueue, _leaveQueue, _takeIfFree, _release, _dropProcess, _selectLiveHolds, _watch;
 
     public SqliteSession(SqliteConnection connection)
     {
@@ -60,14 +60,20 @@ internal sealed class SqliteSession : IDisposable
             "$fence",
             "$expires",
             "$now");
-        // A release in one statement: the expiry the hold had, and whether a live waiter is queued. (A waiter whose
-        // place lapsed looks again by itself within its longest sleep.)
+        // A release in one statement: the expiry the hold had, and whether a live waiter is queued or a set that only
+        // looks watches the key. (A waiter whose place lapsed looks again by itself within its longest sleep.)
         _release = Prepare(
             "DELETE FROM bidlock_holds WHERE key = $key AND holder = $holder "
-                + "RETURNING expires_at, EXISTS (SELECT 1 FROM bidlock_waiters WHERE key = $key AND deadline > $now)",
+                + "RETURNING expires_at, EXISTS (SELECT 1 FROM bidlock_waiters WHERE key = $key AND deadline > $now) "
+                + "OR EXISTS (SELECT 1 FROM bidlock_watchers WHERE key = $key AND until > $now)",
             "$key",
             "$holder",
             "$now");
+        // A set that only looks asks to hear of the key's release until then; several such sets share one row.
+        _watch = Prepare(
+            "INSERT INTO bidlock_watchers (key, until) VALUES ($key, $until) ON CONFLICT (key) DO UPDATE SET until = max(until, excluded.until)",
+            "$key",
+            "$until");
         // Leaving also sweeps the key's lapsed places, so a queue never keeps dead waiters for long.
         _leaveQueue = Prepare("DELETE FROM bidlock_waiters WHERE key = $key AND (holder = $holder OR deadline <= $now)", "$key", "$holder", "$now");
     }
@@ -155,6 +161,9 @@ internal sealed class SqliteSession : IDisposable
 
     public void LeaveQueue(string key, string holder, long now) => NonQuery(_leaveQueue, key, holder, now);
 
+    /// <summary>Asks for the hint file to be written when <paramref name="key"/> is released before <paramref name="until"/> (Unix ms).</summary>
+    public void Watch(string key, long until) => NonQuery(_watch, key, until);
+
     /// <summary>Runs a statement that is used too rarely to keep prepared (cleanup, health).</summary>
     public object? ScalarOnce(string sql, params (string Name, object Value)[] parameters)
     {
@@ -182,7 +191,7 @@ internal sealed class SqliteSession : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _begin, _commit, _rollback, _selectHold, _selectHead, _selectOwnDeadline, _extendHold, _nextFence, _putHold, _deleteHold, _joinQueue, _leaveQueue, _takeIfFree, _release, _dropProcess, _selectLiveHolds })
+        foreach (var command in new[] { _begin, _commit, _rollback, _selectHold, _selectHead, _selectOwnDeadline, _extendHold, _nextFence, _putHold, _deleteHold, _joinQueue, _leaveQueue, _takeIfFree, _release, _dropProcess, _selectLiveHolds, _watch })
         {
             command.Dispose();
         }

@@ -23,8 +23,7 @@ public abstract partial class MultiPostingContract : IAsyncLifetime
 
     /// <summary>
     /// True where a waiting set only looks for its first tries, standing in no queue (docs/multi-posting.md): a posting
-    /// released meanwhile goes to whoever waits for it. False where it waits in line from the first try (SQLite, in
-    /// memory), or
+    /// released meanwhile goes to whoever waits for it. False where it waits in line from the first try (in memory), or
     /// takes its postings one at a time and holds the first ones (<see cref="TakesSetsWhole"/> false on MinReplicas).
     /// </summary>
     protected virtual bool SetsLookFirst => true;

@@ -11,10 +11,10 @@ call to its body's start) in bodies, per rule for who gets a released posting:
 - fifo:     single postings, each posting's waiters in arrival order (what the library does for single postings).
 - inline:   sets taken whole, a waiting set queued on its first busy posting in lock order, a posting released to a
             waiting set reserved for it, reservations kept only below the set's first busy posting
-            (docs/multi-posting.md, "Taken whole": SQLite's rule); a set looks again whenever one of its postings is
-            released.
+            (docs/multi-posting.md, "Taken whole": every backend's rule before sets looked first, in memory's still);
+            a set looks again whenever one of its postings is released.
 - young:    greedy for a set's first 64 looks (a look: its first try, and one on every release of one of its
-            postings), then inline: a set waits in line only once it has waited long (Redis's rule).
+            postings), then inline: a set waits in line only once it has waited long (Redis's and SQLite's rule).
 - lend:     inline, and a posting reserved for a set that still waits for another serves one body of a waiter that
             can start with it now, then goes back to the set (which keeps its place); once per posting per wait.
 - greedy:   any waiting set whose postings are all free starts, earliest first, nothing reserved: the most a lock can

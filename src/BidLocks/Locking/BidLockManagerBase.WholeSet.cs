@@ -232,12 +232,13 @@ public abstract partial class BidLockManagerBase
     }
 
     /// <summary>
-    /// A set that must wait takes this process's turn at its first key, as a single waiter does, and keeps it until it
-    /// has the group or gives up: so a process sends the backend one waiter per key, not one per call (without the turn
-    /// every waiting set of a process stood in the backend's queues and retried on every release, a herd that starved
-    /// the sets: docs/reliability.md). When someone of this process is ahead (the caller tried to take it at once), the
-    /// set first gives up its places in the backend's queues (a place that reached the head while the set waits here
-    /// would stall the key for whoever is ahead of it here), then waits for the turn within what is left of its timeout.
+    /// A set that waits in line takes this process's turn at its first key, as a single waiter does, and keeps it until
+    /// it has the group or gives up: so a process sends the backend one waiter per key, not one per call (without the
+    /// turn every waiting set of a process stood in the backend's queues and retried on every release, a herd that
+    /// starved the sets: docs/reliability.md). When someone of this process is ahead (the caller tried to take it at
+    /// once), the set first gives up its places in the backend's queues (a place that reached the head while the set
+    /// waits here would stall the key for whoever is ahead of it here), then waits for the turn within what is left of
+    /// its timeout.
     /// </summary>
     private async ValueTask<LocalWaitQueues.Queue> WaitForLocalTurnAsync(SetRequest set, BidLockKey[] keys, string holderId, TimeSpan remaining, CancellationToken cancellationToken)
     {

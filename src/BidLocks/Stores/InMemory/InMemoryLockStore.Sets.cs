@@ -1,10 +1,10 @@
 namespace BidLocks;
 
 /// <summary>
-/// Sets taken whole, under the store's one lock. A set that waits in line and finds a key held reserves it (in lock
-/// order, see <see cref="ReserveInLockOrder"/>): once that hold ends, only the set may take the key (a single waiter
-/// sees it busy), so a stream of single-key holds cannot starve a set. Keys the set finds free are not reserved and
-/// stay free for others while the set waits. Every set here waits in line from its first try.
+/// Sets taken whole, under the store's one lock. A set that finds a key held reserves it (in lock order, see
+/// <see cref="TryAcquireSetAsync"/>): once that hold ends, only the set may take the key (a single waiter sees it
+/// busy), so a stream of single-key holds cannot starve a set. Keys the set finds free are not reserved and stay free
+/// for others while the set waits.
 /// </summary>
 internal sealed partial class InMemoryLockStore
 {
@@ -15,10 +15,9 @@ internal sealed partial class InMemoryLockStore
 
     public bool TakesSetsWhole => true;
 
-    // SetsLookBeforeWaitingInLine stays false: single waiters here stand only in the manager's own line, not in a
-    // queue of the store that a release is handed over to, so a set that only looked could take a posting ahead of a
-    // single bid that had waited for it. (On Redis a queued waiter is handed the posting, and a look sees it reserved.)
-
+    // SetsLookBeforeWaitingInLine stays false, so every set here waits in line from its first try (waitInLine is always
+    // true): single waiters stand only in the manager's own line, not in a queue of the store that a release is handed
+    // over to, so a set that only looked could take a posting ahead of a single bid that had waited for it.
     public ValueTask<SetAttempt> TryAcquireSetAsync(BidLockKey[] keys, string holderId, TimeSpan ttl, bool skipFencingToken, bool waitInLine, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -38,8 +37,25 @@ internal sealed partial class InMemoryLockStore
 
             if (retryAfter is { } wait)
             {
-                // None taken. (waitInLine is always true here: see SetsLookBeforeWaitingInLine above.)
-                ReserveInLockOrder(keys, holderId, now);
+                // None taken. The set reserves keys in lock order only, like holds in ordered taking (else two sets
+                // could each keep what the other waits for): up to and including the first key busy for it (held, unless
+                // another set reserved it first); above that key, it gives its reservations up.
+                var inOrder = true;
+                foreach (var key in keys)
+                {
+                    var reserved = _reserved.TryGetValue(key.Value, out var reservation) && reservation.IsLive(now);
+                    var mine = reserved && reservation.HolderId == holderId;
+                    if (inOrder && (mine || (!reserved && _holds.TryGetValue(key.Value, out var hold) && hold.IsLive(now))))
+                    {
+                        _reserved[key.Value] = new Reservation(holderId, now.Monotonic + ReservationTtl);
+                    }
+                    else if (mine)
+                    {
+                        _reserved.Remove(key.Value);
+                    }
+
+                    inOrder &= BusyFor(key.Value, holderId, now) is null;
+                }
 
                 return new(SetAttempt.Busy(wait, firstBusy));
             }
@@ -57,31 +73,6 @@ internal sealed partial class InMemoryLockStore
             }
 
             return new(SetAttempt.Success(fences, expiry));
-        }
-    }
-
-    /// <summary>
-    /// The set reserves keys in lock order only, like holds in ordered taking (else two sets could each keep what the
-    /// other waits for): up to and including the first key busy for it (held, unless another set reserved it first);
-    /// above that key, it gives its reservations up. Under the lock.
-    /// </summary>
-    private void ReserveInLockOrder(BidLockKey[] keys, string holderId, LeaseClock now)
-    {
-        var inOrder = true;
-        foreach (var key in keys)
-        {
-            var reserved = _reserved.TryGetValue(key.Value, out var reservation) && reservation.IsLive(now);
-            var mine = reserved && reservation.HolderId == holderId;
-            if (inOrder && (mine || (!reserved && _holds.TryGetValue(key.Value, out var hold) && hold.IsLive(now))))
-            {
-                _reserved[key.Value] = new Reservation(holderId, now.Monotonic + ReservationTtl);
-            }
-            else if (mine)
-            {
-                _reserved.Remove(key.Value);
-            }
-
-            inOrder &= BusyFor(key.Value, holderId, now) is null;
         }
     }
 

@@ -60,14 +60,7 @@ internal static class RedisSetScripts
             end
           end
         end
-        if retryMs and not waitInLine then
-          -- None taken, and no place anywhere: the set only looked. The holds above are flagged, so it hears their release.
-          if retryMs < 0 then retryMs = 0 end
-          local first = 1
-          while not busy[first] do first = first + 1 end
-          return {0, retryMs, first - 1}
-        end
-        if retryMs then
+        if retryMs and waitInLine then
           -- None taken. The set queues on its first busy member in lock order only, and keeps a place (or the
           -- reservation a hand-over gave it) on a member only while every member below it is free for it; any place
           -- above the first busy member is given up, and a reservation there passed on. Like holds in ordered taking,
@@ -85,6 +78,9 @@ internal static class RedisSetScripts
             end
             if busy[i] then inOrder = false end
           end
+        end
+        if retryMs then
+          -- Only looking, the set took no place anywhere: the holds above are flagged, so it hears their release.
           if retryMs < 0 then retryMs = 0 end
           local first = 1
           while not busy[first] do first = first + 1 end

@@ -48,43 +48,17 @@ internal sealed partial class SqliteLockStore
                 }
             }
 
-            if (retryAfter is { } lookAgain && !request.WaitInLine)
-            {
-                // None taken, and no place anywhere: the set only looked, and asks to hear of its busy keys' releases.
-                for (var i = 0; i < request.Keys.Length; i++)
-                {
-                    if (busy[i])
-                    {
-                        session.Watch(request.Keys[i], now + (long)WatchFor.TotalMilliseconds);
-                    }
-                }
-
-                return (Fences: (long[]?)null, RetryAfterMs: lookAgain, Expiry: default(LeaseExpiry), BusyIndex: Array.IndexOf(busy, true), GaveUp: false);
-            }
-
             if (retryAfter is { } wait)
             {
-                // None taken. The set queues on its first busy member in lock order only, and keeps a place on a member
-                // only while every member below it is free for it; a place above the first busy member is given up. Like
-                // holds in ordered taking, a set so keeps nothing above what it waits for: no two sets can each keep what
-                // the other waits for, and no set stands first on a member it cannot use.
-                var deadline = now + (long)WaiterTtl.TotalMilliseconds;
-                var inOrder = true;
+                // None taken.
                 var gaveUp = false;
-                for (var i = 0; i < request.Keys.Length; i++)
+                if (request.WaitInLine)
                 {
-                    var queued = session.SelectOwnDeadline(request.Keys[i], request.Holder) is not null;
-                    if (inOrder && (busy[i] || queued))
-                    {
-                        session.JoinQueue(request.Keys[i], request.Holder, deadline);
-                    }
-                    else if (queued)
-                    {
-                        session.LeaveQueue(request.Keys[i], request.Holder, now);
-                        gaveUp = true;
-                    }
-
-                    inOrder &= !busy[i];
+                    gaveUp = QueueInLockOrder(session, request, busy, now);
+                }
+                else
+                {
+                    WatchBusyKeys(session, request, busy, now);
                 }
 
                 return (Fences: (long[]?)null, RetryAfterMs: wait, Expiry: default(LeaseExpiry), BusyIndex: Array.IndexOf(busy, true), GaveUp: gaveUp);
@@ -106,6 +80,48 @@ internal sealed partial class SqliteLockStore
         }
 
         return new(outcome.Fences is { } taken ? SetAttempt.Success(taken, outcome.Expiry) : SetBusy(outcome.RetryAfterMs, outcome.BusyIndex));
+    }
+
+    /// <summary>
+    /// The set queues on its first busy member in lock order only, and keeps a place on a member only while every member
+    /// below it is free for it; a place above the first busy member is given up. Like holds in ordered taking, a set so
+    /// keeps nothing above what it waits for: no two sets can each keep what the other waits for, and no set stands
+    /// first on a member it cannot use. True when it gave up a place.
+    /// </summary>
+    private static bool QueueInLockOrder(SqliteSession session, SetRequest request, bool[] busy, long now)
+    {
+        var deadline = now + (long)WaiterTtl.TotalMilliseconds;
+        var inOrder = true;
+        var gaveUp = false;
+        for (var i = 0; i < request.Keys.Length; i++)
+        {
+            var queued = session.SelectOwnDeadline(request.Keys[i], request.Holder) is not null;
+            if (inOrder && (busy[i] || queued))
+            {
+                session.JoinQueue(request.Keys[i], request.Holder, deadline);
+            }
+            else if (queued)
+            {
+                session.LeaveQueue(request.Keys[i], request.Holder, now);
+                gaveUp = true;
+            }
+
+            inOrder &= !busy[i];
+        }
+
+        return gaveUp;
+    }
+
+    /// <summary>A set that only looks takes no place anywhere, and asks to hear of its busy members' releases.</summary>
+    private static void WatchBusyKeys(SqliteSession session, SetRequest request, bool[] busy, long now)
+    {
+        for (var i = 0; i < request.Keys.Length; i++)
+        {
+            if (busy[i])
+            {
+                session.Watch(request.Keys[i], now + (long)WatchFor.TotalMilliseconds);
+            }
+        }
     }
 
     /// <summary>How long a member stays busy for the holder (held by another, or another waiter first); null when it may be taken.</summary>
